@@ -1,0 +1,54 @@
+# Scorecards: `make run` serves the app with demo data; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+# The suite runs a second time against PostgreSQL when one answers here.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-system test-sqlite test-postgres lint format migrate system clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Scorecards needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+system: $(INSTALLED)
+	@$(BIN)/python -m scorecards.system
+
+migrate: system
+	$(FLASK) db upgrade
+
+run: migrate
+	$(FLASK) rubrics sync
+	$(FLASK) demo seed --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: test-sqlite test-postgres
+
+test-system: $(INSTALLED)
+	@$(BIN)/python -m scorecards.system --strict
+
+test-sqlite: test-system
+	$(BIN)/pytest
+
+test-postgres: test-system
+	@if $(BIN)/python -m scorecards.system --postgres '$(TEST_POSTGRES_URL)'; then \
+	  echo "== The suite again, on PostgreSQL =="; \
+	  SCORECARDS_TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest; \
+	else echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL); skipped the PostgreSQL run."; fi
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/flask --app wsgi rubrics check
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

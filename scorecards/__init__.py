@@ -1,0 +1,29 @@
+"""Scorecards: structured-interview scorecards for hiring loops."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import cli, errors, extensions, security
+from .config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and wire the application; config overrides settings from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, config)
+    extensions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from .auth import bp as auth_bp
+    from .home import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    return app

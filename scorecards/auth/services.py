@@ -1,0 +1,70 @@
+"""Use cases for user accounts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .. import audit
+from ..core.vocabulary import Role
+from ..extensions import db, login_manager
+from ..models import User
+
+
+class UserError(ValueError):
+    """Raised when an account cannot be created or changed as asked."""
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Return the signed-in user for Flask-Login, or None if the id is stale."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def find_user(email: str) -> User | None:
+    """Return the user with this email, in any letter case."""
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored: trimmed and lower-case."""
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None."""
+    user = find_user(email)
+    if user is None or not user.is_active or not user.check_password(password):
+        return None
+    return user
+
+
+def add_user(email: str, name: str, roles: list[Role], password: str | None,
+             actor: User | None = None) -> User:
+    """Create an account with these roles; raise UserError if the email is taken."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise UserError(f"'{email}' is not an email address")
+    if find_user(email) is not None:
+        raise UserError(f"a user with email {email} already exists")
+    if not roles:
+        raise UserError("give the user at least one role")
+    user = User(email=email, name=name.strip() or email.split("@")[0])
+    for role in roles:
+        user.grant(role)
+    if password is not None:
+        validate_password(password)
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.add", user, email=email, roles=sorted(roles))
+    db.session.commit()
+    return user
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def validate_password(password: str) -> None:
+    """Raise UserError unless the password is long enough to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")

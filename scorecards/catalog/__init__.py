@@ -1,0 +1,1 @@
+"""The rubric and loop catalog: files in rubrics/ stored as immutable versions."""

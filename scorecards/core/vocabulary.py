@@ -1,0 +1,88 @@
+"""The words of the hiring domain that code, database and pages share."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class _Labelled(StrEnum):
+    @property
+    def label(self) -> str:
+        """Return the value as people write it."""
+        return self.value.replace("_", " ").capitalize()
+
+
+class Role(_Labelled):
+    """What a user may do; a user may hold several roles."""
+
+    INTERVIEWER = "interviewer"
+    COMMITTEE = "committee"
+    HR = "hr"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """Return the role as people write it."""
+        names = {"hr": "HR", "committee": "Hiring committee"}
+        return names.get(self.value, self.value.capitalize())
+
+
+class Recommendation(_Labelled):
+    """The overall recommendation an interviewer gives, weakest first."""
+
+    STRONG_NO_HIRE = "strong_no_hire"
+    NO_HIRE = "no_hire"
+    HIRE = "hire"
+    STRONG_HIRE = "strong_hire"
+
+
+class Outcome(_Labelled):
+    """What the decision engine recommends for an application."""
+
+    STRONG_NO_HIRE = "strong_no_hire"
+    NO_HIRE = "no_hire"
+    HIRE = "hire"
+    STRONG_HIRE = "strong_hire"
+    INCOMPLETE = "incomplete"
+
+
+class FinalOutcome(_Labelled):
+    """What the hiring committee decides."""
+
+    HIRE = "hire"
+    NO_HIRE = "no_hire"
+    HOLD = "hold"
+
+
+class Source(_Labelled):
+    """How an application reached the company."""
+
+    REFERRAL = "referral"
+    APPLIED = "applied"
+    SOURCED = "sourced"
+
+
+class ApplicationStatus(_Labelled):
+    """Where an application is in the pipeline."""
+
+    APPLIED = "applied"
+    INTERVIEWING = "interviewing"
+    COMMITTEE = "committee"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+class ScorecardStatus(_Labelled):
+    """How far an interviewer is with a scorecard."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class OpeningStatus(_Labelled):
+    """Whether an opening takes new applications."""
+
+    OPEN = "open"
+    CLOSED = "closed"

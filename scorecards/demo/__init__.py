@@ -1,0 +1,1 @@
+"""Demo data: a realistic opening with candidates at every stage of the loop."""

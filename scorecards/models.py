@@ -1,0 +1,376 @@
+"""The persistent data model.
+
+Rules that must hold for every row live in the database as constraints, so no code path
+(a view, the CLI, a hand-written SQL fix) can store what the rules forbid.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .core.vocabulary import (
+    ApplicationStatus,
+    FinalOutcome,
+    OpeningStatus,
+    Outcome,
+    Recommendation,
+    Role,
+    ScorecardStatus,
+    Source,
+)
+from .extensions import db
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp stored in UTC and always handed back timezone-aware."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        """Convert an aware datetime to UTC; SQLite stores it without an offset."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; pass an aware datetime in UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        """Hand back an aware datetime in UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
+BigID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def one_of(column: str, values: type[StrEnum], name: str | None = None) -> sa.CheckConstraint:
+    """Return a check constraint that keeps column within an enumeration's values."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name or column)
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in: interviewer, committee member, HR or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Return the roles this user holds."""
+        return frozenset(Role(row.role) for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Tell whether the user holds any of these roles."""
+        return not self.roles.isdisjoint(roles)
+
+    def grant(self, role: Role) -> None:
+        """Give the user a role, once."""
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot sign in (Flask-Login reads this)."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of the password, never the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Tell whether the password matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+    __table_args__ = (one_of("role", Role),)
+
+
+class RubricVersion(db.Model):
+    """An immutable copy of a rubric file's content, identified by its hash."""
+
+    __tablename__ = "rubric_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    document: Mapped[dict] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("key", "version"),
+        sa.Index("ix_rubric_versions_key_content_hash", "key", "content_hash"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+class LoopVersion(db.Model):
+    """An immutable copy of a loop file's content, identified by its hash."""
+
+    __tablename__ = "loop_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    document: Mapped[dict] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.UniqueConstraint("key", "version"),
+        sa.Index("ix_loop_versions_key_content_hash", "key", "content_hash"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+class Opening(db.Model):
+    """A job requisition, interviewed for with one loop."""
+
+    __tablename__ = "openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    team: Mapped[str | None] = mapped_column(sa.String(200))
+    loop_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("loop_versions.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(20), default=OpeningStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    loop_version: Mapped[LoopVersion] = relationship()
+    applications: Mapped[list[Application]] = relationship(back_populates="opening")
+
+    __table_args__ = (one_of("status", OpeningStatus),)
+
+
+class Candidate(db.Model):
+    """A person who applies; personal data kept apart so that it can be erased."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    location: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate")
+
+
+class Application(db.Model):
+    """A candidate applying to an opening, on its way through the pipeline."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Erasing a candidate anonymises the row instead of deleting it, so that the
+    # anonymous scores stay for statistics; deleting a candidate with applications fails.
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidates.id", ondelete="RESTRICT"))
+    opening_id: Mapped[int] = mapped_column(sa.ForeignKey("openings.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(sa.String(20))
+    referrer: Mapped[str | None] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="applications")
+    opening: Mapped[Opening] = relationship(back_populates="applications")
+    interviews: Mapped[list[Interview]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Interview.scheduled_at",
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Decision.decided_at",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("candidate_id", "opening_id"),
+        sa.Index("ix_applications_opening_id_status", "opening_id", "status"),
+        sa.Index("ix_applications_status", "status"),
+        one_of("source", Source),
+        one_of("status", ApplicationStatus),
+        sa.CheckConstraint(
+            "(source = 'referral') = (referrer IS NOT NULL)", name="referrer_iff_referral"
+        ),
+    )
+
+
+class Interview(db.Model):
+    """One stage of an application's loop, held at a time, scored by a panel."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    stage_key: Mapped[str] = mapped_column(sa.String(64))
+    rubric_version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rubric_versions.id", ondelete="RESTRICT"), index=True
+    )
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="interviews")
+    rubric_version: Mapped[RubricVersion] = relationship()
+    scorecards: Mapped[list[Scorecard]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Scorecard(db.Model):
+    """One interviewer's assessment of one interview: draft until submitted."""
+
+    __tablename__ = "scorecards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(sa.ForeignKey("interviews.id", ondelete="CASCADE"))
+    # Interviewers are deactivated, never deleted: their scorecards are part of the record.
+    interviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(sa.String(20), default=ScorecardStatus.NOT_STARTED)
+    recommendation: Mapped[str | None] = mapped_column(sa.String(20))
+    takeaways: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    private_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Optimistic locking: a save names the version it started from.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    interview: Mapped[Interview] = relationship(back_populates="scorecards")
+    interviewer: Mapped[User] = relationship()
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("interview_id", "interviewer_id"),
+        sa.Index("ix_scorecards_interviewer_id_status", "interviewer_id", "status"),
+        one_of("status", ScorecardStatus),
+        one_of("recommendation", Recommendation),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint(
+            "status <> 'submitted' OR (recommendation IS NOT NULL AND submitted_at IS NOT NULL)",
+            name="submitted_is_complete",
+        ),
+    )
+
+
+class Rating(db.Model):
+    """One competency's score on a scorecard: 1-4, or NULL when not assessed."""
+
+    __tablename__ = "ratings"
+
+    scorecard_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scorecards.id", ondelete="CASCADE"), primary_key=True
+    )
+    competency_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    score: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    evidence: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
+
+    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),)
+
+
+class Decision(db.Model):
+    """The committee's decision on an application, beside the outcome the engine recommended.
+
+    Decisions are never updated: a change of mind is a new row that supersedes the last.
+    """
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    recommended_outcome: Mapped[str] = mapped_column(sa.String(20))
+    explanation: Mapped[dict] = mapped_column(JSONDocument)
+    final_outcome: Mapped[str] = mapped_column(sa.String(20))
+    rationale: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("decisions.id", ondelete="RESTRICT"), unique=True
+    )
+
+    application: Mapped[Application] = relationship(back_populates="decisions")
+    decided_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        one_of("recommended_outcome", Outcome),
+        one_of("final_outcome", FinalOutcome),
+        sa.CheckConstraint("length(rationale) > 0", name="rationale_given"),
+    )
+
+
+class AuditEvent(db.Model):
+    """Who did what to which record, and when."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # The trail outlives the account: removing a user keeps their events, unattributed.
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(64))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)

@@ -1,0 +1,217 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when SCORECARDS_TEST_DATABASE_URL
+names a server. Either way each run gets a database of its own, built by the migrations
+(so the migrations are what the tests exercise) and emptied after every test.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from scorecards import create_app
+from scorecards.core.vocabulary import Role, ScorecardStatus, Source
+from scorecards.extensions import db
+from scorecards.models import (
+    Application,
+    Candidate,
+    Interview,
+    Opening,
+    Rating,
+    Scorecard,
+    User,
+)
+
+DATA = Path(__file__).parent / "data"
+TEST_RUBRICS = DATA / "rubrics"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Return the URL of a database of this run's own, migrated to the newest schema."""
+    server = os.environ.get("SCORECARDS_TEST_DATABASE_URL")
+    if not server:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        _migrate(url)
+        yield url
+        return
+    name = f"scorecards_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _test_config(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RUBRICS_DIR": str(TEST_RUBRICS),
+    }
+
+
+@pytest.fixture
+def config(database_url: str) -> dict:
+    """Return the settings of the test app; a test may change them before using app."""
+    return _test_config(database_url)
+
+
+@pytest.fixture
+def app(config: dict) -> Iterator[Flask]:
+    """Return an app on the test database, inside an app context, emptied afterwards."""
+    app = create_app(config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    """Return a runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def is_postgres(app: Flask) -> bool:
+    """Tell whether the suite runs on PostgreSQL."""
+    return db.engine.dialect.name == "postgresql"
+
+
+# Factories: tests build exactly the rows they need and never rely on ids.
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Return a function that creates a user with the given roles."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, email: str | None = None, password: str | None = None,
+             active: bool = True, name: str | None = None) -> User:
+        n = next(counter)
+        user = User(email=email or f"user{n}@example.com", name=name or f"User {n}",
+                    active=active)
+        for role in roles or (Role.INTERVIEWER,):
+            user.grant(role)
+        if password:
+            user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def catalog(app: Flask):
+    """Store the test rubrics and loop, and return the loop version."""
+    from scorecards.catalog.services import latest_loop_version, sync_catalog
+
+    sync_catalog(TEST_RUBRICS)
+    return latest_loop_version("test-loop")
+
+
+@pytest.fixture
+def make_application(app: Flask, catalog) -> Callable[..., Application]:
+    """Return a function that creates an application to the test opening."""
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, source: Source = Source.APPLIED,
+             referrer: str | None = None) -> Application:
+        n = next(counter)
+        opening = db.session.scalar(sa.select(Opening).where(Opening.key == "test-opening"))
+        if opening is None:
+            opening = Opening(key="test-opening", title="Backend Engineer, Test",
+                              loop_version=catalog)
+        candidate = Candidate(name=name or f"Candidate {n}", email=f"candidate{n}@example.org")
+        application = Application(candidate=candidate, opening=opening, source=source,
+                                  referrer=referrer)
+        db.session.add(application)
+        db.session.commit()
+        return application
+
+    return make
+
+
+@pytest.fixture
+def make_interview(app: Flask, make_application) -> Callable[..., Interview]:
+    """Return a function that schedules a stage of an application with a panel."""
+    from scorecards.catalog.services import latest_rubric_version
+
+    def make(application: Application | None = None, stage: str = "coding",
+             panel: list[User] = (), when: datetime | None = None) -> Interview:
+        application = application or make_application()
+        rubric = {"coding": "test-coding", "design": "test-design"}[stage]
+        interview = Interview(application=application, stage_key=stage,
+                              rubric_version=latest_rubric_version(rubric),
+                              scheduled_at=when or datetime.now(UTC) - timedelta(hours=2))
+        for interviewer in panel:
+            interview.scorecards.append(Scorecard(interviewer=interviewer))
+        db.session.add(interview)
+        db.session.commit()
+        return interview
+
+    return make
+
+
+@pytest.fixture
+def submit(app: Flask) -> Callable[..., Scorecard]:
+    """Return a function that marks a scorecard submitted with ratings, past the form."""
+
+    def mark(scorecard: Scorecard, scores: dict[str, int | None],
+             recommendation: str = "hire") -> Scorecard:
+        for key, score in scores.items():
+            scorecard.ratings.append(Rating(competency_key=key, score=score, evidence="seen"))
+        scorecard.status = ScorecardStatus.SUBMITTED
+        scorecard.recommendation = recommendation
+        scorecard.submitted_at = datetime.now(UTC)
+        db.session.commit()
+        return scorecard
+
+    return mark

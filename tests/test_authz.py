@@ -1,0 +1,102 @@
+"""One authorization module decides who may see and do what, object by object."""
+
+import pytest
+from werkzeug.exceptions import NotFound
+
+from scorecards.authz import Action, Area, can, require
+from scorecards.core.vocabulary import Role
+
+
+@pytest.fixture
+def panel(make_user, make_interview):
+    """An interview with two panelists, neither of whom has submitted."""
+    ana, ben = make_user(name="Ana"), make_user(name="Ben")
+    interview = make_interview(panel=[ana, ben])
+    mine, theirs = interview.scorecards
+    return ana, ben, mine, theirs
+
+
+def test_an_interviewer_edits_only_their_own_scorecard(panel):
+    ana, _, mine, theirs = panel
+    assert can(ana, Action.EDIT, mine)
+    assert not can(ana, Action.EDIT, theirs)
+
+
+def test_a_panelist_sees_no_other_scorecard_before_submitting_their_own(panel, submit):
+    ana, _, mine, theirs = panel
+    submit(theirs, {"code": 3})
+    assert can(ana, Action.VIEW, mine)
+    assert not can(ana, Action.VIEW, theirs)
+
+
+def test_a_panelist_sees_submitted_co_panelists_after_submitting(panel, submit):
+    ana, _, mine, theirs = panel
+    submit(mine, {"code": 3})
+    assert not can(ana, Action.VIEW, theirs), "a draft stays private to its author"
+    submit(theirs, {"code": 2})
+    assert can(ana, Action.VIEW, theirs)
+
+
+def test_an_interviewer_off_the_panel_sees_nothing(panel, make_user):
+    *_, mine, theirs = panel
+    outsider = make_user()
+    assert not can(outsider, Action.VIEW, mine)
+    assert not can(outsider, Action.VIEW, mine.interview)
+    assert not can(outsider, Action.VIEW, mine.interview.application)
+
+
+@pytest.mark.parametrize("role", [Role.COMMITTEE, Role.HR, Role.ADMIN])
+def test_overseers_see_applications_and_scorecards(panel, make_user, submit, role):
+    *_, mine, _ = panel
+    submit(mine, {"code": 3})
+    user = make_user(role)
+    assert can(user, Action.VIEW, mine.interview.application)
+    assert can(user, Action.VIEW, mine)
+
+
+def test_only_the_committee_reads_private_notes(panel, make_user, submit):
+    *_, mine, _ = panel
+    submit(mine, {"code": 3})
+    assert can(make_user(Role.COMMITTEE), Action.VIEW_PRIVATE_NOTE, mine)
+    for role in (Role.HR, Role.ADMIN, Role.INTERVIEWER):
+        assert not can(make_user(role), Action.VIEW_PRIVATE_NOTE, mine)
+
+
+def test_a_committee_member_on_the_panel_waits_for_their_own_scorecard(make_user, make_interview,
+                                                                        submit):
+    member, other = make_user(Role.COMMITTEE, Role.INTERVIEWER), make_user()
+    interview = make_interview(panel=[member, other])
+    mine, theirs = interview.scorecards
+    submit(theirs, {"code": 3})
+    application = interview.application
+    assert not can(member, Action.VIEW, application)
+    assert not can(member, Action.VIEW, theirs)
+    assert not can(member, Action.DECIDE, application)
+    submit(mine, {"code": 2})
+    assert can(member, Action.VIEW, theirs)
+    assert can(member, Action.DECIDE, application)
+
+
+@pytest.mark.parametrize(("area", "allowed"), [
+    (Area.PIPELINE, {Role.HR, Role.ADMIN}),
+    (Area.EXPORTS, {Role.HR, Role.ADMIN}),
+    (Area.ANALYTICS, {Role.HR, Role.ADMIN}),
+    (Area.COMMITTEE, {Role.COMMITTEE}),
+    (Area.USERS, {Role.ADMIN}),
+])
+def test_areas_open_to_their_roles_only(make_user, area, allowed):
+    for role in Role:
+        assert can(make_user(role), Action.VIEW, area) == (role in allowed)
+
+
+def test_anonymous_and_deactivated_users_may_do_nothing(panel, make_user):
+    *_, mine, _ = panel
+    assert not can(None, Action.VIEW, mine)
+    admin = make_user(Role.ADMIN, active=False)
+    assert not can(admin, Action.VIEW, Area.USERS)
+
+
+def test_require_answers_404_so_that_ids_reveal_nothing(panel, make_user):
+    *_, mine, _ = panel
+    with pytest.raises(NotFound):
+        require(make_user(), Action.VIEW, mine)

@@ -1,0 +1,51 @@
+"""Migrations build the schema the models describe, and step down and up again."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from scorecards import create_app
+from scorecards.extensions import db
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """Return the URL of a new, empty database on the same server as the suite's."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"{url.database}_migrations"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def tables(engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        assert tables(db.engine) == set(db.metadata.tables)
+        downgrade(revision="-1")
+        assert tables(db.engine) == set()
+        upgrade()
+        assert tables(db.engine) == set(db.metadata.tables)
+        db.engine.dispose()
+
+
+def test_the_migrations_match_the_models(app):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
