@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, errors, extensions, security
+from . import cli, errors, extensions, security, templating
 from .config import PROJECT_ROOT, load_config
 
 
@@ -19,11 +19,14 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
     cli.init_app(app)
 
     from .auth import bp as auth_bp
     from .home import bp as home_bp
+    from .interviews import bp as interviews_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(interviews_bp)
     return app

@@ -19,7 +19,9 @@ class Action(StrEnum):
 
     VIEW = "view"
     EDIT = "edit"
+    AMEND = "amend"
     VIEW_PRIVATE_NOTE = "view_private_note"
+    VIEW_HISTORY = "view_history"
     DECIDE = "decide"
     MANAGE = "manage"
 
@@ -78,9 +80,13 @@ def _on_scorecard(user: User, action: Action, scorecard: Scorecard) -> bool:
     mine = scorecard.interviewer_id == user.id
     if action is Action.EDIT:
         return mine
-    if action is Action.VIEW_PRIVATE_NOTE:
-        return user.has_role(Role.COMMITTEE) and not _owes_scorecard(user, scorecard.interview
-                                                                     .application)
+    if action is Action.AMEND:
+        # Amending stops once the committee has decided on what the panel wrote.
+        return mine and scorecard.status == ScorecardStatus.SUBMITTED \
+            and not scorecard.interview.application.decisions
+    if action in (Action.VIEW_PRIVATE_NOTE, Action.VIEW_HISTORY):
+        return mine or user.has_role(Role.COMMITTEE) and not _owes_scorecard(
+            user, scorecard.interview.application)
     if action is not Action.VIEW:
         return False
     if mine:

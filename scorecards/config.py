@@ -24,6 +24,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session; forms stay open for hours
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SCORECARD_OVERDUE_HOURS=24,  # a scorecard not submitted this long after is overdue
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(os.environ["DATABASE_URL"])

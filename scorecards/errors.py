@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .auth.views import posted_to_text_keeper, rescue_text, wants_json
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +28,11 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
+    if wants_json():
+        return jsonify(error="The form expired. Reload the page to save again; "
+                             "your text is still on it."), 400
+    if posted_to_text_keeper():
+        return rescue_text(expired_form=True)
     message = ("This form expired or was sent from somewhere else. Go back, reload the page "
                "and send it again; your text is still in the form you came from.")
     return render_template("errors/error.html", code=400, title="Form expired",

@@ -139,7 +139,8 @@ class RubricVersion(db.Model):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
-    document: Mapped[dict] = mapped_column(JSONDocument)
+    # Parsed once per process (catalog.rubric_of), so loaded only when not cached yet.
+    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -159,7 +160,7 @@ class LoopVersion(db.Model):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     title: Mapped[str] = mapped_column(sa.String(200))
-    document: Mapped[dict] = mapped_column(JSONDocument)
+    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -292,6 +293,14 @@ class Scorecard(db.Model):
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True
     )
+    revisions: Mapped[list[ScorecardRevision]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ScorecardRevision.number",
+    )
+
+    # The ORM adds "AND version = :loaded" to every UPDATE and bumps it, so two writers who
+    # loaded the same version cannot both win.
+    __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
         sa.UniqueConstraint("interview_id", "interviewer_id"),
@@ -316,11 +325,41 @@ class Rating(db.Model):
     )
     competency_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     score: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    # NULL score with not_assessed false is a draft's unanswered competency, kept for its
+    # evidence; a submitted scorecard's NULL scores are left out of every aggregate either way.
+    not_assessed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     evidence: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
 
     scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
 
-    __table_args__ = (sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),
+        sa.CheckConstraint("NOT (not_assessed AND score IS NOT NULL)",
+                           name="scored_or_not_assessed"),
+    )
+
+
+class ScorecardRevision(db.Model):
+    """The content of a scorecard as submitted, and as each amendment left it."""
+
+    __tablename__ = "scorecard_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(sa.ForeignKey("scorecards.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    content: Mapped[dict] = mapped_column(JSONDocument)
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # None for the first submission
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="revisions")
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("scorecard_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+        sa.CheckConstraint("number = 1 OR length(reason) > 0", name="amendment_has_reason"),
+    )
 
 
 class Decision(db.Model):

@@ -33,12 +33,21 @@ def tables(engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
 
 
+def columns(engine, table: str) -> set[str]:
+    return {column["name"] for column in sa.inspect(engine).get_columns(table)}
+
+
 def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert "scorecard_revisions" not in tables(db.engine)
+        assert "not_assessed" not in columns(db.engine, "ratings")
+        upgrade()
+        assert tables(db.engine) == set(db.metadata.tables)
+        downgrade(revision="base")
         assert tables(db.engine) == set()
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)

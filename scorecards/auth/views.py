@@ -1,31 +1,51 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in and sign-out pages, and rescuing typed text when a session ends mid-form."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 
+from ..extensions import login_manager
 from .forms import SignInForm
 from .services import authenticate
 
 bp = Blueprint("auth", __name__)
 
+# Form fields that belong to signing in, never to the text being rescued.
+_OWN_FIELDS = {"csrf_token", "email", "password", "remember", "action", "rescued"}
+
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def login():
     """Show the sign-in form and sign the user in."""
-    if current_user.is_authenticated:
+    carried = rescued_fields()
+    if current_user.is_authenticated and not carried:
         return redirect(_next_url())
     form = SignInForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
+            if carried:
+                return render_template("auth/continue.html", fields=carried,
+                                       target=_next_url(), expired=False)
             return redirect(_next_url())
         form.password.errors.append("That email and password do not match an active account.")
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    template = "auth/resume.html" if carried else "auth/login.html"
+    return render_template(template, form=form, fields=carried,
+                           target=_next_url()), 400 if form.errors else 200
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -45,3 +65,55 @@ def _next_url() -> str:
             and not parts.scheme and "\\" not in target:
         return target
     return url_for("home.index")
+
+
+def keeps_text(view: Callable) -> Callable:
+    """Mark a view whose form posts carry typed text that must survive an ended session."""
+    view.keeps_text = True  # type: ignore[attr-defined]
+    return view
+
+
+def posted_to_text_keeper() -> bool:
+    """Tell whether the request posts to a view that keeps typed text."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.method == "POST" and getattr(view, "keeps_text", False)
+
+
+def wants_json() -> bool:
+    """Tell whether the request came from a script that reads JSON, not from a page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def rescued_fields() -> list[tuple[str, str]]:
+    """Return the typed fields that a rescue page carried along, in their order."""
+    if request.method != "POST" or "rescued" not in request.form:
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name not in _OWN_FIELDS]
+
+
+def rescue_text(expired_form: bool):
+    """Answer a text-carrying post that cannot be accepted as it is, keeping the text.
+
+    A signed-out user gets a sign-in form that carries the text; a signed-in user whose form
+    token expired gets a page that sends the text back with a fresh token.
+    """
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in _OWN_FIELDS]
+    if current_user.is_authenticated:
+        return render_template("auth/continue.html", fields=fields, target=request.path,
+                               expired=expired_form), 400
+    return render_template("auth/resume.html", form=SignInForm(formdata=None), fields=fields,
+                           target=request.path), 401
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Send a signed-out user to sign in without dropping what they were sending."""
+    if wants_json():
+        return jsonify(error="Your session has ended. Sign in again in another tab; "
+                             "your text is still on this page."), 401
+    if posted_to_text_keeper():
+        return rescue_text(expired_form=False)
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, request.url))

@@ -133,7 +133,7 @@ def rubric_of(version: RubricVersion) -> Rubric:
     """Return the parsed rubric of a stored version."""
     key = ("rubric", version.content_hash)
     if key not in _parsed:
-        _parsed[key] = Rubric.model_validate(version.document)
+        _parsed[key] = Rubric.model_validate(_document(version))
     return _parsed[key]
 
 
@@ -141,5 +141,11 @@ def loop_of(version: LoopVersion) -> Loop:
     """Return the parsed loop of a stored version."""
     key = ("loop", version.content_hash)
     if key not in _parsed:
-        _parsed[key] = Loop.model_validate(version.document)
+        _parsed[key] = Loop.model_validate(_document(version))
     return _parsed[key]
+
+
+def _document(version: RubricVersion | LoopVersion) -> dict:
+    """Load a version's deferred document without flushing the caller's half-built objects."""
+    with db.session.no_autoflush:
+        return version.document

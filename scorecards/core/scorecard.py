@@ -1,0 +1,154 @@
+"""What an interviewer's scorecard says, and the rules a submission must meet.
+
+Plain data in, plain data out: the form, the API and the tests all describe a scorecard as
+``Answers`` and ask ``review_submission`` whether it may be submitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from .rubric import Rubric
+from .vocabulary import Recommendation, ScorecardStatus
+
+# Scores at which a rating needs written evidence: the extremes are the ones a committee
+# questions, and the ones most prone to halo effects.
+EVIDENCE_REQUIRED_FOR = frozenset({1, 4})
+LOW_SCORES = frozenset({1, 2})
+HIGH_SCORES = frozenset({3, 4})
+
+FieldPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RatingAnswer:
+    """An interviewer's answer for one competency: a score, not assessed, or nothing yet."""
+
+    score: int | None = None
+    not_assessed: bool = False
+    evidence: str = ""
+
+    def __post_init__(self) -> None:
+        if self.score is not None and not 1 <= self.score <= 4:
+            raise ValueError(f"score {self.score} is outside the scale 1-4")
+        if self.score is not None and self.not_assessed:
+            raise ValueError("a rating cannot be both scored and not assessed")
+
+    @property
+    def answered(self) -> bool:
+        """Tell whether the interviewer chose a score or marked the competency not assessed."""
+        return self.score is not None or self.not_assessed
+
+    @property
+    def is_blank(self) -> bool:
+        """Tell whether there is nothing at all to keep."""
+        return not self.answered and not self.evidence
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything an interviewer puts on a scorecard."""
+
+    ratings: dict[str, RatingAnswer] = field(default_factory=dict)
+    recommendation: Recommendation | None = None
+    takeaways: str = ""
+    private_note: str = ""
+
+    def rating(self, key: str) -> RatingAnswer:
+        """Return the answer for a competency, blank when there is none."""
+        return self.ratings.get(key, RatingAnswer())
+
+    def to_document(self) -> dict[str, Any]:
+        """Return the answers as JSON-ready data, leaving out blank ratings."""
+        return {
+            "ratings": {
+                key: {"score": r.score, "not_assessed": r.not_assessed, "evidence": r.evidence}
+                for key, r in sorted(self.ratings.items()) if not r.is_blank
+            },
+            "recommendation": self.recommendation.value if self.recommendation else None,
+            "takeaways": self.takeaways,
+            "private_note": self.private_note,
+        }
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Answers:
+        """Return answers from data written by to_document."""
+        recommendation = document.get("recommendation")
+        return cls(
+            ratings={key: RatingAnswer(**value) for key, value in document["ratings"].items()},
+            recommendation=Recommendation(recommendation) if recommendation else None,
+            takeaways=document.get("takeaways", ""),
+            private_note=document.get("private_note", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a submission, tied to the field it is about."""
+
+    field: FieldPath
+    message: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """What stands between a scorecard and its submission."""
+
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the scorecard may be submitted (warnings do not stop it)."""
+        return not self.problems
+
+
+def review_submission(rubric: Rubric, answers: Answers) -> Review:
+    """Return the problems that block submitting these answers, and the warnings to show."""
+    problems: list[Problem] = []
+    for competency in rubric.competencies:
+        answer = answers.rating(competency.key)
+        has_evidence = bool(answer.evidence.strip())
+        if not answer.answered and competency.required:
+            problems.append(Problem((competency.key, "score"),
+                                    f"{competency.title}: choose a rating, or 'Not assessed' "
+                                    "with the reason in the evidence box."))
+        elif answer.not_assessed and competency.required and not has_evidence:
+            problems.append(Problem((competency.key, "evidence"),
+                                    f"{competency.title}: say in the evidence box why it was "
+                                    "not assessed."))
+        elif answer.score in EVIDENCE_REQUIRED_FOR and not has_evidence:
+            problems.append(Problem((competency.key, "evidence"),
+                                    f"{competency.title}: a rating of {answer.score} needs "
+                                    "evidence: write what the candidate said or did."))
+    if answers.recommendation is None:
+        problems.append(Problem(("recommendation",), "Choose an overall recommendation."))
+    warning = contradiction(rubric, answers)
+    return Review(tuple(problems), (warning,) if warning else ())
+
+
+def contradiction(rubric: Rubric, answers: Answers) -> str | None:
+    """Return a warning when the recommendation runs against most of the ratings."""
+    scores = [answers.rating(c.key).score for c in rubric.competencies]
+    scores = [score for score in scores if score is not None]
+    if not scores or answers.recommendation is None:
+        return None
+    low = sum(score in LOW_SCORES for score in scores)
+    high = len(scores) - low
+    if answers.recommendation is Recommendation.STRONG_HIRE and low * 2 > len(scores):
+        return (f"You recommend strong hire, but {low} of your {len(scores)} ratings are 1 or 2. "
+                "Check the recommendation, or submit as it is if it stands.")
+    if answers.recommendation is Recommendation.STRONG_NO_HIRE and high * 2 > len(scores):
+        return (f"You recommend strong no hire, but {high} of your {len(scores)} ratings are 3 "
+                "or 4. Check the recommendation, or submit as it is if it stands.")
+    return None
+
+
+def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetime,
+                   overdue_after: timedelta) -> str:
+    """Return the status to show: the stored one, or "overdue" once the window has passed."""
+    if status is not ScorecardStatus.SUBMITTED and now >= scheduled_at + overdue_after:
+        return "overdue"
+    return status.value

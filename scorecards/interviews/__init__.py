@@ -1,0 +1,5 @@
+"""The interviewer's area: my interviews, the scorecard form, the panel after submitting."""
+
+from .views import bp
+
+__all__ = ["bp"]

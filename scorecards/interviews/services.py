@@ -1,0 +1,297 @@
+"""Use cases of interviewers: list my interviews, save, submit and amend a scorecard.
+
+Every save names the version of the scorecard it started from. A save from an older version
+is refused with StaleScorecard, so that two tabs or devices never overwrite each other
+silently; the caller hands the user's text back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import audit
+from ..authz import Action, require
+from ..catalog.services import loop_of, rubric_of
+from ..core.pipeline import status_from_scoring
+from ..core.rubric import Rubric
+from ..core.scorecard import (
+    Answers,
+    Problem,
+    RatingAnswer,
+    Review,
+    display_status,
+    review_submission,
+)
+from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus
+from ..extensions import db
+from ..models import (
+    Application,
+    Candidate,
+    Interview,
+    LoopVersion,
+    Opening,
+    Rating,
+    Scorecard,
+    ScorecardRevision,
+    User,
+    utcnow,
+)
+
+# Statuses that scorecards move an application between; later ones belong to people.
+_SCORING_STATUSES = {ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING,
+                     ApplicationStatus.COMMITTEE}
+
+
+class StaleScorecard(Exception):
+    """Raised when a save starts from an older version than the one stored."""
+
+    def __init__(self, current: Scorecard):
+        super().__init__(f"scorecard {current.id} is at version {current.version}")
+        self.current = current
+
+
+class ScorecardClosed(Exception):
+    """Raised when a draft is saved to a scorecard that is already submitted."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What came of an attempt to submit or amend."""
+
+    review: Review
+    done: bool = False
+    repeated: bool = False  # the same content was submitted before: nothing new happened
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    """One line of an interviewer's list."""
+
+    scorecard_id: int
+    interview_id: int
+    candidate: str
+    opening: str
+    stage: str
+    scheduled_at: datetime
+    state: str  # not_started, draft, submitted or overdue
+
+
+def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limit: int,
+                  past_offset: int = 0) -> tuple[list[InterviewRow], list[InterviewRow], int]:
+    """Return the user's upcoming interviews, a page of past ones and the number of past ones.
+
+    Past interviews come newest first.
+    """
+    base = (
+        sa.select(Scorecard.id, Scorecard.status, Interview.id, Interview.stage_key,
+                  Interview.scheduled_at, Candidate.name, Opening.title, Opening.loop_version_id)
+        .join(Scorecard.interview).join(Interview.application)
+        .join(Application.candidate).join(Application.opening)
+        .where(Scorecard.interviewer_id == user.id)
+    )
+    upcoming = db.session.execute(
+        base.where(Interview.scheduled_at > now).order_by(Interview.scheduled_at)).all()
+    past = db.session.execute(
+        base.where(Interview.scheduled_at <= now)
+        .order_by(Interview.scheduled_at.desc(), Interview.id.desc())
+        .limit(past_limit).offset(past_offset)).all()
+    past_total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Scorecard).join(Scorecard.interview)
+        .where(Scorecard.interviewer_id == user.id, Interview.scheduled_at <= now))
+    titles = _stage_titles({row[7] for row in (*upcoming, *past)})
+
+    def row(found) -> InterviewRow:
+        scorecard_id, status, interview_id, stage_key, when, candidate, opening, loop_id = found
+        return InterviewRow(scorecard_id, interview_id, candidate, opening,
+                            titles.get((loop_id, stage_key), stage_key), when,
+                            display_status(ScorecardStatus(status), when, now, overdue_after))
+
+    return [row(r) for r in upcoming], [row(r) for r in past], past_total
+
+
+def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
+    versions = db.session.scalars(sa.select(LoopVersion)
+                                  .where(LoopVersion.id.in_(loop_version_ids))).all()
+    return {(version.id, stage.key): stage.title
+            for version in versions for stage in loop_of(version).stages}
+
+
+def load_scorecard(scorecard_id: int) -> Scorecard | None:
+    """Return a scorecard with what its page shows, in two queries."""
+    return db.session.scalar(
+        sa.select(Scorecard).where(Scorecard.id == scorecard_id)
+        .options(joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
+                 joinedload(Scorecard.interview).joinedload(Interview.application)
+                 .joinedload(Application.candidate),
+                 selectinload(Scorecard.ratings))
+    )
+
+
+def load_interview(interview_id: int) -> Interview | None:
+    """Return an interview with its panel's scorecards and ratings."""
+    return db.session.scalar(
+        sa.select(Interview).where(Interview.id == interview_id)
+        .options(joinedload(Interview.rubric_version),
+                 joinedload(Interview.application).joinedload(Application.candidate),
+                 joinedload(Interview.application).joinedload(Application.opening),
+                 selectinload(Interview.scorecards).selectinload(Scorecard.ratings),
+                 selectinload(Interview.scorecards).joinedload(Scorecard.interviewer))
+    )
+
+
+def rubric_for(scorecard: Scorecard) -> Rubric:
+    """Return the rubric version the scorecard is scored with."""
+    return rubric_of(scorecard.interview.rubric_version)
+
+
+def answers_of(scorecard: Scorecard) -> Answers:
+    """Return what is stored on a scorecard as plain answers."""
+    return Answers(
+        ratings={r.competency_key: RatingAnswer(r.score, r.not_assessed, r.evidence)
+                 for r in scorecard.ratings},
+        recommendation=Recommendation(scorecard.recommendation)
+        if scorecard.recommendation else None,
+        takeaways=scorecard.takeaways,
+        private_note=scorecard.private_note,
+    )
+
+
+def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int) -> Scorecard:
+    """Store the answers as the scorecard's draft; partial answers are welcome."""
+    require(actor, Action.EDIT, scorecard)
+    if scorecard.status == ScorecardStatus.SUBMITTED:
+        raise ScorecardClosed(f"scorecard {scorecard.id} is submitted")
+    with _versioned(scorecard):
+        _write(scorecard, answers, version)
+        scorecard.status = ScorecardStatus.DRAFT
+    return scorecard
+
+
+def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,
+           confirmed: bool = False) -> Submission:
+    """Submit the scorecard if the answers pass review; otherwise keep them as a draft.
+
+    Warnings hold the submission back until the user confirms. Submitting the same answers
+    again (a double click, a retried request) changes nothing and reports success.
+    """
+    require(actor, Action.EDIT, scorecard)
+    if scorecard.status == ScorecardStatus.SUBMITTED:
+        return _resubmission(scorecard, answers)
+    review = review_submission(rubric_for(scorecard), answers)
+    if not review.ok or (review.warnings and not confirmed):
+        save_draft(actor, scorecard, answers, version)
+        return Submission(review)
+    try:
+        with _versioned(scorecard):
+            _write(scorecard, answers, version)
+            scorecard.status = ScorecardStatus.SUBMITTED
+            scorecard.submitted_at = utcnow()
+            scorecard.revisions.append(ScorecardRevision(
+                number=1, content=answers.to_document(), author=actor))
+            audit.record(actor, "scorecard.submitted", scorecard,
+                         recommendation=scorecard.recommendation)
+            _advance(scorecard.interview.application)
+    except StaleScorecard as stale:
+        if stale.current.status == ScorecardStatus.SUBMITTED:
+            return _resubmission(stale.current, answers)
+        raise
+    return Submission(review, done=True)
+
+
+def _resubmission(scorecard: Scorecard, answers: Answers) -> Submission:
+    if answers_of(scorecard).to_document() == answers.to_document():
+        return Submission(Review(), done=True, repeated=True)
+    raise StaleScorecard(scorecard)
+
+
+def amend(actor: User, scorecard: Scorecard, answers: Answers, version: int, reason: str,
+          confirmed: bool = False) -> Submission:
+    """Replace a submitted scorecard's answers, keeping the earlier ones as a revision."""
+    require(actor, Action.AMEND, scorecard)
+    review = review_submission(rubric_for(scorecard), answers)
+    if answers_of(scorecard).to_document() == answers.to_document():
+        review = Review((*review.problems, Problem(
+            ("reason",), "Nothing changed: the scorecard already says this.")), review.warnings)
+    if not review.ok or (review.warnings and not confirmed):
+        return Submission(review)
+    before = answers_of(scorecard)
+    with _versioned(scorecard):
+        _write(scorecard, answers, version)
+        scorecard.revisions.append(ScorecardRevision(
+            number=len(scorecard.revisions) + 1, content=answers.to_document(),
+            reason=reason.strip(), author=actor))
+        audit.record(actor, "scorecard.amended", scorecard, reason=reason.strip(),
+                     changed=_changed_fields(before, answers))
+    return Submission(review, done=True)
+
+
+def _changed_fields(before: Answers, after: Answers) -> list[str]:
+    """Return the names of what an amendment changed, without the text itself."""
+    old, new = before.to_document(), after.to_document()
+    changed = [name for name in ("recommendation", "takeaways", "private_note")
+               if old[name] != new[name]]
+    keys = sorted(set(old["ratings"]) | set(new["ratings"]))
+    return changed + [f"ratings.{key}" for key in keys
+                      if old["ratings"].get(key) != new["ratings"].get(key)]
+
+
+def _write(scorecard: Scorecard, answers: Answers, version: int) -> None:
+    """Put the answers on the scorecard, if it is still at the version the user started from."""
+    if scorecard.version != version:
+        raise StaleScorecard(scorecard)
+    rubric = rubric_for(scorecard)
+    existing = {rating.competency_key: rating for rating in scorecard.ratings}
+    for competency in rubric.competencies:
+        answer, row = answers.rating(competency.key), existing.get(competency.key)
+        if answer.is_blank:
+            if row is not None:
+                scorecard.ratings.remove(row)
+            continue
+        if row is None:
+            row = Rating(competency_key=competency.key)
+            scorecard.ratings.append(row)
+        row.score, row.not_assessed, row.evidence = (answer.score, answer.not_assessed,
+                                                     answer.evidence)
+    scorecard.recommendation = answers.recommendation.value if answers.recommendation else None
+    scorecard.takeaways = answers.takeaways
+    scorecard.private_note = answers.private_note
+    # Touch the row even when only ratings changed, so the version check always runs.
+    scorecard.updated_at = utcnow()
+
+
+@contextmanager
+def _versioned(scorecard: Scorecard) -> Iterator[None]:
+    """Commit the changes made in the block, or raise StaleScorecard if another writer won.
+
+    The database refuses an UPDATE of a version that has moved on since it was loaded.
+    """
+    scorecard_id = scorecard.id
+    try:
+        yield
+        db.session.commit()
+    except (StaleDataError, StaleScorecard):
+        db.session.rollback()
+        raise StaleScorecard(load_scorecard(scorecard_id)) from None
+
+
+def _advance(application: Application) -> None:
+    """Move the application along the pipeline once a stage's scorecards are in."""
+    if application.status not in _SCORING_STATUSES:
+        return
+    db.session.flush()
+    counts = db.session.execute(
+        sa.select(Interview.stage_key, sa.func.count())
+        .join(Interview.scorecards)
+        .where(Interview.application_id == application.id,
+               Scorecard.status == ScorecardStatus.SUBMITTED)
+        .group_by(Interview.stage_key)).all()
+    loop = loop_of(application.opening.loop_version)
+    application.status = status_from_scoring(loop, Counter(dict(counts)), True)

@@ -1,0 +1,215 @@
+"""Pages of the interviewer: my interviews, an interview's panel, the scorecard form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..auth.views import keeps_text
+from ..authz import Action, can, require
+from ..catalog.services import rubric_of
+from ..core.scorecard import Answers, Review
+from ..core.vocabulary import ScorecardStatus
+from ..models import Scorecard, utcnow
+from . import services
+from .forms import ScorecardForm, scorecard_form_class
+from .services import ScorecardClosed, StaleScorecard
+
+bp = Blueprint("interviews", __name__)
+
+PAST_PAGE_SIZE = 50
+
+
+@bp.get("/interviews")
+@login_required
+def mine():
+    """List the signed-in user's interviews with the state of each scorecard."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    window = timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
+    upcoming, past, past_total = services.my_interviews(
+        current_user, utcnow(), window, PAST_PAGE_SIZE, (page - 1) * PAST_PAGE_SIZE)
+    pages = max(1, -(-past_total // PAST_PAGE_SIZE))
+    return render_template("interviews/mine.html", upcoming=upcoming, past=past,
+                           page=page, pages=pages, window_hours=window.total_seconds() / 3600)
+
+
+@bp.get("/interviews/<int:interview_id>")
+@login_required
+def interview(interview_id: int):
+    """Show an interview, and the panel's scorecards once the user's own is in."""
+    found = services.load_interview(interview_id) or abort(404)
+    require(current_user, Action.VIEW, found)
+    mine = next((s for s in found.scorecards if s.interviewer_id == current_user.id), None)
+    others = [s for s in found.scorecards
+              if s is not mine and can(current_user, Action.VIEW, s)]
+    return render_template(
+        "interviews/interview.html", interview=found, mine=mine, others=others,
+        rubric=rubric_of(found.rubric_version), answers_of=services.answers_of,
+        private_notes={s.id for s in others if can(current_user, Action.VIEW_PRIVATE_NOTE, s)})
+
+
+@bp.route("/scorecards/<int:scorecard_id>", methods=["GET", "POST"])
+@login_required
+@keeps_text
+def scorecard(scorecard_id: int):
+    """Show the scorecard form to its author, or the scorecard to whoever may read it."""
+    scorecard = _load(scorecard_id, Action.VIEW)
+    if not can(current_user, Action.EDIT, scorecard):
+        return _show(scorecard)
+    if request.method == "GET":
+        if scorecard.status == ScorecardStatus.SUBMITTED:
+            return _show(scorecard)
+        return _render_form(scorecard, _blank_form(scorecard), scorecard.version)
+    form = _form_class(scorecard)()
+    if not form.validate():
+        return _render_form(scorecard, form, form.version.data or scorecard.version, status=400)
+    if request.form.get("action") == "restore":
+        return _render_form(scorecard, form, form.version.data, notice=(
+            "Your text is back. It is not saved yet: save the draft or submit it."))
+    return _save_or_submit(scorecard, form)
+
+
+def _save_or_submit(scorecard: Scorecard, form: ScorecardForm):
+    action, answers, version = request.form.get("action"), form.answers(), form.version.data
+    try:
+        if action not in ("submit", "confirm"):
+            services.save_draft(current_user, scorecard, answers, version)
+            flash(f"Draft saved at {utcnow():%H:%M} UTC.", "success")
+            return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
+        result = services.submit(current_user, scorecard, answers, version,
+                                 confirmed=action == "confirm")
+    except (StaleScorecard, ScorecardClosed):
+        return _conflict(scorecard.id, form)
+    if result.done:
+        flash("Scorecard submitted. It was already in: nothing changed." if result.repeated
+              else "Scorecard submitted. Thank you.", "success")
+        return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
+    form.show_review(result.review)
+    # The answers were kept as a draft, so the form continues from the new version.
+    return _render_form(scorecard, form, scorecard.version, review=result.review,
+                        status=422 if result.review.problems else 200)
+
+
+@bp.route("/scorecards/<int:scorecard_id>/amend", methods=["GET", "POST"])
+@login_required
+@keeps_text
+def amend(scorecard_id: int):
+    """Amend a submitted scorecard, with the reason kept beside the new revision."""
+    scorecard = _load(scorecard_id, Action.AMEND)
+    if request.method == "GET":
+        return _render_form(scorecard, _blank_form(scorecard, amending=True), scorecard.version,
+                            amending=True)
+    form = _form_class(scorecard, amending=True)()
+    if request.form.get("action") == "restore" or not form.validate():
+        return _render_form(scorecard, form, form.version.data or scorecard.version,
+                            amending=True, status=200 if form.errors == {} else 400)
+    try:
+        result = services.amend(current_user, scorecard, form.answers(), form.version.data,
+                                form.reason.data, confirmed=request.form.get("action") == "confirm")
+    except StaleScorecard:
+        return _conflict(scorecard.id, form)
+    if result.done:
+        flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
+        return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
+    form.show_review(result.review)
+    return _render_form(scorecard, form, form.version.data, review=result.review, amending=True,
+                        status=422 if result.review.problems else 200)
+
+
+@bp.post("/scorecards/<int:scorecard_id>/draft")
+@login_required
+def autosave(scorecard_id: int):
+    """Save a draft from the page's script and answer in JSON."""
+    scorecard = _load(scorecard_id, Action.EDIT)
+    form = _form_class(scorecard)()
+    if not form.validate():
+        return jsonify(error="Not saved: " + _first_error(form)), 400
+    try:
+        services.save_draft(current_user, scorecard, form.answers(), form.version.data)
+    except StaleScorecard as stale:
+        return jsonify(error="Not saved: this scorecard changed in another tab or on another "
+                             "device. Save the draft to see both versions.",
+                       version=stale.current.version), 409
+    except ScorecardClosed:
+        return jsonify(error="Not saved: this scorecard was submitted elsewhere."), 409
+    return jsonify(version=scorecard.version, saved_at=scorecard.updated_at.isoformat())
+
+
+def _load(scorecard_id: int, action: Action) -> Scorecard:
+    scorecard = services.load_scorecard(scorecard_id) or abort(404)
+    require(current_user, action, scorecard)
+    return scorecard
+
+
+def _form_class(scorecard: Scorecard, amending: bool = False) -> type[ScorecardForm]:
+    version = scorecard.interview.rubric_version
+    return scorecard_form_class(version.content_hash, rubric_of(version), amending)
+
+
+def _blank_form(scorecard: Scorecard, amending: bool = False) -> ScorecardForm:
+    cls = _form_class(scorecard, amending)
+    return cls(formdata=None, data=cls.data_from(services.answers_of(scorecard),
+                                                 scorecard.version))
+
+
+def _first_error(form: ScorecardForm) -> str:
+    for errors in form.errors.values():
+        flat = errors if isinstance(errors, list) else [e for es in errors.values() for e in es]
+        if flat:
+            return str(flat[0])
+    return "check the form."
+
+
+def _conflict(scorecard_id: int, form: ScorecardForm):
+    """Hand the user's text back beside the copy that another tab or device stored."""
+    current = services.load_scorecard(scorecard_id)
+    submitted = current.status == ScorecardStatus.SUBMITTED
+    if submitted and not can(current_user, Action.AMEND, current):
+        return _show(current, unsaved=form.answers(), status=409)
+    message = (
+        f"This scorecard was submitted at {current.submitted_at:%H:%M} UTC, from another tab "
+        "or device. What you sent is below and was not saved: give a reason and save it as "
+        "an amendment, or leave this page to keep the submitted copy."
+        if submitted else
+        f"This scorecard was saved from another tab or device at {current.updated_at:%H:%M} "
+        "UTC. What you sent is below and was not saved. Save it to replace the other copy, or "
+        "reload the page to keep the other copy.")
+    if submitted and not hasattr(form, "reason"):
+        form = _form_class(current, amending=True)()
+    return _render_form(current, form, current.version, conflict=message,
+                        stored=services.answers_of(current), amending=submitted, status=409)
+
+
+def _render_form(scorecard: Scorecard, form: ScorecardForm, version: int, *,
+                 review: Review | None = None, notice: str | None = None,
+                 conflict: str | None = None, stored=None, amending: bool = False,
+                 status: int = 200):
+    return render_template(
+        "interviews/scorecard_form.html", scorecard=scorecard, form=form, version=version,
+        interview=scorecard.interview, rubric=services.rubric_for(scorecard), review=review,
+        notice=notice, conflict=conflict, stored=stored, amending=amending,
+    ), status
+
+
+def _show(scorecard: Scorecard, unsaved=None, status: int = 200):
+    return render_template(
+        "interviews/scorecard.html", scorecard=scorecard, interview=scorecard.interview,
+        rubric=services.rubric_for(scorecard), answers=services.answers_of(scorecard),
+        mine=scorecard.interviewer_id == current_user.id,
+        show_private=can(current_user, Action.VIEW_PRIVATE_NOTE, scorecard),
+        show_history=can(current_user, Action.VIEW_HISTORY, scorecard),
+        can_amend=can(current_user, Action.AMEND, scorecard), unsaved=unsaved,
+        answers_from=Answers.from_document,
+    ), status
