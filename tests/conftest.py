@@ -7,6 +7,7 @@ names a server. Either way each run gets a database of its own, built by the mig
 
 from __future__ import annotations
 
+import contextvars
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -106,9 +107,22 @@ def _empty_tables() -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run outside the test's app context, as in production.
+
+    Flask reuses an app context that is already pushed, so without this every request would
+    share the test's g (and with it the signed-in user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        """Run the request in an empty context, so it pushes an app context of its own."""
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """Return a test client of the app."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
@@ -215,3 +229,16 @@ def submit(app: Flask) -> Callable[..., Scorecard]:
         return scorecard
 
     return mark
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Return a function that signs the test client in as a user, past the sign-in form."""
+
+    def as_user(user: User) -> FlaskClient:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return as_user

@@ -100,3 +100,27 @@ def test_require_answers_404_so_that_ids_reveal_nothing(panel, make_user):
     *_, mine, _ = panel
     with pytest.raises(NotFound):
         require(make_user(), Action.VIEW, mine)
+
+
+def test_an_author_reads_their_own_private_note_and_history(panel):
+    ana, _, mine, theirs = panel
+    assert can(ana, Action.VIEW_PRIVATE_NOTE, mine)
+    assert can(ana, Action.VIEW_HISTORY, mine)
+    assert not can(ana, Action.VIEW_PRIVATE_NOTE, theirs)
+
+
+def test_only_the_author_amends_and_only_a_submitted_undecided_scorecard(panel, submit,
+                                                                         make_user):
+    from scorecards.extensions import db
+    from scorecards.models import Decision
+
+    ana, ben, mine, _ = panel
+    assert not can(ana, Action.AMEND, mine), "a draft is edited, not amended"
+    submit(mine, {"code": 3})
+    assert can(ana, Action.AMEND, mine)
+    assert not can(ben, Action.AMEND, mine)
+    db.session.add(Decision(application=mine.interview.application, recommended_outcome="hire",
+                            explanation={}, final_outcome="hire", rationale="Clear.",
+                            decided_by=make_user(Role.COMMITTEE)))
+    db.session.commit()
+    assert not can(ana, Action.AMEND, mine)

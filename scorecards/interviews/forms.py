@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
@@ -15,8 +16,8 @@ from ..core.vocabulary import Recommendation
 
 NOT_ASSESSED = "na"
 MAX_TEXT = 20_000  # characters per box: pages of notes, well short of a pasted log file
-SCORE_CHOICES = [(str(level), str(level)) for level in (1, 2, 3, 4)] + [
-    (NOT_ASSESSED, "Not assessed")
+SCORE_CHOICES = [SelectChoice(str(level)) for level in (1, 2, 3, 4)] + [
+    SelectChoice(NOT_ASSESSED, "Not assessed")
 ]
 
 
@@ -33,7 +34,7 @@ class ScorecardForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     recommendation = RadioField(
         "Overall recommendation", validators=[Optional()],
-        choices=[(r.value, r.label) for r in Recommendation],
+        choices=[SelectChoice(r.value, r.label) for r in Recommendation],
     )
     takeaways = TextAreaField("Key takeaways", validators=[Length(max=MAX_TEXT)])
     private_note = TextAreaField("Private note to the hiring committee",

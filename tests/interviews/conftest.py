@@ -1,0 +1,43 @@
+"""Fixtures for the interviewer's pages: a panel, and form posts as a browser sends them."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from scorecards.extensions import db
+from scorecards.models import Scorecard
+
+
+def form(version: int, recommendation: str | None = "hire", action: str = "save",
+         **ratings) -> dict[str, str]:
+    """Return a scorecard form post; ratings map a competency to (score, evidence)."""
+    data = {"version": str(version), "action": action, "takeaways": "Clear thinker.",
+            "private_note": "Knows someone on the team."}
+    if recommendation:
+        data["recommendation"] = recommendation
+    for key, (score, evidence) in ratings.items():
+        if score is not None:
+            data[f"rating-{key}-score"] = str(score)
+        data[f"rating-{key}-evidence"] = evidence
+    return data
+
+
+COMPLETE = {"understanding": (3, "Asked about empty input."),
+            "approach": (4, "Compared a heap with sorting and proved the cost."),
+            "code": (3, "Readable, small functions.")}
+
+
+@pytest.fixture
+def panel(make_user, make_interview):
+    """An interview two interviewers sit on; returns (ana, ben, ana's card, ben's card)."""
+    ana, ben = make_user(name="Ana Souza"), make_user(name="Ben Carter")
+    interview = make_interview(panel=[ana, ben])
+    mine, theirs = interview.scorecards
+    return ana, ben, mine, theirs
+
+
+def fresh(scorecard: Scorecard) -> Scorecard:
+    """Return the scorecard as stored now, not as this session remembers it."""
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Scorecard).where(Scorecard.id == scorecard.id))
