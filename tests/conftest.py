@@ -97,14 +97,10 @@ def app(config: dict) -> Iterator[Flask]:
 
 
 def _empty_tables() -> None:
-    tables = db.metadata.sorted_tables
+    # DELETE beats TRUNCATE on tables this small: TRUNCATE rewrites files and takes locks.
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 class IsolatedClient(FlaskClient):
