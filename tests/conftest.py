@@ -211,6 +211,15 @@ def make_interview(app: Flask, make_application) -> Callable[..., Interview]:
 
 
 @pytest.fixture
+def panel(make_user, make_interview):
+    """Return (ana, ben, ana's scorecard, ben's scorecard) of an interview both sit on."""
+    ana, ben = make_user(name="Ana Souza"), make_user(name="Ben Carter")
+    interview = make_interview(panel=[ana, ben])
+    mine, theirs = interview.scorecards
+    return ana, ben, mine, theirs
+
+
+@pytest.fixture
 def submit(app: Flask) -> Callable[..., Scorecard]:
     """Return a function that marks a scorecard submitted with ratings, past the form."""
 

@@ -7,15 +7,6 @@ from scorecards.authz import Action, Area, can, require
 from scorecards.core.vocabulary import Role
 
 
-@pytest.fixture
-def panel(make_user, make_interview):
-    """An interview with two panelists, neither of whom has submitted."""
-    ana, ben = make_user(name="Ana"), make_user(name="Ben")
-    interview = make_interview(panel=[ana, ben])
-    mine, theirs = interview.scorecards
-    return ana, ben, mine, theirs
-
-
 def test_an_interviewer_edits_only_their_own_scorecard(panel):
     ana, _, mine, theirs = panel
     assert can(ana, Action.EDIT, mine)

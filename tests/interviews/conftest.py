@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from scorecards.extensions import db
@@ -26,15 +25,6 @@ def form(version: int, recommendation: str | None = "hire", action: str = "save"
 COMPLETE = {"understanding": (3, "Asked about empty input."),
             "approach": (4, "Compared a heap with sorting and proved the cost."),
             "code": (3, "Readable, small functions.")}
-
-
-@pytest.fixture
-def panel(make_user, make_interview):
-    """An interview two interviewers sit on; returns (ana, ben, ana's card, ben's card)."""
-    ana, ben = make_user(name="Ana Souza"), make_user(name="Ben Carter")
-    interview = make_interview(panel=[ana, ben])
-    mine, theirs = interview.scorecards
-    return ana, ben, mine, theirs
 
 
 def fresh(scorecard: Scorecard) -> Scorecard:
