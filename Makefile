@@ -6,6 +6,8 @@ FLASK := $(BIN)/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 # The suite runs a second time against PostgreSQL when one answers here.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# axe-core, which the browser tests run on each page to find accessibility problems.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
 .PHONY: run test test-system test-sqlite test-postgres lint format migrate system clean
 
@@ -33,10 +35,16 @@ test: test-sqlite test-postgres
 test-system: $(INSTALLED)
 	@$(BIN)/python -m scorecards.system --strict
 
-test-sqlite: test-system
+# Without npm the suite still runs, and the accessibility test reports itself skipped.
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix tests/e2e --no-save --no-audit --no-fund axe-core@4; \
+	else echo "npm is not installed: the accessibility test will be skipped."; fi
+
+test-sqlite: test-system $(AXE)
 	$(BIN)/pytest
 
-test-postgres: test-system
+test-postgres: test-system $(AXE)
 	@if $(BIN)/python -m scorecards.system --postgres '$(TEST_POSTGRES_URL)'; then \
 	  echo "== The suite again, on PostgreSQL =="; \
 	  SCORECARDS_TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest; \
@@ -51,4 +59,4 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules test-results

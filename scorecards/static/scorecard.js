@@ -17,7 +17,10 @@
   let released = false;
 
   const say = (text) => { status.textContent = text; };
-  const clock = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // Times read in UTC, as everywhere else in the service.
+  const clock = (iso) => new Date(iso).toLocaleTimeString("en-GB", {
+    hour: "2-digit", minute: "2-digit", timeZone: "UTC",
+  }) + " UTC";
 
   function schedule() {
     clearTimeout(timer);
