@@ -15,7 +15,6 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     """Fill app.config from defaults, environment variables and overrides, in that order."""
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'scorecards.db'}",
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         RUBRICS_DIR=str(PROJECT_ROOT / "rubrics"),
         MIGRATIONS_DIR=str(PROJECT_ROOT / "migrations"),
         SESSION_COOKIE_HTTPONLY=True,
@@ -33,6 +32,9 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     app.config.from_prefixed_env("SCORECARDS")
     if overrides:
         app.config.from_mapping(overrides)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server may drop idle connections; a SQLite file never does, so skip the ping there.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

@@ -78,7 +78,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        # Joined: the signed-in user is loaded on every request, in one query with the roles.
+        back_populates="user", cascade="all, delete-orphan", lazy="joined"
     )
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)

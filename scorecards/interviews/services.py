@@ -63,6 +63,14 @@ class ScorecardClosed(Exception):
 
 
 @dataclass(frozen=True)
+class Saved:
+    """Where a draft save left the scorecard."""
+
+    version: int
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class Submission:
     """What came of an attempt to submit or amend."""
 
@@ -125,14 +133,14 @@ def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
 
 
 def load_scorecard(scorecard_id: int) -> Scorecard | None:
-    """Return a scorecard with what its page shows, in two queries."""
-    return db.session.scalar(
+    """Return a scorecard with what its page shows, in one query."""
+    return db.session.execute(
         sa.select(Scorecard).where(Scorecard.id == scorecard_id)
         .options(joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
                  joinedload(Scorecard.interview).joinedload(Interview.application)
                  .joinedload(Application.candidate),
-                 selectinload(Scorecard.ratings))
-    )
+                 joinedload(Scorecard.ratings))
+    ).unique().scalar_one_or_none()
 
 
 def load_interview(interview_id: int) -> Interview | None:
@@ -164,7 +172,7 @@ def answers_of(scorecard: Scorecard) -> Answers:
     )
 
 
-def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int) -> Scorecard:
+def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int) -> Saved:
     """Store the answers as the scorecard's draft; partial answers are welcome."""
     require(actor, Action.EDIT, scorecard)
     if scorecard.status == ScorecardStatus.SUBMITTED:
@@ -172,7 +180,10 @@ def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int
     with _versioned(scorecard):
         _write(scorecard, answers, version)
         scorecard.status = ScorecardStatus.DRAFT
-    return scorecard
+        # Read what the caller reports before the commit expires it (no reload after).
+        db.session.flush()
+        saved = Saved(scorecard.version, scorecard.updated_at)
+    return saved
 
 
 def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,

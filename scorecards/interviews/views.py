@@ -137,14 +137,14 @@ def autosave(scorecard_id: int):
     if not form.validate():
         return jsonify(error="Not saved: " + _first_error(form)), 400
     try:
-        services.save_draft(current_user, scorecard, form.answers(), form.version.data)
+        saved = services.save_draft(current_user, scorecard, form.answers(), form.version.data)
     except StaleScorecard as stale:
         return jsonify(error="Not saved: this scorecard changed in another tab or on another "
                              "device. Save the draft to see both versions.",
                        version=stale.current.version), 409
     except ScorecardClosed:
         return jsonify(error="Not saved: this scorecard was submitted elsewhere."), 409
-    return jsonify(version=scorecard.version, saved_at=scorecard.updated_at.isoformat())
+    return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
 
 
 def _load(scorecard_id: int, action: Action) -> Scorecard:
