@@ -22,11 +22,15 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
+    from .analytics import bp as analytics_bp
     from .auth import bp as auth_bp
+    from .committee import bp as committee_bp
     from .home import bp as home_bp
     from .interviews import bp as interviews_bp
 
+    app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(interviews_bp)
+    app.register_blueprint(committee_bp)
     return app

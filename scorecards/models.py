@@ -266,7 +266,8 @@ class Interview(db.Model):
     application: Mapped[Application] = relationship(back_populates="interviews")
     rubric_version: Mapped[RubricVersion] = relationship()
     scorecards: Mapped[list[Scorecard]] = relationship(
-        back_populates="interview", cascade="all, delete-orphan", passive_deletes=True
+        back_populates="interview", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Scorecard.id",
     )
 
 
@@ -387,6 +388,7 @@ class Decision(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="decisions")
     decided_by: Mapped[User] = relationship()
+    supersedes: Mapped[Decision | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         one_of("recommended_outcome", Outcome),

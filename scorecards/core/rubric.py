@@ -16,9 +16,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from .sources import Path, Problem, Source, SourceError, load_source
+from .vocabulary import Outcome, Recommendation
 
 LEVELS = (1, 2, 3, 4)
 
@@ -94,6 +102,51 @@ class Stage(_Frozen):
     min_panel: int = Field(default=1, ge=1, le=12)
 
 
+Score = Annotated[float, Field(ge=1, le=4)]
+
+
+class Veto(_Frozen):
+    """A recommendation that, from any panelist, settles the outcome on its own."""
+
+    recommendation: Recommendation
+    outcome: Outcome
+
+    @model_validator(mode="after")
+    def _decides(self) -> Veto:
+        if self.outcome is Outcome.INCOMPLETE:
+            raise ValueError("a veto must lead to a decision, not to 'incomplete'")
+        return self
+
+
+class MustPass(_Frozen):
+    """A bar that a competency's panel mean must reach, beyond the rubric's own bars."""
+
+    stage: Slug
+    competency: Slug
+    bar: Score
+
+
+class Policy(_Frozen):
+    """How a loop turns its panels' scores into a recommended outcome."""
+
+    strong_hire_at: Score = 3.4
+    hire_at: Score = 2.8
+    strong_no_hire_below: Score = 1.8
+    vetoes: tuple[Veto, ...] = ()
+    must_pass: tuple[MustPass, ...] = ()
+    # None: every stage of the loop is required before a recommendation.
+    required_stages: tuple[Slug, ...] | None = None
+    # Decide on scores with each interviewer's calibration offset removed, not the raw ones.
+    use_calibrated: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Policy:
+        if not self.strong_no_hire_below <= self.hire_at <= self.strong_hire_at:
+            raise ValueError("thresholds must satisfy strong_no_hire_below <= hire_at <= "
+                             "strong_hire_at")
+        return self
+
+
 class Loop(_Frozen):
     """A hiring process: its stages in the order candidates meet them."""
 
@@ -101,6 +154,13 @@ class Loop(_Frozen):
     title: Text
     description: Text | None = None
     stages: tuple[Stage, ...] = Field(min_length=1)
+    policy: Policy = Policy()
+
+    @property
+    def required_stages(self) -> tuple[Stage, ...]:
+        """Return the stages that must be complete before the loop recommends an outcome."""
+        wanted = self.policy.required_stages
+        return tuple(s for s in self.stages if wanted is None or s.key in wanted)
 
     def stage(self, key: str) -> Stage:
         """Return the stage with this key, raising KeyError if there is none."""
@@ -185,7 +245,28 @@ def parse_catalog(
             if stage.rubric not in rubric_keys:
                 problems.append(source.problem(("stages", i, "rubric"),
                                                f"unknown rubric '{stage.rubric}'"))
+        problems += [source.problem(path, message)
+                     for path, message in _policy_checks(loop, catalog.rubrics)]
     return catalog, sorted(problems)
+
+
+def _policy_checks(loop: Loop, rubrics: Mapping[str, Rubric]) -> list[tuple[Path, str]]:
+    """Check that a loop's policy names only its own stages and their competencies."""
+    stages = {stage.key: stage for stage in loop.stages}
+    found: list[tuple[Path, str]] = []
+    for i, key in enumerate(loop.policy.required_stages or ()):
+        if key not in stages:
+            found.append((("policy", "required_stages", i), f"unknown stage '{key}'"))
+    for i, bar in enumerate(loop.policy.must_pass):
+        stage = stages.get(bar.stage)
+        if stage is None:
+            found.append((("policy", "must_pass", i, "stage"), f"unknown stage '{bar.stage}'"))
+            continue
+        rubric = rubrics.get(stage.rubric)
+        if rubric is not None and bar.competency not in {c.key for c in rubric.competencies}:
+            found.append((("policy", "must_pass", i, "competency"),
+                          f"rubric '{rubric.key}' has no competency '{bar.competency}'"))
+    return found
 
 
 def load_catalog(files: Mapping[str, str], known_rubrics: Iterable[str] = ()) -> Catalog:

@@ -1,0 +1,5 @@
+"""HR's and admins' analytics: how far interview panels agree, rubric by rubric."""
+
+from .views import bp
+
+__all__ = ["bp"]

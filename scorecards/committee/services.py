@@ -1,0 +1,205 @@
+"""Use cases of the hiring committee: the queue, an application's summary, the decision.
+
+The database gathers the panel (one query for any number of applications) and the
+interviewers' calibration (one windowed query); the pure core does the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import audit
+from ..authz import Action, require
+from ..catalog.services import latest_rubric_version, loop_of, rubric_of
+from ..core.calibration import Offset, shrink
+from ..core.decision import Summary, rationale_problem, recommend
+from ..core.panel import PanelScorecard
+from ..core.rubric import Loop, Rubric
+from ..core.vocabulary import ApplicationStatus, FinalOutcome, Recommendation, ScorecardStatus
+from ..extensions import db
+from ..models import (
+    Application,
+    Decision,
+    Interview,
+    Opening,
+    Rating,
+    Scorecard,
+    User,
+)
+
+QUEUE_STATUSES = (ApplicationStatus.COMMITTEE,)
+DECIDABLE_STATUSES = {ApplicationStatus.INTERVIEWING, ApplicationStatus.COMMITTEE,
+                      ApplicationStatus.DECIDED}
+
+
+class DecisionRefused(ValueError):
+    """Raised when a decision cannot be recorded as given; the message says why."""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One application waiting for the committee."""
+
+    application: Application
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class CandidateSummary:
+    """Everything the committee's summary page shows of one application."""
+
+    application: Application
+    loop: Loop
+    rubrics: dict[str, Rubric]
+    summary: Summary
+    scorecards: list[Scorecard]  # submitted, in loop order
+    offsets: dict[int, Offset]
+
+
+def panels(application_ids: Iterable[int]) -> dict[int, list[PanelScorecard]]:
+    """Return the submitted scorecards of these applications as plain data, in one query."""
+    ids = list(application_ids)
+    rows = db.session.execute(
+        sa.select(Interview.application_id, Scorecard.interview_id, Interview.stage_key,
+                  Scorecard.interviewer_id, Scorecard.recommendation, Rating.competency_key,
+                  Rating.score)
+        .join(Scorecard.interview)
+        .outerjoin(Rating, Rating.scorecard_id == Scorecard.id)
+        .where(Interview.application_id.in_(ids),
+               Scorecard.status == ScorecardStatus.SUBMITTED)
+        .order_by(Scorecard.id))
+    cards: dict[tuple[int, int, int], PanelScorecard] = {}
+    for application_id, interview_id, stage, interviewer_id, recommendation, key, score in rows:
+        card = cards.setdefault((application_id, interview_id, interviewer_id), PanelScorecard(
+            interview_id, stage, interviewer_id, Recommendation(recommendation), {}))
+        if key is not None:
+            card.scores[key] = score  # type: ignore[index]
+    found: dict[int, list[PanelScorecard]] = defaultdict(list)
+    for (application_id, *_), card in cards.items():
+        found[application_id].append(card)
+    return found
+
+
+def calibration(interviewer_ids: Iterable[int]) -> dict[int, Offset]:
+    """Return each interviewer's calibration offset over every panel they shared."""
+    ids = list(interviewer_ids)
+    if not ids:
+        return {}
+    # Every rating beside the sum and count of its panel's ratings of the same competency,
+    # so that the co-panelists' mean is (total - own) / (count - 1), all in the database.
+    their_interviews = sa.select(Scorecard.interview_id).where(Scorecard.interviewer_id.in_(ids))
+    partition = {"partition_by": (Scorecard.interview_id, Rating.competency_key)}
+    shared = (
+        sa.select(Scorecard.interviewer_id, Scorecard.interview_id, Rating.score,
+                  sa.func.sum(Rating.score).over(**partition).label("total"),
+                  sa.func.count(Rating.score).over(**partition).label("raters"))
+        .join(Rating, Rating.scorecard_id == Scorecard.id)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None),
+               Scorecard.interview_id.in_(their_interviews))
+        .subquery())
+    deviation = shared.c.score - sa.cast(shared.c.total - shared.c.score, sa.Float) / (
+        shared.c.raters - 1)
+    rows = db.session.execute(
+        sa.select(shared.c.interviewer_id, sa.func.avg(deviation), sa.func.count(),
+                  sa.func.count(sa.distinct(shared.c.interview_id)))
+        .where(shared.c.raters > 1, shared.c.interviewer_id.in_(ids))
+        .group_by(shared.c.interviewer_id))
+    return {who: Offset(who, float(raw), shrink(float(raw), interviews), ratings, interviews)
+            for who, raw, ratings, interviews in rows}
+
+
+def _rubrics(loop: Loop, interviews: Iterable[Interview]) -> dict[str, Rubric]:
+    """Return each stage's rubric: the version its interview used, else the newest."""
+    used = {interview.stage_key: interview.rubric_version for interview in interviews}
+    rubrics = {}
+    for stage in loop.stages:
+        version = used.get(stage.key) or latest_rubric_version(stage.rubric)
+        if version is not None:
+            rubrics[stage.key] = rubric_of(version)
+    return rubrics
+
+
+def candidate_summary(actor: User, application_id: int) -> CandidateSummary | None:
+    """Return the committee's view of one application, or None if there is no such one."""
+    application = db.session.scalar(
+        sa.select(Application).where(Application.id == application_id)
+        .options(joinedload(Application.candidate),
+                 joinedload(Application.opening).joinedload(Opening.loop_version),
+                 selectinload(Application.interviews).joinedload(Interview.rubric_version),
+                 selectinload(Application.interviews).selectinload(Interview.scorecards)
+                 .options(joinedload(Scorecard.interviewer), selectinload(Scorecard.ratings),
+                          selectinload(Scorecard.revisions)),
+                 selectinload(Application.decisions).joinedload(Decision.decided_by)))
+    if application is None:
+        return None
+    require(actor, Action.VIEW, application)
+    loop = loop_of(application.opening.loop_version)
+    rubrics = _rubrics(loop, application.interviews)
+    submitted = [s for i in application.interviews for s in i.scorecards
+                 if s.status == ScorecardStatus.SUBMITTED]
+    offsets = calibration({s.interviewer_id for s in submitted})
+    summary = recommend(loop, rubrics, panels([application.id]).get(application.id, []),
+                        {who: offset.shrunk for who, offset in offsets.items()},
+                        {s.interviewer_id: s.interviewer.name for s in submitted})
+    order = {stage.key: i for i, stage in enumerate(loop.stages)}
+    submitted.sort(key=lambda s: (order.get(s.interview.stage_key, 99), s.interviewer.name))
+    return CandidateSummary(application, loop, rubrics, summary, submitted, offsets)
+
+
+def queue(actor: User) -> list[QueueRow]:
+    """Return the applications whose required scorecards are in, oldest first."""
+    owed = (sa.select(Interview.application_id).join(Interview.scorecards)
+            .where(Scorecard.interviewer_id == actor.id,
+                   Scorecard.status != ScorecardStatus.SUBMITTED))
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.status.in_(QUEUE_STATUSES),
+                                     Application.id.not_in(owed))
+        .options(joinedload(Application.candidate),
+                 joinedload(Application.opening).joinedload(Opening.loop_version),
+                 selectinload(Application.interviews).joinedload(Interview.rubric_version))
+        .order_by(Application.updated_at)).all()
+    found = panels(a.id for a in applications)
+    rows = []
+    for application in applications:
+        loop = loop_of(application.opening.loop_version)
+        summary = recommend(loop, _rubrics(loop, application.interviews),
+                            found.get(application.id, []))
+        rows.append(QueueRow(application, summary))
+    return rows
+
+
+def record_decision(actor: User, application_id: int, final: FinalOutcome,
+                    rationale: str) -> Decision:
+    """Record the committee's decision beside the recommendation it was made against.
+
+    A decision is never changed: a new one supersedes the last, and both stay on record.
+    """
+    found = candidate_summary(actor, application_id)
+    if found is None:
+        raise LookupError(application_id)
+    application = found.application
+    require(actor, Action.DECIDE, application)
+    if application.status not in DECIDABLE_STATUSES:
+        raise DecisionRefused(f"The application is {application.status}; it cannot be decided.")
+    rationale = rationale.strip()
+    problem = rationale_problem(found.summary.outcome, final, rationale)
+    if problem:
+        raise DecisionRefused(problem)
+    previous = application.decisions[-1] if application.decisions else None
+    decision = Decision(application=application, recommended_outcome=found.summary.outcome,
+                        explanation=found.summary.to_document(), final_outcome=final,
+                        rationale=rationale, decided_by=actor, supersedes=previous)
+    db.session.add(decision)
+    application.status = ApplicationStatus.INTERVIEWING if final is FinalOutcome.HOLD \
+        else ApplicationStatus.DECIDED
+    db.session.flush()
+    audit.record(actor, "decision.recorded", application, decision_id=decision.id,
+                 final=final.value, recommended=found.summary.outcome.value,
+                 supersedes=previous.id if previous else None)
+    db.session.commit()
+    return decision

@@ -1,0 +1,51 @@
+"""Pages of the hiring committee: the queue, a candidate's summary, recording the decision."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..auth.views import keeps_text
+from ..authz import Action, Area, can, require
+from ..core.vocabulary import FinalOutcome
+from ..interviews.services import answers_of
+from . import services
+from .forms import LABELS, DecisionForm
+
+bp = Blueprint("committee", __name__, url_prefix="/committee")
+
+
+@bp.get("/")
+@login_required
+def queue():
+    """List the applications whose required scorecards are in, waiting for a decision."""
+    require(current_user, Action.VIEW, Area.COMMITTEE)
+    return render_template("committee/queue.html", rows=services.queue(current_user))
+
+
+@bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
+@login_required
+@keeps_text
+def summary(application_id: int):
+    """Show the panel's scores, the recommendation and its reasons; record the decision."""
+    found = services.candidate_summary(current_user, application_id) or abort(404)
+    may_decide = can(current_user, Action.DECIDE, found.application)
+    form = DecisionForm()
+    if request.method == "POST":
+        require(current_user, Action.DECIDE, found.application)
+        if form.validate():
+            try:
+                services.record_decision(current_user, application_id,
+                                         FinalOutcome(form.final_outcome.data),
+                                         form.rationale.data)
+            except services.DecisionRefused as refused:
+                form.rationale.errors.append(str(refused))
+            else:
+                flash("Decision recorded.", "success")
+                return redirect(url_for(".summary", application_id=application_id))
+    return render_template("committee/summary.html", found=found, summary=found.summary,
+                           form=form, may_decide=may_decide, answers_of=answers_of,
+                           labels=LABELS, private_notes={
+                               s.id for s in found.scorecards
+                               if can(current_user, Action.VIEW_PRIVATE_NOTE, s)},
+                           ), 400 if form.errors else 200

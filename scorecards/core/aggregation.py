@@ -1,0 +1,141 @@
+"""From a panel's submitted scorecards to scores per competency, stage and loop.
+
+Plain data in, plain data out. Not-assessed ratings are left out of every figure (never
+counted as zero), and only submitted scorecards ever reach this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from statistics import fmean
+
+from .calibration import calibrate
+from .panel import PanelScorecard
+from .rubric import Loop, Rubric
+
+
+@dataclass(frozen=True)
+class CompetencyScore:
+    """The panel's ratings of one competency at one stage."""
+
+    key: str
+    title: str
+    weight: float
+    scores: tuple[float, ...]  # one per panelist who assessed it, in interviewer order
+    must_pass: float | None
+
+    @property
+    def count(self) -> int:
+        """Return how many panelists assessed the competency."""
+        return len(self.scores)
+
+    @property
+    def mean(self) -> float | None:
+        """Return the mean rating, or None when nobody assessed it."""
+        return fmean(self.scores) if self.scores else None
+
+    @property
+    def low(self) -> float | None:
+        """Return the lowest rating."""
+        return min(self.scores, default=None)
+
+    @property
+    def high(self) -> float | None:
+        """Return the highest rating."""
+        return max(self.scores, default=None)
+
+    @property
+    def spread(self) -> float | None:
+        """Return how far apart the highest and lowest ratings are."""
+        return self.high - self.low if self.scores else None
+
+
+@dataclass(frozen=True)
+class StageScore:
+    """A stage's competencies, its weighted score and how complete its panel is."""
+
+    key: str
+    title: str
+    weight: float
+    min_panel: int
+    submitted: int  # scorecards in, across the stage's interviews
+    competencies: tuple[CompetencyScore, ...]
+
+    @property
+    def score(self) -> float | None:
+        """Return the rubric-weighted mean of the competencies anyone assessed."""
+        return weighted_mean((c.mean, c.weight) for c in self.competencies)
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether the stage has its minimum panel of submitted scorecards."""
+        return self.submitted >= self.min_panel
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Every stage of the loop, scored, and the loop-weighted overall score."""
+
+    stages: tuple[StageScore, ...]
+
+    @property
+    def overall(self) -> float | None:
+        """Return the loop-weighted mean of the stages that have a score."""
+        return weighted_mean((s.score, s.weight) for s in self.stages)
+
+    def stage(self, key: str) -> StageScore:
+        """Return the stage with this key."""
+        return next(stage for stage in self.stages if stage.key == key)
+
+
+def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
+    """Return the weighted mean of the values that are not None, or None if there are none."""
+    total = weights = 0.0
+    for value, weight in pairs:
+        if value is not None:
+            total += value * weight
+            weights += weight
+    return total / weights if weights else None
+
+
+def aggregate(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[PanelScorecard],
+              offsets: Mapping[int, float] | None = None) -> Aggregate:
+    """Score every stage of the loop from its submitted scorecards.
+
+    rubrics maps each stage key to the rubric version its interviews used. With offsets
+    (interviewer -> calibration offset), each rating has its interviewer's offset removed.
+    """
+    by_stage: dict[str, list[PanelScorecard]] = defaultdict(list)
+    for scorecard in sorted(scorecards, key=lambda s: (s.interviewer_id, s.interview_id)):
+        by_stage[scorecard.stage].append(scorecard)
+    stages = []
+    for stage in loop.stages:
+        panel = by_stage.get(stage.key, [])
+        rubric = rubrics.get(stage.key)
+        competencies = () if rubric is None else tuple(
+            CompetencyScore(c.key, c.title, c.weight,
+                            tuple(_adjusted(s, c.key, offsets) for s in panel
+                                  if s.scores.get(c.key) is not None),
+                            _bar(loop, stage.key, c.key, c.must_pass))
+            for c in rubric.competencies)
+        stages.append(StageScore(stage.key, stage.title, stage.weight, stage.min_panel,
+                                 len(panel), competencies))
+    return Aggregate(tuple(stages))
+
+
+def _adjusted(scorecard: PanelScorecard, competency: str,
+              offsets: Mapping[int, float] | None) -> float:
+    score = scorecard.scores[competency]
+    if not offsets:
+        return float(score)
+    return calibrate(score, offsets.get(scorecard.interviewer_id, 0.0))
+
+
+def _bar(loop: Loop, stage: str, competency: str, rubric_bar: float | None) -> float | None:
+    """Return the must-pass bar of a competency: the loop's, else the rubric's."""
+    for bar in loop.policy.must_pass:
+        if bar.stage == stage and bar.competency == competency:
+            return bar.bar
+    return rubric_bar

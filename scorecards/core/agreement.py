@@ -1,0 +1,169 @@
+"""How far an interview panel agrees: intraclass correlations and Krippendorff's alpha."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import krippendorff
+import numpy as np
+
+from .panel import PanelRating
+
+SCORES = (1, 2, 3, 4)
+
+# Floating-point sums of equal ratings leave noise of about 1e-16 times their size instead of
+# an exact zero; a denominator within this fraction of the squared ratings is taken as zero.
+_ROUNDING = 1e-12
+
+Unit = TypeVar("Unit", bound=Hashable)
+Rater = TypeVar("Rater", bound=Hashable)
+
+
+@dataclass(frozen=True)
+class IntraclassCorrelation:
+    """Shrout & Fleiss single-rater intraclass correlations of one targets x raters matrix."""
+
+    icc1_1: float | None  # raters differ per target (one-way random)
+    icc2_1: float | None  # raters a random sample, their leniency counts as disagreement
+    icc3_1: float | None  # these raters only, their leniency set aside (consistency)
+    targets: int
+    raters: int
+
+
+@dataclass(frozen=True)
+class PanelAgreement:
+    """How far panelists agree on the ratings of a set of interviews."""
+
+    icc2_1: float | None
+    alpha: float | None
+    panels: int  # interviews with at least one competency scored by two or more panelists
+    units: int  # (interview, competency) pairs scored by two or more panelists
+    ratings: int  # scores in those units
+
+
+def icc(matrix: Sequence[Sequence[float]]) -> IntraclassCorrelation:
+    """Return the ICC(1,1), ICC(2,1) and ICC(3,1) of a complete targets x raters matrix.
+
+    The coefficients are those of Shrout & Fleiss (1979), from the two-way ANOVA mean squares.
+    A coefficient whose denominator is zero, as when every rating is equal, is undefined and
+    comes back as None rather than as a division by zero.
+    """
+    ratings = _complete_matrix(matrix)
+    targets, raters = ratings.shape
+    grand_mean = ratings.mean()
+    target_means = ratings.mean(axis=1, keepdims=True)
+    rater_means = ratings.mean(axis=0, keepdims=True)
+    residuals = ratings - target_means - rater_means + grand_mean
+
+    between_targets = raters * ((target_means - grand_mean) ** 2).sum() / (targets - 1)
+    within_targets = ((ratings - target_means) ** 2).sum() / (targets * (raters - 1))
+    between_raters = targets * ((rater_means - grand_mean) ** 2).sum() / (raters - 1)
+    residual = (residuals**2).sum() / ((targets - 1) * (raters - 1))
+
+    noise = _ROUNDING * float(np.abs(ratings).max()) ** 2
+    return IntraclassCorrelation(
+        icc1_1=_ratio(between_targets - within_targets,
+                      between_targets + (raters - 1) * within_targets, noise),
+        icc2_1=_ratio(between_targets - residual,
+                      between_targets + (raters - 1) * residual
+                      + raters * (between_raters - residual) / targets, noise),
+        icc3_1=_ratio(between_targets - residual,
+                      between_targets + (raters - 1) * residual, noise),
+        targets=targets,
+        raters=raters,
+    )
+
+
+def krippendorff_alpha(units: Mapping[Unit, Mapping[Rater, int]]) -> float | None:
+    """Return the ordinal Krippendorff's alpha of scores 1-4 given per unit by raters.
+
+    A rater who did not score a unit is simply absent from its mapping. Alpha is None when
+    fewer than two units have two or more scores, or when every such score is the same value:
+    with no variation to explain, agreement is undefined.
+    """
+    counts = []
+    for unit, scores in units.items():
+        unknown = sorted(set(scores.values()) - set(SCORES))
+        if unknown:
+            raise ValueError(f"unit {unit!r} has scores {unknown} outside {SCORES}")
+        if len(scores) >= 2:
+            tally = Counter(scores.values())
+            counts.append([tally[score] for score in SCORES])
+    if len(counts) < 2 or np.count_nonzero(np.sum(counts, axis=0)) < 2:
+        return None
+    # Counts of each score per unit carry all alpha reads; a raters x units matrix would grow
+    # with every interviewer who ever sat on a panel.
+    return float(krippendorff.alpha(value_counts=counts, value_domain=list(SCORES),
+                                    level_of_measurement="ordinal"))
+
+
+def panel_agreement(ratings: Iterable[PanelRating]) -> PanelAgreement:
+    """Return how far panelists agree, each (interview, competency) being one rated unit.
+
+    Not-assessed ratings are left out. Alpha reads every unit scored by two or more panelists.
+    The ICC needs the same number of raters on every unit, so it reads the units with the most
+    common panel size (the larger on a tie), its columns being the panelists in order of id:
+    panelists are treated as interchangeable rater slots, the usual approximation when panels
+    change from one candidate to the next. A statistic with too few units to compute is None.
+    """
+    units = {unit: scores for unit, scores in scores_by_unit(ratings).items() if len(scores) >= 2}
+    sizes = Counter(len(scores) for scores in units.values())
+    icc2_1 = None
+    if sizes:
+        usual_size = max(sizes, key=lambda size: (sizes[size], size))
+        matrix = [[scores[rater] for rater in sorted(scores)]
+                  for scores in units.values() if len(scores) == usual_size]
+        if len(matrix) >= 2:
+            icc2_1 = icc(matrix).icc2_1
+    return PanelAgreement(
+        icc2_1=icc2_1,
+        alpha=krippendorff_alpha(units),
+        panels=len({interview_id for interview_id, _ in units}),
+        units=len(units),
+        ratings=sum(len(scores) for scores in units.values()),
+    )
+
+
+def scores_by_unit(ratings: Iterable[PanelRating]) -> dict[tuple[int, str], dict[int, int]]:
+    """Return each (interview, competency)'s scores by interviewer, leaving out not assessed."""
+    units: dict[tuple[int, str], dict[int, int]] = {}
+    for rating in ratings:
+        if rating.score is None:
+            continue
+        scores = units.setdefault((rating.interview_id, rating.competency), {})
+        if rating.interviewer_id in scores:
+            raise ValueError(f"interviewer {rating.interviewer_id} rated {rating.competency!r} "
+                             f"twice in interview {rating.interview_id}")
+        scores[rating.interviewer_id] = rating.score
+    return units
+
+
+def _complete_matrix(matrix: Sequence[Sequence[float]]) -> np.ndarray:
+    """Return the matrix as an array, refusing one too small, ragged or with gaps."""
+    rows = [list(row) for row in matrix]
+    if len(rows) < 2:
+        raise ValueError(f"an ICC needs at least 2 targets (rows), got {len(rows)}")
+    raters = len(rows[0])
+    if raters < 2:
+        raise ValueError(f"an ICC needs at least 2 raters (columns), got {raters}")
+    for number, row in enumerate(rows):
+        if len(row) != raters:
+            raise ValueError(f"row {number} has {len(row)} ratings, row 0 has {raters}: "
+                             "every rater must rate every target")
+        if any(value is None for value in row):
+            raise ValueError(f"row {number} has a missing rating: every rater must rate "
+                             "every target")
+    ratings = np.asarray(rows, dtype=float)
+    if not np.isfinite(ratings).all():
+        raise ValueError("the matrix has a missing (NaN) or infinite rating")
+    return ratings
+
+
+def _ratio(numerator: float, denominator: float, noise: float) -> float | None:
+    """Return numerator / denominator, or None when the denominator is zero up to rounding."""
+    if abs(denominator) <= noise:
+        return None
+    return float(numerator / denominator)

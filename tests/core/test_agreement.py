@@ -1,0 +1,178 @@
+"""Inter-rater reliability of interview panels: ICCs, Krippendorff's alpha, panel agreement."""
+
+import krippendorff
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorecards.core.agreement import icc, krippendorff_alpha, panel_agreement
+from scorecards.core.panel import PanelRating
+
+# Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
+SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
+                 [6, 2, 4, 7]]
+
+
+def coefficients(result):
+    return result.icc1_1, result.icc2_1, result.icc3_1
+
+
+def same_coefficients(first, second):
+    for one, other in zip(coefficients(first), coefficients(second), strict=True):
+        assert (one is None) == (other is None)
+        if one is not None:
+            assert one == pytest.approx(other, abs=1e-9)
+
+
+def rating(interview_id, interviewer_id, score, competency="design"):
+    return PanelRating(interview_id, "onsite", interviewer_id, competency, score)
+
+
+matrices = st.integers(2, 8).flatmap(lambda raters: st.lists(
+    st.lists(st.integers(0, 10), min_size=raters, max_size=raters), min_size=2, max_size=8))
+
+panel_ratings = st.dictionaries(
+    st.tuples(st.integers(1, 5), st.sampled_from(["design", "coding", "culture"]),
+              st.integers(1, 6)),
+    st.none() | st.integers(1, 4),
+    max_size=40,
+).map(lambda scores: [PanelRating(interview_id, "onsite", interviewer_id, competency, score)
+                      for (interview_id, competency, interviewer_id), score in scores.items()])
+
+
+def test_icc_matches_shrout_and_fleiss_table_2():
+    result = icc(SHROUT_FLEISS)
+    assert (result.targets, result.raters) == (6, 4)
+    assert [round(value, 2) for value in coefficients(result)] == [0.17, 0.29, 0.71]
+
+
+def test_perfect_agreement_gives_an_icc_of_one():
+    result = icc([[1, 1, 1], [3, 3, 3], [2, 2, 2], [4, 4, 4]])
+    assert coefficients(result) == (1.0, 1.0, 1.0)
+
+
+def test_an_icc_with_a_zero_denominator_is_undefined_not_a_division_by_zero():
+    assert coefficients(icc([[3, 3], [3, 3], [3, 3]])) == (None, None, None)
+    # Targets alike, raters apart: no variation between targets for ICC(3,1) to explain.
+    assert icc([[1.1, 2.2], [1.1, 2.2]]).icc3_1 is None
+    # Two raters exactly reversed on two targets: the ICC(2,1) denominator cancels out.
+    assert coefficients(icc([[1, 2], [2, 1]])) == (-1.0, None, -1.0)
+
+
+@pytest.mark.parametrize(("matrix", "message"), [
+    ([[1, 2, 3]], "at least 2 targets"),
+    ([], "at least 2 targets"),
+    ([[1], [2]], "at least 2 raters"),
+    ([[1, 2], [3]], "row 1 has 1 ratings"),
+    ([[1, 2], [3, None]], "row 1 has a missing rating"),
+    ([[1, 2], [3, float("nan")]], "missing"),
+])
+def test_icc_refuses_a_matrix_that_is_too_small_ragged_or_incomplete(matrix, message):
+    with pytest.raises(ValueError, match=message):
+        icc(matrix)
+
+
+@given(matrices, st.randoms(use_true_random=False))
+def test_the_order_of_targets_and_raters_does_not_change_the_icc(matrix, random):
+    shuffled = [row[:] for row in matrix]
+    random.shuffle(shuffled)
+    columns = list(range(len(matrix[0])))
+    random.shuffle(columns)
+    shuffled = [[row[column] for column in columns] for row in shuffled]
+    same_coefficients(icc(matrix), icc(shuffled))
+
+
+@given(matrices, st.integers(-100, 100) | st.floats(-1000, 1000))
+def test_adding_a_constant_to_every_rating_does_not_change_the_icc(matrix, constant):
+    same_coefficients(icc(matrix), icc([[value + constant for value in row] for row in matrix]))
+
+
+def test_alpha_is_one_when_raters_agree_on_every_unit():
+    assert krippendorff_alpha({"a": {1: 1, 2: 1}, "b": {1: 3, 2: 3, 3: 3}}) == 1.0
+
+
+def test_alpha_is_below_zero_when_raters_disagree_more_than_chance():
+    # Pairable values 1, 1, 2, 2; every observed pair is a disagreement: 1 - 16 / (32 / 3).
+    assert krippendorff_alpha({"a": {1: 1, 2: 2}, "b": {1: 1, 2: 2}}) == pytest.approx(-0.5)
+
+
+def test_a_score_without_a_second_rater_does_not_count_toward_alpha():
+    paired = {"a": {1: 1, 2: 2}, "b": {1: 4, 2: 4}}
+    assert krippendorff_alpha(paired | {"c": {3: 1}}) == krippendorff_alpha(paired)
+
+
+@pytest.mark.parametrize("units", [
+    {},
+    {"a": {1: 2, 2: 3}},  # one unit: the package says 0.0, which means nothing
+    {"a": {1: 2, 2: 3}, "b": {1: 4}},
+    {"a": {1: 3, 2: 3}, "b": {1: 3, 2: 3}},  # the package divides 0 by 0 here
+    {"a": {1: 3, 2: 3}, "b": {1: 3, 2: 3}, "c": {1: 1}},
+])
+def test_alpha_is_undefined_without_two_paired_units_or_any_variation(units):
+    assert krippendorff_alpha(units) is None
+
+
+def test_alpha_refuses_a_score_off_the_scale():
+    with pytest.raises(ValueError, match=r"unit 'a' has scores \[5\]"):
+        krippendorff_alpha({"a": {1: 5, 2: 4}, "b": {1: 1, 2: 1}})
+
+
+@given(st.lists(st.lists(st.none() | st.integers(1, 4), min_size=6, max_size=6),
+                min_size=2, max_size=5))
+def test_alpha_from_score_counts_equals_alpha_from_the_raters_by_units_matrix(rows):
+    units = {unit: {rater: row[unit] for rater, row in enumerate(rows) if row[unit] is not None}
+             for unit in range(6)}
+    alpha = krippendorff_alpha(units)
+    if alpha is not None:
+        reliability_data = [[np.nan if score is None else score for score in row] for row in rows]
+        expected = krippendorff.alpha(reliability_data=reliability_data, value_domain=[1, 2, 3, 4],
+                                      level_of_measurement="ordinal")
+        assert alpha == pytest.approx(expected)
+
+
+def test_panel_agreement_counts_what_was_compared():
+    ratings = [
+        rating(1, 10, 3), rating(1, 11, 3), rating(1, 12, None),
+        rating(1, 10, 2, "coding"), rating(1, 11, 3, "coding"),
+        rating(2, 10, 4), rating(2, 13, 4),
+        rating(3, 11, 1),  # nobody else rated this interview
+    ]
+    result = panel_agreement(ratings)
+    assert (result.panels, result.units, result.ratings) == (2, 3, 6)
+    assert result.alpha == krippendorff_alpha({"a": {1: 3, 2: 3}, "b": {1: 2, 2: 3},
+                                               "c": {1: 4, 2: 4}})
+    assert result.icc2_1 == icc([[3, 3], [2, 3], [4, 4]]).icc2_1
+
+
+def test_panel_icc_reads_the_most_common_panel_size_the_larger_on_a_tie():
+    threes = [rating(1, 10, 4), rating(1, 11, 3), rating(1, 12, 4),
+              rating(2, 10, 1), rating(2, 13, 2), rating(2, 11, 1)]
+    twos = [rating(3, 10, 2), rating(3, 11, 4), rating(4, 12, 3), rating(4, 13, 1)]
+    assert panel_agreement(threes + twos).icc2_1 == icc([[4, 3, 4], [1, 1, 2]]).icc2_1
+    more_twos = twos + [rating(5, 10, 1), rating(5, 14, 1)]
+    assert panel_agreement(threes + more_twos).icc2_1 == icc([[2, 4], [3, 1], [1, 1]]).icc2_1
+
+
+@pytest.mark.parametrize("ratings", [
+    [],
+    [rating(1, 10, 3)],
+    [rating(1, 10, 3), rating(1, 11, None)],
+    [rating(1, 10, 3), rating(1, 11, 2)],
+])
+def test_panel_agreement_is_none_not_an_error_when_data_is_too_sparse(ratings):
+    result = panel_agreement(ratings)
+    assert (result.icc2_1, result.alpha) == (None, None)
+
+
+def test_panel_agreement_refuses_two_ratings_of_one_competency_by_one_interviewer():
+    with pytest.raises(ValueError, match="interviewer 10 rated 'design' twice in interview 1"):
+        panel_agreement([rating(1, 10, 3), rating(1, 10, 2)])
+
+
+@given(panel_ratings)
+def test_panel_agreement_never_fails_on_sparse_panels(ratings):
+    result = panel_agreement(ratings)
+    assert result.alpha is None or result.alpha <= 1.0
+    assert result.icc2_1 is None or np.isfinite(result.icc2_1)
+    assert result.ratings >= 2 * result.units >= 2 * result.panels

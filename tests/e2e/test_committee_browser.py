@@ -1,0 +1,64 @@
+"""The committee in a real browser: from the queue to a recorded decision, accessibly."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from scorecards.core.vocabulary import ApplicationStatus, Role
+from scorecards.extensions import db
+from scorecards.models import Decision
+from tests.conftest import PASSWORD
+from tests.e2e.test_scorecard_browser import sign_in_as
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def member(make_user):
+    """Return a committee member who can sign in."""
+    return make_user(Role.COMMITTEE, email="johan@example.com", password=PASSWORD,
+                     name="Johan Berg")
+
+
+@pytest.fixture
+def ready(make_user, make_application, make_interview, submit):
+    """Return an application with every required scorecard in."""
+    application = make_application("Grace Hopper")
+    coding = make_interview(application, stage="coding", panel=[make_user(name="Ana Souza")])
+    design = make_interview(application, stage="design",
+                            panel=[make_user(name="Ben Carter"), make_user(name="Chen Wei")])
+    for scorecard in (*coding.scorecards, *design.scorecards):
+        submit(scorecard, {"understanding": 3, "approach": 4, "code": 3})
+    application.status = ApplicationStatus.COMMITTEE
+    db.session.commit()
+    return application
+
+
+def test_a_committee_member_goes_from_the_queue_to_a_recorded_decision(page: Page, member,
+                                                                       ready):
+    sign_in_as(page, member)
+    page.get_by_role("link", name="Committee").click()
+    page.get_by_role("link", name="Grace Hopper").click()
+    expect(page.get_by_role("heading", name="Recommended: Hire")).to_be_visible()
+    page.get_by_label("Hire", exact=True).check()
+    page.get_by_label("Rationale").fill("Consistent evidence of careful design across stages.")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".flashes")).to_contain_text("Decision recorded.")
+    expect(page.locator(".decisions")).to_contain_text("Consistent evidence of careful design")
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Decision.final_outcome)) == "hire"
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+@pytest.mark.parametrize("path", ["/committee/", "/committee/applications/{id}"])
+def test_committee_pages_have_no_serious_accessibility_problems(page: Page, axe_js, member,
+                                                                ready, path):
+    sign_in_as(page, member)
+    page.goto(path.format(id=ready.id))
+    page.add_script_tag(path=axe_js)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
