@@ -151,3 +151,22 @@ def test_a_committee_member_who_owes_a_scorecard_sees_nothing_of_the_candidate(
 
 def test_an_unknown_application_is_404(member):
     assert member.get("/committee/applications/999999").status_code == 404
+
+
+def test_an_application_reaches_the_queue_once_its_required_scorecards_are_in(
+        make_user, make_application, make_interview, sign_in):
+    from tests.interviews.conftest import COMPLETE, form
+
+    application = make_application("Barbara Liskov")
+    ana, ben, chen = make_user(), make_user(), make_user()
+    (coding,) = make_interview(application, stage="coding", panel=[ana]).scorecards
+    design = make_interview(application, stage="design", panel=[ben, chen]).scorecards
+    steps = [(ana, coding), (ben, design[0]), (chen, design[1])]
+    for number, (who, scorecard) in enumerate(steps, start=1):
+        sign_in(who).post(f"/scorecards/{scorecard.id}",
+                          data=form(1, action="submit", **COMPLETE))
+        db.session.expire_all()
+        expected = ApplicationStatus.COMMITTEE if number == 3 else ApplicationStatus.INTERVIEWING
+        assert application.status == expected
+    committee = sign_in(make_user(Role.COMMITTEE))
+    assert "Barbara Liskov" in committee.get("/committee/").text

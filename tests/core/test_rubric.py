@@ -121,3 +121,31 @@ def test_formatting_does_not_change_the_content_hash():
     changed = load_catalog({"a.yaml": VALID.replace("weight: 1.5", "weight: 1.25")})
     assert first.content_hash == second.content_hash
     assert changed.rubrics["test-coding"].content_hash != first.content_hash
+
+
+DESIGN = (DATA / "test-design.yaml").read_text()
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("    - stage: design\n", "    - stage: coffee\n",
+     "loops/l.yaml:23: policy.must_pass[0].stage: unknown stage 'coffee'"),
+    ("      competency: code\n", "      competency: charm\n",
+     "loops/l.yaml:24: policy.must_pass[0].competency: rubric 'test-design' has no competency "
+     "'charm'"),
+    ("  hire_at: 2.75\n", "  hire_at: 3.75\n",
+     "loops/l.yaml:15: policy: thresholds must satisfy strong_no_hire_below <= "
+     "hire_at <= strong_hire_at"),
+    ("      outcome: strong_no_hire\n", "      outcome: incomplete\n",
+     "loops/l.yaml:20: policy.vetoes[0]: a veto must lead to a decision, not to "
+     "'incomplete'"),
+    ("    - recommendation: strong_no_hire\n", "    - recommendation: meh\n",
+     "loops/l.yaml:20: policy.vetoes[0].recommendation: Input should be 'strong_no_hire', "
+     "'no_hire', 'hire' or 'strong_hire' (got 'meh')"),
+    ("  strong_no_hire_below: 1.75\n", "  strong_no_hire_below: 1.75\n  required_stages: [lunch]\n",
+     "loops/l.yaml:19: policy.required_stages[0]: unknown stage 'lunch'"),
+])
+def test_a_broken_decision_policy_is_reported_at_its_line(old, new, expected):
+    assert old in LOOP
+    found = problems_of(LOOP.replace(old, new), "loops/l.yaml",
+                        **{"test-coding.yaml": VALID, "test-design.yaml": DESIGN})
+    assert found == [expected]
