@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     """Register the command groups on the app."""
     for group in (rubrics_cli, users_cli, demo_cli):
         app.cli.add_command(group)
+    app.cli.add_command(packet_command)
 
 
 def _rubrics_dir() -> Path:
@@ -97,3 +98,33 @@ def demo_seed(if_empty: bool) -> None:
     click.echo("Demo data is ready. Sign in at http://127.0.0.1:5000 with:")
     for login in logins:
         click.echo(f"  {login.email:<30} {login.password:<18} {login.roles}")
+
+
+@click.command("packet")
+@click.argument("application_id", required=False, type=int)
+@click.option("--opening", "opening_key", help="The opening whose packets to render.")
+@click.option("--pending", is_flag=True,
+              help="With --opening: the applications awaiting a decision.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write: a .pdf, or with --opening a .zip of one PDF each.")
+def packet_command(application_id: int | None, opening_key: str | None, pending: bool,
+                   output: Path) -> None:
+    """Render a candidate's committee packet, or an opening's pending ones, to a file."""
+    from .packets.services import candidate_packet, meeting_packet
+
+    if (application_id is None) == (opening_key is None):
+        raise click.UsageError("Give either APPLICATION_ID or --opening KEY --pending.")
+    if opening_key is not None and not pending:
+        raise click.UsageError("--opening renders the applications awaiting a decision; "
+                               "add --pending.")
+    if application_id is not None:
+        packet = candidate_packet(None, application_id)
+        missing = f"There is no application {application_id}."
+    else:
+        packet = meeting_packet(None, opening_key, as_zip=output.suffix.lower() == ".zip")
+        missing = f"There is no opening '{opening_key}'."
+    if packet is None:
+        raise click.ClickException(missing)
+    output.write_bytes(packet.data)
+    click.echo(f"Wrote {output} ({len(packet.data) // 1024} KiB, "
+               f"fingerprint {packet.fingerprint}).")

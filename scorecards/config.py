@@ -24,6 +24,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session; forms stay open for hours
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SCORECARD_OVERDUE_HOURS=24,  # a scorecard not submitted this long after is overdue
+        PACKET_CACHE_DIR=str(Path(app.instance_path) / "packet-cache"),
+        PACKET_WORKERS=None,  # processes rendering a committee packet; None: one per core
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(os.environ["DATABASE_URL"])

@@ -80,9 +80,9 @@ def _test_config(url: str) -> dict:
 
 
 @pytest.fixture
-def config(database_url: str) -> dict:
+def config(database_url: str, tmp_path: Path) -> dict:
     """Return the settings of the test app; a test may change them before using app."""
-    return _test_config(database_url)
+    return {**_test_config(database_url), "PACKET_CACHE_DIR": str(tmp_path / "packets")}
 
 
 @pytest.fixture

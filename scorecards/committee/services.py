@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..authz import Action, require
+from ..authz import Action, can, require
 from ..catalog.services import latest_rubric_version, loop_of, rubric_of
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, rationale_problem, recommend
@@ -124,8 +124,13 @@ def _rubrics(loop: Loop, interviews: Iterable[Interview]) -> dict[str, Rubric]:
     return rubrics
 
 
-def candidate_summary(actor: User, application_id: int) -> CandidateSummary | None:
-    """Return the committee's view of one application, or None if there is no such one."""
+def candidate_summary(actor: User | None, application_id: int,
+                      missing_ok: bool = False) -> CandidateSummary | None:
+    """Return the committee's view of one application, or None if there is no such one.
+
+    actor None is the command line, which sees everything. With missing_ok, an application
+    the actor may not see is None too, instead of a 404.
+    """
     application = db.session.scalar(
         sa.select(Application).where(Application.id == application_id)
         .options(joinedload(Application.candidate),
@@ -137,7 +142,10 @@ def candidate_summary(actor: User, application_id: int) -> CandidateSummary | No
                  selectinload(Application.decisions).joinedload(Decision.decided_by)))
     if application is None:
         return None
-    require(actor, Action.VIEW, application)
+    if actor is not None:
+        if missing_ok and not can(actor, Action.VIEW, application):
+            return None
+        require(actor, Action.VIEW, application)
     loop = loop_of(application.opening.loop_version)
     rubrics = _rubrics(loop, application.interviews)
     submitted = [s for i in application.interviews for s in i.scorecards

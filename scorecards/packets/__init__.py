@@ -1,0 +1,1 @@
+"""PDF packets for the hiring committee, rendered with WeasyPrint from plain values."""

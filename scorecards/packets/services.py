@@ -1,0 +1,255 @@
+"""Build packets: plain values from the committee's summary, a fingerprint, a cached PDF.
+
+A packet is cached under the fingerprint of its content (and of the templates that lay it
+out), so it is served again without rendering until something in it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+
+from ..authz import Action, can
+from ..committee.services import CandidateSummary, candidate_summary
+from ..core.vocabulary import ApplicationStatus
+from ..extensions import db
+from ..interviews.services import answers_of
+from ..models import Application, Opening, User, utcnow
+from .render import merge, render, render_many
+
+TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/meeting.html")
+
+
+@dataclass(frozen=True)
+class Packet:
+    """A PDF (or a zip of PDFs) ready to send."""
+
+    data: bytes
+    filename: str
+    mimetype: str
+    fingerprint: str
+
+
+def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
+    """Return everything a candidate's packet shows, as plain JSON-ready values."""
+    application, summary = found.application, found.summary
+    interviews = sorted(application.interviews, key=lambda i: i.scheduled_at)
+    stages = []
+    for stage in summary.raw.stages:
+        cards = [s for s in found.scorecards if s.interview.stage_key == stage.key]
+        rubric = found.rubrics.get(stage.key)
+        stages.append({
+            "key": stage.key, "title": stage.title, "round": found.loop.stage(stage.key).round,
+            "score": _round(stage.score), "submitted": stage.submitted,
+            "min_panel": stage.min_panel,
+            "calibrated": _round(summary.calibrated.stage(stage.key).score)
+            if summary.calibrated else None,
+            "competencies": [{"title": c.title, "mean": _round(c.mean), "count": c.count,
+                              "low": c.low, "high": c.high, "must_pass": c.must_pass}
+                             for c in stage.competencies],
+            "panelists": [_panelist(card, rubric, found, private_notes) for card in cards],
+        })
+    latest = application.decisions[-1] if application.decisions else None
+    return {
+        "candidate": application.candidate.name,
+        "opening": application.opening.title,
+        "source": application.source, "referrer": application.referrer,
+        "loop": found.loop.title,
+        "first_interview": _day(interviews[0].scheduled_at) if interviews else None,
+        "last_interview": _day(interviews[-1].scheduled_at) if interviews else None,
+        "recommendation": summary.to_document(),
+        "outcome_label": summary.outcome.label,
+        "stages": stages,
+        "decision": {"final": latest.final_outcome.replace("_", " ").capitalize(),
+                     "rationale": latest.rationale, "by": latest.decided_by.name,
+                     "at": _when(latest.decided_at)} if latest else None,
+        "rubric_versions": sorted({
+            (i.rubric_version.key, i.rubric_version.version, i.rubric_version.title,
+             i.rubric_version.content_hash[:12]) for i in interviews}),
+        "private_notes": private_notes,
+    }
+
+
+def _panelist(card, rubric, found: CandidateSummary, private_notes: bool) -> dict:
+    answers = answers_of(card)
+    offset = found.offsets.get(card.interviewer_id)
+    ratings = []
+    for competency in rubric.competencies if rubric else ():
+        answer = answers.rating(competency.key)
+        ratings.append({
+            "title": competency.title, "score": answer.score,
+            "not_assessed": answer.not_assessed,
+            "level": rubric.scale[answer.score].label if answer.score else None,
+            "anchor": competency.anchors[answer.score] if answer.score else None,
+            "evidence": answer.evidence,
+        })
+    return {
+        "name": card.interviewer.name,
+        "submitted_at": _when(card.submitted_at),
+        "revisions": len(card.revisions),
+        "recommendation": answers.recommendation.label if answers.recommendation else None,
+        "takeaways": answers.takeaways,
+        "private_note": answers.private_note if private_notes else None,
+        "calibration": {"raw": round(offset.raw, 2), "shrunk": round(offset.shrunk, 2),
+                        "shared": offset.shared_interviews} if offset else None,
+        "ratings": ratings,
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _day(value: datetime) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def fingerprint(context: dict) -> str:
+    """Return a short hash of a packet's content and of the templates that lay it out."""
+    digest = hashlib.sha256(_layout_hash().encode())
+    digest.update(json.dumps(context, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _layout_hash() -> str:
+    folder = Path(current_app.template_folder)
+    return hashlib.sha256(b"".join((folder / name).read_bytes() for name in TEMPLATES)
+                          ).hexdigest()
+
+
+def _cached(key: str, build) -> bytes:
+    """Return the cached file for this key, building and storing it when it is missing."""
+    folder = Path(current_app.config["PACKET_CACHE_DIR"])
+    path = folder / f"{key}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    data = build()
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)  # atomic: a reader never sees half a file
+    return data
+
+
+def _html(context: dict, print_fingerprint: str) -> str:
+    now = utcnow()
+    return render_template("packets/candidate.html", packet=context,
+                           fingerprint=print_fingerprint, generated=_when(now),
+                           created=now.isoformat(timespec="seconds"))
+
+
+def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
+    """Return the PDF packet of one application, or None if the actor may not see it.
+
+    actor None is the command line, which sees everything.
+    """
+    found = candidate_summary(actor, application_id)
+    if found is None:
+        return None
+    context = candidate_context(found, _private_notes(actor, found))
+    key = fingerprint(context)
+    static = Path(current_app.static_folder)
+    data = _cached(key, lambda: render(_html(context, key), static).pdf)
+    return Packet(data, f"packet-{_slug(context['candidate'])}-{application_id}.pdf",
+                  "application/pdf", key)
+
+
+def _private_notes(actor: User | None, found: CandidateSummary) -> bool:
+    if actor is None:
+        return True
+    return bool(found.scorecards) and all(
+        can(actor, Action.VIEW_PRIVATE_NOTE, s) for s in found.scorecards)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "candidate"
+
+
+def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet | None:
+    """Return the packets of an opening's applications awaiting a decision.
+
+    They come in one PDF with a table of contents, or as a zip of one PDF per candidate.
+    """
+    opening = db.session.scalar(sa.select(Opening).where(Opening.key == opening_key))
+    if opening is None:
+        return None
+    ids = db.session.scalars(
+        sa.select(Application.id).where(Application.opening_id == opening.id,
+                                        Application.status == ApplicationStatus.COMMITTEE)
+        .order_by(Application.id)).all()
+    contexts = []
+    for application_id in ids:
+        found = candidate_summary(actor, application_id, missing_ok=True)
+        if found is not None:
+            contexts.append(candidate_context(found, _private_notes(actor, found)))
+    keys = [fingerprint(context) for context in contexts]
+    pdfs = _render_missing(contexts, keys)
+    combined = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+    if as_zip:
+        return Packet(_zip(contexts, pdfs), f"packets-{opening.key}.zip", "application/zip",
+                      combined)
+    return Packet(_meeting_pdf(opening, contexts, pdfs, combined),
+                  f"packets-{opening.key}.pdf", "application/pdf", combined)
+
+
+def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
+    """Return every candidate's PDF, rendering the ones not cached yet on every core."""
+    folder = Path(current_app.config["PACKET_CACHE_DIR"])
+    missing = [i for i, key in enumerate(keys) if not (folder / f"{key}.pdf").exists()]
+    rendered = render_many([_html(contexts[i], keys[i]) for i in missing],
+                           Path(current_app.static_folder),
+                           current_app.config["PACKET_WORKERS"])
+    built = {i: result.pdf for i, result in zip(missing, rendered, strict=True)}
+    return [_cached(key, lambda i=i: built[i]) for i, key in enumerate(keys)]
+
+
+def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for number, (context, pdf) in enumerate(zip(contexts, pdfs, strict=True), start=1):
+            archive.writestr(f"{number:02d}-{_slug(context['candidate'])}.pdf", pdf)
+    return out.getvalue()
+
+
+def _meeting_pdf(opening: Opening, contexts: list[dict], pdfs: list[bytes], key: str) -> bytes:
+    from pypdf import PdfReader
+
+    pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+
+    def cover(first_pages: list[int]) -> bytes:
+        html = render_template("packets/meeting.html", opening=opening.title, key=key,
+                               generated=_when(utcnow()),
+                               entries=list(zip(contexts, first_pages, pages, strict=True)))
+        return render(html, Path(current_app.static_folder)).pdf
+
+    # The contents' own length moves every page number after it: measure it, then number.
+    draft = cover([0] * len(contexts))
+    cover_pages = len(PdfReader(io.BytesIO(draft)).pages)
+    starts, page = [], cover_pages + 1
+    for count in pages:
+        starts.append(page)
+        page += count
+    parts = [("Contents", cover(starts))] + [
+        (context["candidate"], pdf) for context, pdf in zip(contexts, pdfs, strict=True)]
+    return merge(parts, {"/Title": f"Hiring committee packets: {opening.title}",
+                         "/Author": "Scorecards", "/Subject": "Confidential hiring committee "
+                         "packets", "/CreationDate": _pdf_date(utcnow())})
+
+
+def _pdf_date(value: datetime) -> str:
+    return f"D:{value:%Y%m%d%H%M%S}Z"
