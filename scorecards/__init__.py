@@ -27,10 +27,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .committee import bp as committee_bp
     from .home import bp as home_bp
     from .interviews import bp as interviews_bp
+    from .packets import bp as packets_bp
 
     app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(interviews_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(packets_bp)
     return app

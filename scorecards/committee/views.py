@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
 from ..authz import Action, Area, can, require
 from ..core.vocabulary import FinalOutcome
 from ..interviews.services import answers_of
-from ..packets.services import Packet, candidate_packet, meeting_packet
 from . import services
 from .forms import LABELS, DecisionForm
 
@@ -62,25 +50,3 @@ def summary(application_id: int):
                                if can(current_user, Action.VIEW_PRIVATE_NOTE, s)},
                            ), 400 if form.errors else 200
 
-
-@bp.get("/applications/<int:application_id>/packet.pdf")
-@login_required
-def packet(application_id: int):
-    """Send the candidate's PDF packet."""
-    return _send(candidate_packet(current_user, application_id) or abort(404))
-
-
-@bp.get("/openings/<opening_key>/packet.<any(pdf, zip):kind>")
-@login_required
-def meeting(opening_key: str, kind: str):
-    """Send the packets of an opening's applications awaiting a decision: one PDF or a zip."""
-    require(current_user, Action.VIEW, Area.COMMITTEE)
-    return _send(meeting_packet(current_user, opening_key, as_zip=kind == "zip") or abort(404))
-
-
-def _send(packet: Packet):
-    response = send_file(io.BytesIO(packet.data), mimetype=packet.mimetype,
-                         download_name=packet.filename, as_attachment=True,
-                         etag=packet.fingerprint)
-    response.headers["Cache-Control"] = "private, no-cache"  # confidential, but revalidated
-    return response

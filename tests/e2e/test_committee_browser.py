@@ -62,3 +62,17 @@ def test_committee_pages_have_no_serious_accessibility_problems(page: Page, axe_
     serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "\n".join(serious)
+
+
+def test_a_committee_member_downloads_the_packet_from_the_summary(page: Page, member, ready,
+                                                                  tmp_path):
+    sign_in_as(page, member)
+    page.goto(f"/committee/applications/{ready.id}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the packet (PDF)").click()
+    saved = tmp_path / "packet.pdf"
+    download.value.save_as(saved)
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert "Grace Hopper" in text and "Chen Wei" in text

@@ -1,0 +1,276 @@
+"""Measure committee packets: one candidate cold and cached, a committee on one and all cores.
+
+Run: .venv/bin/python bench/packets.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+CHROMIUM = ["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-pdf-header-footer"]
+OPENING, CANDIDATES, PANEL = "bench-backend", 20, 4
+STAGES = ("hr-screen", "project-deep-dive", "cs-fundamentals", "technical-problem-solving",
+          "case-study", "system-design")
+INTERVIEWERS = ("Ana Souza", "Ben Carter", "Chen Wei", "Dara O'Neill", "Elif Yilmaz",
+                "Femi Adeyemi", "Gustav Lindqvist", "Hana Kobayashi", "Ivan Petrov", "Julia Costa")
+FIRST = ("Amara", "Bruno", "Camille", "Dmitri", "Esther", "Farid", "Greta", "Hiro", "Ines", "Jonas")
+LAST = ("Mensah", "Oliveira", "Laurent", "Volkov", "Cohen", "Haddad", "Nilsson", "Tanaka")
+EVIDENCE = (
+    "Asked about peak load and data size before drawing anything, and wrote the numbers down.",
+    "Needed a hint to consider what happens when the payment provider times out mid-request.",
+    "Explained the trade-off between a queue and a synchronous call against the latency budget.",
+    "Walked through the renewal flow end to end without prompting and caught a missing state.",
+    "Chose PostgreSQL for the ledger because of transactions, and Redis only for the rate limiter.",
+    "Wrote a working solution in about twenty minutes, then improved it from O(n^2) to O(n log n).",
+    "Tested the edge cases of an empty list and duplicate keys before being asked to.",
+    "Described their own part of the migration clearly, separate from what the team did.",
+    "Could not say how the service would behave if the cache went down during a deploy.",
+    "Gave a precise account of how an index turns a full scan into a range lookup.",
+    "Talked through the problem out loud, which made it easy to follow the reasoning.",
+    "Took the feedback on the naming well and refactored the function in a couple of minutes.",
+    "Mixed up processes and threads when asked how the worker pool shares memory.",
+    "Estimated the storage for five years of play counts at about 2 TB and planned partitions.",
+    "Answered the HTTP caching questions correctly, including the difference between ETag and "
+    "Last-Modified.",
+    "Spent a long time on the happy path and ran out of time before handling retries.",
+    "Named idempotency keys as the fix for double charges and explained where to store them.",
+    "Reflected honestly on a project that failed and what they would do differently now.",
+    "Listened to the other panelists' questions and built on them instead of repeating answers.",
+    "Kept the answer at a very general level; concrete examples only came after two follow-ups.",
+    "Proposed an outbox table to publish events reliably and explained the polling trade-off.",
+    "Drew a clear diagram of the components, with the owner of each piece of data marked.",
+    "Struggled to estimate the number of requests per second from the user numbers given.",
+    "Motivation for the role is clear: they want to work closer to payments and reliability.",
+)
+TAKEAWAYS = (
+    "Solid fundamentals and a structured approach throughout the interview.",
+    "Strongest when reasoning about data; weaker on failure handling.",
+    "Communicates clearly and asks good clarifying questions.",
+    "Would need support on operational topics in the first months.",
+    "Shows ownership: talks about what they did, not only what the team did.",
+    "Pace was slow, but the final answers were correct and well argued.",
+)
+NOTES = (
+    "I interviewed them at a previous company as well; no conflict, but noting it.",
+    "They seemed nervous at the start; the second half is more representative.",
+    "Salary expectations came up and are above the band; HR should follow up.",
+    "",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured thing: wall and CPU seconds of each run, and the pages it made."""
+
+    what: str
+    seconds: list[float]
+    cpu: list[float]
+    pages: int
+
+
+def seed(rng: random.Random) -> list[int]:
+    """Store an opening and its candidates at the committee; return the application ids."""
+    from scorecards.catalog import services as catalog
+    from scorecards.core.vocabulary import ApplicationStatus, Recommendation, Role, Source
+    from scorecards.extensions import db
+    from scorecards.interviews.services import answers_of
+    from scorecards.models import Application as App
+    from scorecards.models import Candidate, Interview, Opening, Rating, Scorecard, User
+    from scorecards.models import ScorecardRevision as Revision
+
+    interviewers = []
+    for number, name in enumerate(INTERVIEWERS):
+        interviewers.append(User(email=f"interviewer{number}@example.com", name=name))
+        interviewers[-1].grant(Role.INTERVIEWER)
+    opening = Opening(key=OPENING, title="Backend engineer", team="Payments platform",
+                      loop_version=catalog.latest_loop_version("backend-engineer"))
+    loop, start = catalog.loop_of(opening.loop_version), datetime.now(UTC) - timedelta(days=60)
+    applications = []
+    for number in range(CANDIDATES):
+        source = rng.choice(list(Source))
+        applications.append(App(
+            candidate=Candidate(name=f"{FIRST[number % 10]} {LAST[number % 8]}",
+                                email=f"candidate{number}@example.com"),
+            opening=opening, source=source, status=ApplicationStatus.COMMITTEE,
+            referrer=rng.choice(INTERVIEWERS) if source == Source.REFERRAL else None))
+        level = rng.uniform(1.8, 3.7)
+        for day, stage in enumerate(STAGES):
+            version = catalog.latest_rubric_version(loop.stage(stage).rubric)
+            interview = Interview(application=applications[-1], stage_key=stage,
+                                  rubric_version=version,
+                                  scheduled_at=start + timedelta(days=number + 2 * day, hours=10))
+            for user in rng.sample(interviewers, PANEL):
+                card = Scorecard(interviewer=user, status="submitted",
+                                 takeaways=" ".join(rng.sample(TAKEAWAYS, rng.randint(2, 3))),
+                                 private_note=rng.choice(NOTES),
+                                 submitted_at=interview.scheduled_at + timedelta(
+                                     hours=rng.uniform(1, 20)))
+                for competency in catalog.rubric_of(version).competencies:
+                    card.ratings.append(Rating(
+                        competency_key=competency.key,
+                        score=min(4, max(1, round(rng.gauss(level, 0.7)))),
+                        evidence=" ".join(rng.sample(EVIDENCE, rng.randint(2, 4)))))
+                mean = statistics.mean(r.score for r in card.ratings)
+                card.recommendation = list(Recommendation)[min(3, max(0, round(mean - 1.2)))]
+                card.revisions.append(Revision(
+                    number=1, content=answers_of(card).to_document(), author=user))
+                interview.scorecards.append(card)
+    db.session.add_all(applications)
+    db.session.commit()
+    return [application.id for application in applications]
+
+
+def pages_of(pdf: bytes) -> int:
+    """Return the number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def cpu_seconds() -> float:
+    """Return the CPU time of this process and of the child processes it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def measure(what: str, repeat: int, run: Callable[[], int],
+            before: Callable[[], object] = lambda: None) -> Row:
+    """Time run (which returns a page count) repeat times, calling before untimed each time."""
+    seconds, cpu, pages = [], [], 0
+    for _ in range(repeat):
+        before()
+        started, started_cpu = time.perf_counter(), cpu_seconds()
+        pages = run()
+        seconds.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - started_cpu)
+    print(f"  {what}: " + ", ".join(f"{s:.3f}" for s in seconds) + " s", flush=True)
+    return Row(what, seconds, cpu, pages)
+
+
+def measure_all(app, ids: list[int], tmp: Path, repeat: int) -> tuple[list[Row], int]:
+    """Measure every case; return the rows and how often a cache hit rendered."""
+    from scorecards.committee.services import candidate_summary
+    from scorecards.packets import services
+    from scorecards.packets.services import _html, candidate_context, fingerprint
+
+    cache = Path(app.config["PACKET_CACHE_DIR"])
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def single() -> int:
+        with app.app_context():
+            return pages_of(services.candidate_packet(None, ids[0]).data)
+
+    def committee(workers: int | None) -> Callable[[], int]:
+        def run() -> int:
+            app.config["PACKET_WORKERS"] = workers
+            with app.app_context():
+                return pages_of(services.meeting_packet(None, OPENING, as_zip=False).data)
+        return run
+
+    def import_weasyprint() -> int:
+        subprocess.run([BIN / "python", "-c", "import weasyprint"], check=True)
+        return 0
+
+    rows = [measure("python -c 'import weasyprint'", repeat, import_weasyprint)]
+    rows.append(measure("first render in the process", 1, single, clear))
+    rows.append(measure("candidate packet, cold cache", repeat, single, clear))
+    renders, render = [], services.render
+    services.render = lambda *args: renders.append(args) or render(*args)
+    try:
+        rows.append(measure("candidate packet, cache hit", repeat, single))
+    finally:
+        services.render = render
+    with app.test_request_context():
+        context = candidate_context(candidate_summary(None, ids[0]), True)
+        html = _html(context, fingerprint(context))
+    rows.append(measure("render() of its HTML, in-process", repeat,
+                        lambda: render(html, Path(app.static_folder)).pages))
+    page, out, profile = tmp / "packet.html", tmp / "chromium.pdf", tmp / "chromium-profile"
+    page.write_text(html, encoding="utf-8")
+    command = [*CHROMIUM, f"--user-data-dir={profile}", f"--print-to-pdf={out}", page.as_uri()]
+
+    def chromium() -> int:
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        return pages_of(out.read_bytes())
+
+    chromium()  # untimed: the first start fills the new profile folder
+    rows.append(measure("Chromium print of that HTML, with start", repeat, chromium))
+    cores = os.cpu_count() or 1
+    rows.append(measure(f"committee packet, {CANDIDATES} candidates, {cores} workers", repeat,
+                        committee(None), clear))
+    rows.append(measure(f"committee packet, {CANDIDATES} candidates, 1 worker", repeat,
+                        committee(1), clear))
+    return rows, len(renders)
+
+
+def report(rows: list[Row], cache_renders: int) -> None:
+    """Print the median and fastest run of each case, and the aims beside them."""
+    print(f"\n{'what':<48}{'median s':>9}{'min s':>8}{'CPU s':>7}{'pages':>6}{'pages/s':>8}")
+    median = {}
+    for row in rows:
+        median[row.what] = statistics.median(row.seconds)
+        rate = f"{row.pages / median[row.what]:>8.1f}" if row.pages else f"{'—':>8}"
+        print(f"{row.what:<48}{median[row.what]:>9.3f}{min(row.seconds):>8.3f}"
+              f"{statistics.median(row.cpu):>7.2f}{row.pages or '—':>6}{rate}")
+    single, hit, weasy, chromium, many, one = (median[row.what] for row in rows[2:])
+    verdict = {True: "met", False: "MISSED"}
+    print(f"\naims ({os.cpu_count()} cores):")
+    print(f"  warm single packet < 1 s: {single:.2f} s, {verdict[single < 1]}")
+    print(f"  warm single packet <= Chromium's print of the same HTML: {single:.2f} s vs "
+          f"{chromium:.2f} s, {verdict[single <= chromium]} (render() alone: {weasy:.2f} s)")
+    print(f"  cache hit served without rendering: {cache_renders} render(s) in "
+          f"{len(rows[3].seconds)} hits, {hit * 1000:.1f} ms, {verdict[cache_renders == 0]}")
+    print(f"  committee packet on every core vs one: {one / many:.2f}x faster")
+    print("  (Chromium's time includes starting the browser; CPU s counts waited-for children)")
+
+
+def main() -> None:
+    """Build and seed a database, measure each case, report, and clean up."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per case; the median counts")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the random scores")
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(f"load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          f"on {os.cpu_count()} CPUs", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="scorecards-bench-"))
+    try:
+        os.environ.update(DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}",
+                          SECRET_KEY="bench-" + os.urandom(16).hex())
+        for command in (["db", "upgrade"], ["rubrics", "sync"]):
+            subprocess.run([BIN / "flask", "--app", "wsgi", *command], cwd=ROOT, check=True,
+                           capture_output=True)
+        sys.path.insert(0, str(ROOT))
+        from scorecards import create_app
+
+        app = create_app({"PACKET_CACHE_DIR": str(tmp / "cache")})
+        with app.app_context():
+            ids = seed(random.Random(args.seed))  # noqa: S311 - repeatable scores, not secrets
+        print(f"seeded {len(ids)} candidates; measuring, {args.repeat} runs each", flush=True)
+        report(*measure_all(app, ids, tmp, args.repeat))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
