@@ -105,7 +105,8 @@ def test_a_packet_is_served_from_the_cache_until_its_content_changes(app, ready,
     monkeypatch.setattr("scorecards.packets.services.render",
                         lambda *args: calls.append(args) or pytest.fail("rendered again"))
     again = candidate_packet(None, ready.id)
-    assert again.data == first.data and calls == []
+    assert again.data == first.data
+    assert calls == []
     monkeypatch.undo()
     rating = db.session.scalar(sa.select(Rating).where(Rating.competency_key == "approach"))
     rating.evidence = "Amended evidence"
@@ -127,10 +128,13 @@ def test_the_committee_meeting_packet_has_contents_and_every_candidate(app, read
     key = db.session.scalar(sa.select(Opening.key))
     pdf = meeting_packet(None, key, as_zip=False).data
     text = text_of(pdf)
-    assert "Contents" in text and "Grace Hopper" in text and "Dara O'Neill" in text
+    assert "Contents" in text
+    assert "Grace Hopper" in text
+    assert "Dara O'Neill" in text
     titles = outline_titles(pdf)
     assert titles[:1] == ["Contents"]
-    assert "Grace Hopper" in titles and "Åsa Söderström 王小明 🎉" in titles
+    assert "Grace Hopper" in titles
+    assert "Åsa Söderström 王小明 🎉" in titles
     archive = zipfile.ZipFile(io.BytesIO(meeting_packet(None, key, as_zip=True).data))
     assert len(archive.namelist()) == 2
     assert all(name.endswith(".pdf") for name in archive.namelist())
