@@ -34,31 +34,24 @@ INTERVIEWERS = ("Ana Souza", "Ben Carter", "Chen Wei", "Dara O'Neill", "Elif Yil
 FIRST = ("Amara", "Bruno", "Camille", "Dmitri", "Esther", "Farid", "Greta", "Hiro", "Ines", "Jonas")
 LAST = ("Mensah", "Oliveira", "Laurent", "Volkov", "Cohen", "Haddad", "Nilsson", "Tanaka")
 EVIDENCE = (
-    "Asked about peak load and data size before drawing anything, and wrote the numbers down.",
-    "Needed a hint to consider what happens when the payment provider times out mid-request.",
-    "Explained the trade-off between a queue and a synchronous call against the latency budget.",
-    "Walked through the renewal flow end to end without prompting and caught a missing state.",
-    "Chose PostgreSQL for the ledger because of transactions, and Redis only for the rate limiter.",
-    "Wrote a working solution in about twenty minutes, then improved it from O(n^2) to O(n log n).",
-    "Tested the edge cases of an empty list and duplicate keys before being asked to.",
-    "Described their own part of the migration clearly, separate from what the team did.",
-    "Could not say how the service would behave if the cache went down during a deploy.",
-    "Gave a precise account of how an index turns a full scan into a range lookup.",
-    "Talked through the problem out loud, which made it easy to follow the reasoning.",
-    "Took the feedback on the naming well and refactored the function in a couple of minutes.",
-    "Mixed up processes and threads when asked how the worker pool shares memory.",
-    "Estimated the storage for five years of play counts at about 2 TB and planned partitions.",
-    "Answered the HTTP caching questions correctly, including the difference between ETag and "
-    "Last-Modified.",
-    "Spent a long time on the happy path and ran out of time before handling retries.",
-    "Named idempotency keys as the fix for double charges and explained where to store them.",
-    "Reflected honestly on a project that failed and what they would do differently now.",
-    "Listened to the other panelists' questions and built on them instead of repeating answers.",
-    "Kept the answer at a very general level; concrete examples only came after two follow-ups.",
-    "Proposed an outbox table to publish events reliably and explained the polling trade-off.",
-    "Drew a clear diagram of the components, with the owner of each piece of data marked.",
-    "Struggled to estimate the number of requests per second from the user numbers given.",
-    "Motivation for the role is clear: they want to work closer to payments and reliability.",
+    "Asked about peak load and data size before drawing anything.",
+    "Needed a hint to consider a provider timeout mid-request.",
+    "Weighed a queue against a synchronous call by latency budget.",
+    "Walked the renewal flow end to end and caught a missing state.",
+    "Chose PostgreSQL for the ledger because of transactions.",
+    "Got a working solution in twenty minutes, then made it O(n log n).",
+    "Tested empty input and duplicate keys before being asked to.",
+    "Told their own part of the migration apart from the team's.",
+    "Could not say what happens if the cache is down during a deploy.",
+    "Mixed up processes and threads when asked about shared memory.",
+    "Estimated five years of play counts at 2 TB and planned partitions.",
+    "Spent long on the happy path and ran out of time for retries.",
+    "Named idempotency keys as the fix for double charges.",
+    "Reflected honestly on a failed project and what they learned.",
+    "Stayed general; concrete examples came only after two follow-ups.",
+    "Proposed an outbox table to publish events reliably.",
+    "Struggled to turn user numbers into requests per second.",
+    "Wants to work closer to payments and reliability; clear motive.",
 )
 TAKEAWAYS = (
     "Solid fundamentals and a structured approach throughout the interview.",
@@ -76,66 +69,72 @@ NOTES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Row:
-    """One measured thing: wall and CPU seconds of each run, and the pages it made."""
+    """One measured thing: each run's seconds, its CPU seconds and others', the pages made."""
 
     what: str
     seconds: list[float]
     cpu: list[float]
-    pages: int
+    others: list[float]  # CPU seconds the rest of the machine used meanwhile
+    pages: int = 0
 
 
 def seed(rng: random.Random) -> list[int]:
     """Store an opening and its candidates at the committee; return the application ids."""
+    from scorecards import models
     from scorecards.catalog import services as catalog
-    from scorecards.core.vocabulary import ApplicationStatus, Recommendation, Role, Source
+    from scorecards.core.vocabulary import ApplicationStatus, Role, Source
     from scorecards.extensions import db
-    from scorecards.interviews.services import answers_of
-    from scorecards.models import Application as App
-    from scorecards.models import Candidate, Interview, Opening, Rating, Scorecard, User
-    from scorecards.models import ScorecardRevision as Revision
 
     interviewers = []
     for number, name in enumerate(INTERVIEWERS):
-        interviewers.append(User(email=f"interviewer{number}@example.com", name=name))
+        interviewers.append(models.User(email=f"interviewer{number}@example.com", name=name))
         interviewers[-1].grant(Role.INTERVIEWER)
-    opening = Opening(key=OPENING, title="Backend engineer", team="Payments platform",
-                      loop_version=catalog.latest_loop_version("backend-engineer"))
+    opening = models.Opening(key=OPENING, title="Backend engineer", team="Payments platform",
+                             loop_version=catalog.latest_loop_version("backend-engineer"))
     loop, start = catalog.loop_of(opening.loop_version), datetime.now(UTC) - timedelta(days=60)
     applications = []
     for number in range(CANDIDATES):
         source = rng.choice(list(Source))
-        applications.append(App(
-            candidate=Candidate(name=f"{FIRST[number % 10]} {LAST[number % 8]}",
-                                email=f"candidate{number}@example.com"),
+        applications.append(models.Application(
+            candidate=models.Candidate(name=f"{FIRST[number % 10]} {LAST[number % 8]}",
+                                       email=f"candidate{number}@example.com"),
             opening=opening, source=source, status=ApplicationStatus.COMMITTEE,
             referrer=rng.choice(INTERVIEWERS) if source == Source.REFERRAL else None))
-        level = rng.uniform(1.8, 3.7)
+        level = rng.uniform(1.8, 3.7)  # the candidate's true level; panelists' scores scatter
         for day, stage in enumerate(STAGES):
             version = catalog.latest_rubric_version(loop.stage(stage).rubric)
-            interview = Interview(application=applications[-1], stage_key=stage,
-                                  rubric_version=version,
-                                  scheduled_at=start + timedelta(days=number + 2 * day, hours=10))
+            interview = models.Interview(
+                application=applications[-1], stage_key=stage, rubric_version=version,
+                scheduled_at=start + timedelta(days=number + 2 * day, hours=10))
             for user in rng.sample(interviewers, PANEL):
-                card = Scorecard(interviewer=user, status="submitted",
-                                 takeaways=" ".join(rng.sample(TAKEAWAYS, rng.randint(2, 3))),
-                                 private_note=rng.choice(NOTES),
-                                 submitted_at=interview.scheduled_at + timedelta(
-                                     hours=rng.uniform(1, 20)))
-                for competency in catalog.rubric_of(version).competencies:
-                    card.ratings.append(Rating(
-                        competency_key=competency.key,
-                        score=min(4, max(1, round(rng.gauss(level, 0.7)))),
-                        evidence=" ".join(rng.sample(EVIDENCE, rng.randint(2, 4)))))
-                mean = statistics.mean(r.score for r in card.ratings)
-                card.recommendation = list(Recommendation)[min(3, max(0, round(mean - 1.2)))]
-                card.revisions.append(Revision(
-                    number=1, content=answers_of(card).to_document(), author=user))
-                interview.scorecards.append(card)
+                interview.scorecards.append(scorecard(rng, user, interview, level,
+                                                      catalog.rubric_of(version)))
     db.session.add_all(applications)
     db.session.commit()
     return [application.id for application in applications]
+
+
+def scorecard(rng: random.Random, user, interview, level: float, rubric):
+    """Return one panelist's submitted scorecard, with a rating of every competency."""
+    from scorecards import models
+    from scorecards.core.vocabulary import Recommendation, ScorecardStatus
+    from scorecards.interviews.services import answers_of
+
+    card = models.Scorecard(
+        interviewer=user, status=ScorecardStatus.SUBMITTED, private_note=rng.choice(NOTES),
+        takeaways=" ".join(rng.sample(TAKEAWAYS, rng.randint(2, 3))),
+        submitted_at=interview.scheduled_at + timedelta(hours=rng.uniform(1, 20)))
+    for competency in rubric.competencies:
+        card.ratings.append(models.Rating(
+            competency_key=competency.key, score=min(4, max(1, round(rng.gauss(level, 0.7)))),
+            evidence=" ".join(rng.sample(EVIDENCE, rng.randint(2, 4)))))
+    mean = statistics.mean(rating.score for rating in card.ratings)
+    card.recommendation = list(Recommendation)[min(3, max(0, round(mean - 1.2)))]
+    card.revisions.append(models.ScorecardRevision(
+        number=1, content=answers_of(card).to_document(), author=user))
+    return card
 
 
 def pages_of(pdf: bytes) -> int:
@@ -145,24 +144,29 @@ def pages_of(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def cpu_seconds() -> float:
-    """Return the CPU time of this process and of the child processes it has waited for."""
+def cpu_seconds() -> tuple[float, float]:
+    """Return the CPU seconds of this process and its waited-for children, and of the machine."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    with open("/proc/stat") as stat:  # user nice system idle iowait irq softirq steal ...
+        ticks = [int(field) for field in stat.readline().split()[1:9]]
+    machine = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+    return time.process_time() + children.ru_utime + children.ru_stime, machine
 
 
 def measure(what: str, repeat: int, run: Callable[[], int],
             before: Callable[[], object] = lambda: None) -> Row:
     """Time run (which returns a page count) repeat times, calling before untimed each time."""
-    seconds, cpu, pages = [], [], 0
+    row = Row(what, [], [], [])
     for _ in range(repeat):
         before()
-        started, started_cpu = time.perf_counter(), cpu_seconds()
-        pages = run()
-        seconds.append(time.perf_counter() - started)
-        cpu.append(cpu_seconds() - started_cpu)
-    print(f"  {what}: " + ", ".join(f"{s:.3f}" for s in seconds) + " s", flush=True)
-    return Row(what, seconds, cpu, pages)
+        started, (own, machine) = time.perf_counter(), cpu_seconds()
+        row.pages = run()
+        row.seconds.append(time.perf_counter() - started)
+        own_now, machine_now = cpu_seconds()
+        row.cpu.append(own_now - own)
+        row.others.append(max(0.0, machine_now - machine - row.cpu[-1]))
+    print(f"  {what}: " + ", ".join(f"{s:.3f}" for s in row.seconds) + " s", flush=True)
+    return row
 
 
 def measure_all(app, ids: list[int], tmp: Path, repeat: int) -> tuple[list[Row], int]:
@@ -191,8 +195,8 @@ def measure_all(app, ids: list[int], tmp: Path, repeat: int) -> tuple[list[Row],
         subprocess.run([BIN / "python", "-c", "import weasyprint"], check=True)
         return 0
 
-    rows = [measure("python -c 'import weasyprint'", repeat, import_weasyprint)]
-    rows.append(measure("first render in the process", 1, single, clear))
+    rows = [measure("import weasyprint, fresh interpreter", repeat, import_weasyprint)]
+    rows.append(measure("first render in the process, cold cache", 1, single, clear))
     rows.append(measure("candidate packet, cold cache", repeat, single, clear))
     renders, render = [], services.render
     services.render = lambda *args: renders.append(args) or render(*args)
@@ -225,13 +229,15 @@ def measure_all(app, ids: list[int], tmp: Path, repeat: int) -> tuple[list[Row],
 
 def report(rows: list[Row], cache_renders: int) -> None:
     """Print the median and fastest run of each case, and the aims beside them."""
-    print(f"\n{'what':<48}{'median s':>9}{'min s':>8}{'CPU s':>7}{'pages':>6}{'pages/s':>8}")
+    print(f"\n{'what':<44}{'median s':>9}{'min s':>8}{'pages':>6}{'pages/s':>8}{'CPU s':>7}"
+          f"{'others':>7}")
     median = {}
     for row in rows:
         median[row.what] = statistics.median(row.seconds)
         rate = f"{row.pages / median[row.what]:>8.1f}" if row.pages else f"{'—':>8}"
-        print(f"{row.what:<48}{median[row.what]:>9.3f}{min(row.seconds):>8.3f}"
-              f"{statistics.median(row.cpu):>7.2f}{row.pages or '—':>6}{rate}")
+        print(f"{row.what:<44}{median[row.what]:>9.3f}{min(row.seconds):>8.3f}"
+              f"{row.pages or '—':>6}{rate}{statistics.median(row.cpu):>7.2f}"
+              f"{statistics.median(row.others):>7.2f}")
     single, hit, weasy, chromium, many, one = (median[row.what] for row in rows[2:])
     verdict = {True: "met", False: "MISSED"}
     print(f"\naims ({os.cpu_count()} cores):")
@@ -268,6 +274,7 @@ def main() -> None:
             ids = seed(random.Random(args.seed))  # noqa: S311 - repeatable scores, not secrets
         print(f"seeded {len(ids)} candidates; measuring, {args.repeat} runs each", flush=True)
         report(*measure_all(app, ids, tmp, args.repeat))
+        print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

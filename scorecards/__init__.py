@@ -23,9 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from .analytics import bp as analytics_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .committee import bp as committee_bp
     from .home import bp as home_bp
+    from .hr import bp as hr_bp
     from .interviews import bp as interviews_bp
     from .packets import bp as packets_bp
 
@@ -35,4 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(interviews_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(packets_bp)
+    app.register_blueprint(hr_bp)
+    app.register_blueprint(api_bp)
     return app

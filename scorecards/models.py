@@ -223,6 +223,9 @@ class Application(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Set when HR withdraws or rejects the application; the retention rule reads closed_at.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     opening: Mapped[Opening] = relationship(back_populates="applications")
@@ -416,3 +419,20 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the REST API; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

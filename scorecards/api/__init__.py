@@ -1,0 +1,5 @@
+"""The REST API under /api/v1: JSON, bearer tokens, problem details, an OpenAPI document."""
+
+from .views import bp
+
+__all__ = ["bp"]

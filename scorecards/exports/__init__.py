@@ -1,0 +1,1 @@
+"""Streaming exports of applications and ratings as CSV, XLSX and JSON lines."""

@@ -1,0 +1,1 @@
+"""Candidates' personal data: erasure, and the retention rule."""
