@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .committee import bp as committee_bp
+    from .exports.views import bp as exports_bp
     from .home import bp as home_bp
     from .hr import bp as hr_bp
     from .interviews import bp as interviews_bp
@@ -39,4 +40,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(packets_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(exports_bp)
     return app

@@ -19,9 +19,15 @@ demo_cli = AppGroup("demo", help="Demo data for trying the service.")
 
 def init_app(app: Flask) -> None:
     """Register the command groups on the app."""
+    from .api import cli as api_cli
+    from .exports import cli as exports_cli
+    from .privacy import cli as privacy_cli
+
     for group in (rubrics_cli, users_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(packet_command)
+    for package in (api_cli, exports_cli, privacy_cli):
+        package.register(app)
 
 
 def _rubrics_dir() -> Path:
