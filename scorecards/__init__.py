@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import bp as hr_bp
     from .interviews import bp as interviews_bp
     from .packets import bp as packets_bp
+    from .privacy.views import bp as privacy_bp
 
     app.register_blueprint(analytics_bp)
     app.register_blueprint(auth_bp)
@@ -41,4 +42,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(hr_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(privacy_bp)
     return app

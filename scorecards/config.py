@@ -25,6 +25,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SCORECARD_OVERDUE_HOURS=24,  # a scorecard not submitted this long after is overdue
         PACKET_CACHE_DIR=str(Path(app.instance_path) / "packet-cache"),
+        RETENTION_MONTHS=24,  # candidates whose applications all ended this long ago are erased
         PACKET_WORKERS=None,  # processes rendering a committee packet; None: one per core
     )
     if os.environ.get("DATABASE_URL"):

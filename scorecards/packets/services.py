@@ -61,6 +61,7 @@ def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
         })
     latest = application.decisions[-1] if application.decisions else None
     return {
+        "application_id": application.id,
         "candidate": application.candidate.name,
         "opening": application.opening.title,
         "source": application.source, "referrer": application.referrer,
@@ -132,6 +133,22 @@ def _layout_hash() -> str:
                           ).hexdigest()
 
 
+def _cache_name(context: dict, key: str) -> str:
+    """Name a cached packet by its application too, so that erasure can find its files."""
+    return f"{context['application_id']}-{key}"
+
+
+def forget_packets(application_ids: list[int]) -> int:
+    """Delete the cached packets of these applications; return how many files went."""
+    folder = Path(current_app.config["PACKET_CACHE_DIR"])
+    removed = 0
+    for application_id in application_ids:
+        for path in folder.glob(f"{int(application_id)}-*.pdf"):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _cached(key: str, build) -> bytes:
     """Return the cached file for this key, building and storing it when it is missing."""
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
@@ -164,7 +181,7 @@ def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
     context = candidate_context(found, _private_notes(actor, found))
     key = fingerprint(context)
     static = Path(current_app.static_folder)
-    data = _cached(key, lambda: render(_html(context, key), static).pdf)
+    data = _cached(_cache_name(context, key), lambda: render(_html(context, key), static).pdf)
     return Packet(data, f"packet-{_slug(context['candidate'])}-{application_id}.pdf",
                   "application/pdf", key)
 
@@ -210,12 +227,13 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
 def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
     """Return every candidate's PDF, rendering the ones not cached yet on every core."""
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
-    missing = [i for i, key in enumerate(keys) if not (folder / f"{key}.pdf").exists()]
+    names = [_cache_name(context, key) for context, key in zip(contexts, keys, strict=True)]
+    missing = [i for i, name in enumerate(names) if not (folder / f"{name}.pdf").exists()]
     rendered = render_many([_html(contexts[i], keys[i]) for i in missing],
                            Path(current_app.static_folder),
                            current_app.config["PACKET_WORKERS"])
     built = {i: result.pdf for i, result in zip(missing, rendered, strict=True)}
-    return [_cached(key, lambda i=i: built[i]) for i, key in enumerate(keys)]
+    return [_cached(name, lambda i=i: built[i]) for i, name in enumerate(names)]
 
 
 def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:

@@ -1,7 +1,49 @@
-"""Command-line commands of this package."""
+"""Command line: erase a candidate, and apply the retention rule (suitable for cron)."""
 
-from flask import Flask
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from ..models import utcnow
+
+candidates_cli = AppGroup("candidates", help="Candidates' personal data.")
 
 
 def register(app: Flask) -> None:
-    """Add this package's commands to the app's command line."""
+    """Add the candidates command group to the app's command line."""
+    app.cli.add_command(candidates_cli)
+
+
+@candidates_cli.command("erase")
+@click.argument("candidate_id", type=int)
+@click.confirmation_option(prompt="Erase this candidate's personal data for good?")
+def erase(candidate_id: int) -> None:
+    """Erase a candidate's personal data, keeping the anonymous scores."""
+    from .services import erase_candidate
+
+    try:
+        erase_candidate(None, candidate_id)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Erased candidate {candidate_id}.")
+
+
+@candidates_cli.command("retention")
+@click.option("--months", type=click.IntRange(min=0), default=None,
+              help="Erase candidates whose applications all ended this many months ago "
+                   "(default: the RETENTION_MONTHS setting).")
+@click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
+def retention(months: int | None, dry_run: bool) -> None:
+    """Erase the candidates the retention rule says are due (run it daily from cron)."""
+    from .services import apply_retention, expired_candidates
+
+    months = current_app.config["RETENTION_MONTHS"] if months is None else months
+    if dry_run:
+        due = expired_candidates(utcnow(), months)
+        click.echo(f"{len(due)} candidate(s) due for erasure: {', '.join(map(str, due)) or '-'}")
+        return
+    erased = apply_retention(utcnow(), months)
+    click.echo(f"Erased {len(erased)} candidate(s) whose applications ended more than "
+               f"{months} months ago.")

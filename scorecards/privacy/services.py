@@ -1,0 +1,143 @@
+"""Erase a candidate's personal data, and apply the retention rule.
+
+Erasure removes what identifies the person (their name and contact details, and every free
+text written about them: evidence, takeaways, private notes, revisions, decision rationales,
+closing reasons) and keeps the anonymous scores, so that statistics such as calibration and
+panel agreement stay true. The audit trail records that an erasure happened, never what was
+erased.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from .. import audit
+from ..authz import Action, Area, require
+from ..core.vocabulary import ApplicationStatus, FinalOutcome
+from ..extensions import db
+from ..models import (
+    Application,
+    Candidate,
+    Decision,
+    Interview,
+    Rating,
+    Scorecard,
+    ScorecardRevision,
+    User,
+    utcnow,
+)
+from ..packets.services import forget_packets
+
+ERASED_NAME = "Erased candidate"
+ERASED_TEXT = ""
+ERASED_RATIONALE = "(erased)"  # a decision must keep a non-empty rationale
+
+
+def erase_candidate(actor: User | None, candidate_id: int) -> None:
+    """Erase one candidate's personal data; raise LookupError if there is no such candidate.
+
+    actor None is the command line (the retention rule), which may erase anyone.
+    """
+    if actor is not None:
+        require(actor, Action.VIEW, Area.PIPELINE)
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise LookupError(f"There is no candidate {candidate_id}.")
+    applications = _erase(candidate)
+    audit.record(actor, "candidate.erased", candidate, applications=len(applications))
+    db.session.commit()
+    forget_packets(applications)
+
+
+def _erase(candidate: Candidate) -> list[int]:
+    """Blank the candidate's data and the free text about them; return their applications."""
+    candidate.name = ERASED_NAME
+    candidate.email = candidate.phone = candidate.location = None
+    candidate.erased_at = utcnow()
+    applications = [a.id for a in candidate.applications]
+    if not applications:
+        return applications
+    scorecards = (sa.select(Scorecard.id).join(Scorecard.interview)
+                  .where(Interview.application_id.in_(applications)))
+    db.session.execute(sa.update(Rating).where(Rating.scorecard_id.in_(scorecards))
+                       .values(evidence=ERASED_TEXT)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.update(Scorecard).where(Scorecard.id.in_(scorecards))
+                       .values(takeaways=ERASED_TEXT, private_note=ERASED_TEXT,
+                               version=Scorecard.version + 1)
+                       .execution_options(synchronize_session=False))
+    # Revisions keep their scores and recommendation; their words go.
+    for revision in db.session.scalars(sa.select(ScorecardRevision)
+                                       .where(ScorecardRevision.scorecard_id.in_(scorecards))):
+        content = dict(revision.content)
+        content["ratings"] = {key: {**value, "evidence": ERASED_TEXT}
+                              for key, value in content.get("ratings", {}).items()}
+        content["takeaways"] = content["private_note"] = ERASED_TEXT
+        revision.content = content
+        if revision.reason:
+            revision.reason = ERASED_RATIONALE
+    db.session.execute(sa.update(Decision).where(Decision.application_id.in_(applications))
+                       .values(rationale=ERASED_RATIONALE)
+                       .execution_options(synchronize_session=False))
+    # The referrer's name and the closing reason could point to the person too.
+    db.session.execute(
+        sa.update(Application).where(Application.id.in_(applications))
+        .values(referrer=sa.case((Application.referrer.is_not(None), ERASED_RATIONALE),
+                                 else_=None),
+                closed_reason=sa.case((Application.closed_reason.is_not(None),
+                                       ERASED_RATIONALE), else_=None))
+        .execution_options(synchronize_session=False))
+    return applications
+
+
+def expired_candidates(now: datetime, months: int) -> list[int]:
+    """Return the candidates due for erasure under the retention rule.
+
+    A candidate is due when every application of theirs has ended more than `months`
+    calendar months before now: rejected or withdrawn then, or decided no hire then (by the
+    decision in force, the one no later decision supersedes).
+    """
+    cutoff = months_before(now, months)
+    later = aliased(Decision)
+    no_hire_in_force = sa.exists().where(
+        Decision.application_id == Application.id,
+        Decision.final_outcome == FinalOutcome.NO_HIRE,
+        Decision.decided_at < cutoff,
+        ~sa.exists().where(later.supersedes_id == Decision.id))
+    ended = sa.or_(
+        sa.and_(Application.status.in_([ApplicationStatus.REJECTED,
+                                        ApplicationStatus.WITHDRAWN]),
+                Application.closed_at < cutoff),
+        sa.and_(Application.status == ApplicationStatus.DECIDED, no_hire_in_force))
+    live = sa.exists().where(Application.candidate_id == Candidate.id, ~ended)
+    applied = sa.exists().where(Application.candidate_id == Candidate.id)
+    return list(db.session.scalars(
+        sa.select(Candidate.id).where(Candidate.erased_at.is_(None), applied, ~live)
+        .order_by(Candidate.id)))
+
+
+def apply_retention(now: datetime, months: int) -> list[int]:
+    """Erase every candidate due for it, each in its own transaction; return their ids."""
+    erased = []
+    for candidate_id in expired_candidates(now, months):
+        erase_candidate(None, candidate_id)
+        erased.append(candidate_id)
+    audit.record(None, "retention.applied", None, months=months, erased=len(erased))
+    db.session.commit()
+    return erased
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """Return the same day and time `months` calendar months earlier (clamped to month end)."""
+    if months < 0:
+        raise ValueError("months cannot be negative")
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
+            30, 31, 31, 30, 31, 30, 31][month - 1]
+    return moment.replace(year=year, month=month, day=min(moment.day, days),
+                          tzinfo=moment.tzinfo or UTC)
