@@ -1,5 +1,236 @@
-"""HR pages."""
+"""HR pages: openings, an opening's pipeline and report, applications, overdue scorecards."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..authz import Action, Area, require
+from ..catalog.services import loop_of
+from ..core.vocabulary import ApplicationStatus
+from ..models import Application, Opening, utcnow
+from . import reports, services
+from .forms import (
+    CLOSE_LABELS,
+    ApplicationForm,
+    CloseForm,
+    OpeningForm,
+    ReminderForm,
+    ScheduleForm,
+)
+from .services import PipelineError
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
+
+PAGE_SIZE = 50
+OVERDUE_LIMIT = 200
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def openings():
+    """List the openings with their pipelines counted; open a new one."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    form = OpeningForm()
+    form.loop.choices = list(services.loop_choices().items())
+    if form.validate_on_submit():
+        try:
+            opening = services.create_opening(current_user, form.key.data, form.title.data,
+                                              form.loop.data, form.team.data)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(f"Opening {opening.title} created.", "success")
+            return redirect(url_for(".opening", key=opening.key))
+    return render_template("hr/openings.html", rows=services.openings(), form=form,
+                           statuses=list(ApplicationStatus)), 400 if form.errors else 200
+
+
+@bp.route("/openings/<key>", methods=["GET", "POST"])
+@login_required
+def opening(key: str):
+    """Show an opening's pipeline; add a candidate's application to it."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = services.opening_by_key(key) or abort(404)
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            application = services.add_application(
+                current_user, found, form.name.data, form.source.data, email=form.email.data,
+                phone=form.phone.data, location=form.location.data,
+                referrer=form.referrer_given())
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(f"{application.candidate.name} added to {found.title}.", "success")
+            return redirect(url_for(".application", application_id=application.id))
+    return _render_opening(found, form), 400 if form.errors else 200
+
+
+def _render_opening(opening: Opening, form: ApplicationForm) -> str:
+    status = request.args.get("status")
+    status = ApplicationStatus(status) if status in set(ApplicationStatus) else None
+    counts = services.pipeline(opening)
+    shown = counts.by_status[status] if status else counts.total
+    pages = max(1, -(-shown // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = services.applications(opening, status=status, limit=PAGE_SIZE,
+                                 offset=(page - 1) * PAGE_SIZE)
+    return render_template("hr/opening.html", opening=opening, counts=counts, rows=rows,
+                           form=form, status=status, page=page, pages=pages)
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def application(application_id: int):
+    """Show an application: the candidate, the interviews and their panels' progress."""
+    found = _load(application_id)
+    return _render_application(found, ScheduleForm(prefix="schedule"),
+                               CloseForm(prefix="close"))
+
+
+@bp.post("/applications/<int:application_id>/interviews")
+@login_required
+def schedule(application_id: int):
+    """Schedule an interview of the application with a panel."""
+    found = _load(application_id)
+    form = _with_choices(ScheduleForm(prefix="schedule"), found)
+    if form.validate():
+        try:
+            panel = services.find_interviewers(form.panel_email_list())
+            interview = services.schedule_interview(
+                current_user, found, form.stage.data,
+                form.scheduled_at.data.replace(tzinfo=UTC), panel)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(f"Interview scheduled for {interview.scheduled_at:%d %b %Y, %H:%M} UTC with "
+                  f"{len(panel)} panelist{'s' if len(panel) != 1 else ''}.", "success")
+            return redirect(url_for(".application", application_id=application_id))
+    return _render_application(found, form, CloseForm(prefix="close", formdata=None), 400)
+
+
+@bp.post("/applications/<int:application_id>/close")
+@login_required
+def close(application_id: int):
+    """Withdraw or reject the application, with a reason."""
+    found = _load(application_id)
+    form = CloseForm(prefix="close")
+    if form.validate():
+        try:
+            services.close_application(current_user, found,
+                                       ApplicationStatus(form.status.data), form.reason.data)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(f"The application is {CLOSE_LABELS[found.status].lower()}.", "success")
+            return redirect(url_for(".application", application_id=application_id))
+    return _render_application(found, ScheduleForm(prefix="schedule", formdata=None), form, 400)
+
+
+def _load(application_id: int) -> Application:
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = services.load_application(application_id) or abort(404)
+    require(current_user, Action.MANAGE, found)
+    return found
+
+
+def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
+    loop = loop_of(application.opening.loop_version)
+    form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
+    form.panel.choices = [(user.email, f"{user.name} ({user.email})")
+                          for user in services.active_interviewers()]
+    return form
+
+
+def _render_application(application: Application, schedule: ScheduleForm, close: CloseForm,
+                        status: int = 200):
+    loop = loop_of(application.opening.loop_version)
+    if schedule.stage.choices is None:
+        _with_choices(schedule, application)
+    window = _overdue_window()
+    return render_template(
+        "hr/application.html", application=application, schedule=schedule, close=close,
+        stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
+        window=window,
+        state_of=services.scorecard_state,
+        closable=application.status not in services.FINAL_STATUSES), status
+
+
+@bp.get("/overdue")
+@login_required
+def overdue():
+    """List overdue scorecards with a reminder to copy or send."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    window = _overdue_window()
+    rows = services.overdue_scorecards(utcnow(), window, limit=OVERDUE_LIMIT)
+    reminders = {row.scorecard_id: services.reminder_text(row, _scorecard_url(row.scorecard_id))
+                 for row in rows}
+    return render_template("hr/overdue.html", rows=rows, reminders=reminders,
+                           form=ReminderForm(), limit=OVERDUE_LIMIT,
+                           window_hours=window.total_seconds() / 3600)
+
+
+@bp.post("/overdue/<int:scorecard_id>/reminder")
+@login_required
+def remind(scorecard_id: int):
+    """Send the interviewer a reminder of an overdue scorecard."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    if not ReminderForm().validate():
+        abort(400)
+    try:
+        row = services.send_reminder(current_user, scorecard_id, _scorecard_url(scorecard_id),
+                                     utcnow(), _overdue_window())
+    except PipelineError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"Reminder sent to {row.interviewer_name} ({row.interviewer_email}).", "success")
+    return redirect(url_for(".overdue"))
+
+
+@bp.get("/openings/<key>/report")
+@login_required
+def report(key: str):
+    """Show an opening's funnel through the loop and its time to decision."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = services.opening_by_key(key) or abort(404)
+    return render_template("hr/report.html", report=reports.opening_report(found))
+
+
+@bp.get("/openings/<key>/report.csv")
+@login_required
+def report_csv(key: str):
+    """Download an opening's funnel per stage as CSV."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = services.opening_by_key(key) or abort(404)
+    return Response(reports.report_csv(reports.opening_report(found)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{key}-report.csv"'})
+
+
+def _overdue_window() -> timedelta:
+    return timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
+
+
+def _scorecard_url(scorecard_id: int) -> str:
+    return url_for("interviews.scorecard", scorecard_id=scorecard_id, _external=True)
+
+
+def _attach(form: FlaskForm, error: PipelineError) -> None:
+    """Show a service's refusal beside the field it is about, or above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))

@@ -1,0 +1,175 @@
+"""An opening's hiring report: the funnel through the loop's stages, and how long deciding takes.
+
+The database does the counting (a few GROUP BY queries, whatever the number of
+applications); Python only adds up the handful of rows they return.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..catalog.services import loop_of
+from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
+from ..extensions import db
+from ..models import Application, Decision, Interview, Opening, Scorecard
+
+PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
+SECONDS_PER_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class Figures:
+    """How many applications reached a stage, and how many of them passed it."""
+
+    reached: int = 0
+    passed: int = 0
+    awaiting: int = 0  # reached, with no scorecard of the stage submitted yet
+
+    @property
+    def judged(self) -> int:
+        """Return the applications with at least one submitted scorecard of the stage."""
+        return self.reached - self.awaiting
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Return the share of judged applications that passed, or None if none was judged."""
+        return self.passed / self.judged if self.judged else None
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(self.reached + other.reached, self.passed + other.passed,
+                       self.awaiting + other.awaiting)
+
+
+@dataclass(frozen=True)
+class StageFunnel:
+    """One stage of the loop, for all applications and split by referral."""
+
+    key: str
+    title: str
+    referral: Figures
+    other: Figures
+
+    @property
+    def all(self) -> Figures:
+        """Return the figures of every application, whatever its source."""
+        return self.referral + self.other
+
+
+@dataclass(frozen=True)
+class TimeToDecision:
+    """Days from an application's first interview to its latest decision."""
+
+    decided: int
+    median_days: float | None
+    p90_days: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The funnel and timing of one opening."""
+
+    opening: Opening
+    applications: int
+    referrals: int
+    stages: list[StageFunnel]
+    time_to_decision: TimeToDecision
+
+    @property
+    def others(self) -> int:
+        """Return the applications that did not come through a referral."""
+        return self.applications - self.referrals
+
+
+def opening_report(opening: Opening) -> Report:
+    """Return the funnel per stage and the time to decision of an opening."""
+    by_source = dict(db.session.execute(
+        sa.select(Application.source, sa.func.count())
+        .where(Application.opening_id == opening.id).group_by(Application.source)).all())
+    figures = _stage_figures(opening)
+    loop = loop_of(opening.loop_version)
+    stages = [StageFunnel(stage.key, stage.title,
+                          figures.get((stage.key, True), Figures()),
+                          figures.get((stage.key, False), Figures()))
+              for stage in loop.stages]
+    return Report(opening, sum(by_source.values()), by_source.get(Source.REFERRAL, 0), stages,
+                  _time_to_decision(opening))
+
+
+def _stage_figures(opening: Opening) -> dict[tuple[str, bool], Figures]:
+    """Return (stage key, is referral) -> figures, counted by the database."""
+    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
+    per_application = (
+        sa.select(Interview.stage_key.label("stage"),
+                  (Application.source == Source.REFERRAL).label("referral"),
+                  sa.func.sum(sa.case((submitted, 1), else_=0)).label("submitted"),
+                  sa.func.sum(sa.case((sa.and_(submitted, Scorecard.recommendation.in_(PASSING)),
+                                       1), else_=0)).label("hires"))
+        .select_from(Interview).join(Interview.application).outerjoin(Interview.scorecards)
+        .where(Application.opening_id == opening.id)
+        .group_by(Interview.application_id, Interview.stage_key, Application.source)
+        .subquery())
+    # A stage is passed when more than half of its submitted scorecards recommend hiring.
+    passed = sa.case((per_application.c.hires * 2 > per_application.c.submitted, 1), else_=0)
+    awaiting = sa.case((per_application.c.submitted == 0, 1), else_=0)
+    rows = db.session.execute(
+        sa.select(per_application.c.stage, per_application.c.referral, sa.func.count(),
+                  sa.func.sum(passed), sa.func.sum(awaiting))
+        .group_by(per_application.c.stage, per_application.c.referral))
+    return {(stage, bool(referral)): Figures(reached, passed or 0, waiting or 0)
+            for stage, referral, reached, passed, waiting in rows}
+
+
+def _time_to_decision(opening: Opening) -> TimeToDecision:
+    """Return the days from first interview to latest decision over decided applications."""
+    rows = db.session.execute(
+        sa.select(sa.func.min(Interview.scheduled_at), sa.func.max(Decision.decided_at))
+        .select_from(Application)
+        .join(Interview, Interview.application_id == Application.id)
+        .join(Decision, Decision.application_id == Application.id)
+        .where(Application.opening_id == opening.id,
+               Application.status == ApplicationStatus.DECIDED)
+        .group_by(Application.id)).all()
+    days = sorted((decided - first).total_seconds() / SECONDS_PER_DAY for first, decided in rows)
+    return TimeToDecision(len(days), percentile(days, 0.5), percentile(days, 0.9))
+
+
+def percentile(ordered: list[float], share: float) -> float | None:
+    """Return the value below which this share of the sorted values lies, interpolating."""
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * share
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+CSV_HEADER = ("stage_key", "stage", "reached", "passed", "awaiting_scorecards", "pass_rate",
+              "referral_reached", "referral_passed", "referral_pass_rate",
+              "other_reached", "other_passed", "other_pass_rate")
+
+
+def report_csv(report: Report) -> str:
+    """Return the report's stage table as CSV, one row per stage of the loop."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for stage in report.stages:
+        every = stage.all
+        writer.writerow([_cell(stage.key), _cell(stage.title), every.reached, every.passed,
+                         every.awaiting, _rate(every), stage.referral.reached,
+                         stage.referral.passed, _rate(stage.referral), stage.other.reached,
+                         stage.other.passed, _rate(stage.other)])
+    return out.getvalue()
+
+
+def _rate(figures: Figures) -> str:
+    return "" if figures.pass_rate is None else f"{figures.pass_rate:.3f}"
+
+
+def _cell(text: str) -> str:
+    """Keep a spreadsheet from reading text as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

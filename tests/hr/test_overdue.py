@@ -1,0 +1,103 @@
+"""Overdue scorecards: the list HR works from, and reminders sent and recorded."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from scorecards.extensions import db
+from scorecards.hr import mail
+from scorecards.models import AuditEvent
+
+
+@pytest.fixture
+def late(make_user, make_application, make_interview):
+    """Return Ana's scorecard of an interview held two days ago, not started."""
+    ana = make_user(name="Ana Souza", email="ana@example.com")
+    interview = make_interview(make_application("Ada Lovelace"), stage="design", panel=[ana],
+                               when=datetime.now(UTC) - timedelta(days=2))
+    return interview.scorecards[0]
+
+
+def test_the_list_shows_who_owes_what_with_a_reminder_to_copy(hr, late, make_interview,
+                                                                make_user):
+    make_interview(panel=[make_user(name="On Time")], when=datetime.now(UTC) - timedelta(hours=1))
+    html = hr.get("/hr/overdue").text
+    assert "Ana Souza" in html
+    assert "ana@example.com" in html
+    assert "On Time" not in html
+    assert "Hello Ana Souza,\n\nyour scorecard for Ada Lovelace (Design, Backend Engineer, " \
+           "Test) is not in yet." in html
+    assert f"http://localhost/scorecards/{late.id}" in html
+    assert "24 hours" in html  # two days less the 24-hour window
+
+
+def test_a_reminder_goes_through_the_log_sender_and_is_recorded(hr, app, late, hr_user):
+    response = hr.post(f"/hr/overdue/{late.id}/reminder")
+    assert response.headers["Location"] == "/hr/overdue"
+    (sent,) = mail.sender().sent
+    assert sent.to == "ana@example.com"
+    assert sent.subject == "Scorecard overdue: Ada Lovelace, Design"
+    assert f"http://localhost/scorecards/{late.id}" in sent.body
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "scorecard.nudged"))
+    assert (event.actor_id, event.object_id, event.details["to"]) == (hr_user.id, late.id,
+                                                                      "ana@example.com")
+    assert "Reminder sent to Ana Souza (ana@example.com)." in hr.get("/hr/overdue").text
+
+
+def test_a_submitted_scorecard_gets_no_reminder(hr, late, submit):
+    submit(late, {"understanding": 3})
+    response = hr.post(f"/hr/overdue/{late.id}/reminder", follow_redirects=True)
+    assert f"Scorecard {late.id} is not overdue" in response.text
+    assert mail.sender().sent == []
+    assert db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "scorecard.nudged")) is None
+
+
+def test_a_reminder_is_a_post_for_hr_only(late, make_user, sign_in):
+    client = sign_in(make_user())
+    assert client.post(f"/hr/overdue/{late.id}/reminder").status_code == 404
+    assert mail.sender().sent == []
+
+
+def test_the_smtp_sender_hands_the_message_to_the_configured_server(config, monkeypatch):
+    from scorecards import create_app
+
+    handed: list = []
+
+    class Server:
+        def __init__(self, host, port, timeout):
+            handed.append((host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            handed.append("starttls")
+
+        def login(self, user, password):
+            handed.append((user, password))
+
+        def send_message(self, message):
+            handed.append((message["From"], message["To"], message["Subject"]))
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", Server)
+    app = create_app({**config, "MAIL_SENDER": "smtp", "MAIL_SMTP_HOST": "mail.example.com",
+                      "MAIL_SMTP_PORT": "2525", "MAIL_SMTP_USER": "bot",
+                      "MAIL_SMTP_PASSWORD": "pw", "MAIL_FROM": "hr@example.com"})
+    with app.app_context():
+        mail.sender().send(mail.Message("ana@example.com", "Hello", "Body"))
+    assert handed == [("mail.example.com", 2525), "starttls", ("bot", "pw"),
+                      ("hr@example.com", "ana@example.com", "Hello")]
+
+
+def test_an_unknown_mail_sender_is_named(config):
+    from scorecards import create_app
+
+    app = create_app({**config, "MAIL_SENDER": "pigeon"})
+    with app.app_context(), pytest.raises(ValueError, match="MAIL_SENDER is 'pigeon'"):
+        mail.sender()
