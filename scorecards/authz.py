@@ -91,6 +91,8 @@ def _on_scorecard(user: User, action: Action, scorecard: Scorecard) -> bool:
         return False
     if mine:
         return True
+    if scorecard.status != ScorecardStatus.SUBMITTED:
+        return False  # a draft is its author's working copy, shown to nobody else
     own = _panelist(user, scorecard.interview)
     if own is not None:
         # A co-panelist sees the others once their own scorecard is in, and not before.

@@ -115,3 +115,10 @@ def test_only_the_author_amends_and_only_a_submitted_undecided_scorecard(panel, 
                             decided_by=make_user(Role.COMMITTEE)))
     db.session.commit()
     assert not can(ana, Action.AMEND, mine)
+
+
+def test_a_draft_is_shown_to_nobody_but_its_author(panel, make_user):
+    ana, _, mine, _ = panel
+    for role in (Role.COMMITTEE, Role.HR, Role.ADMIN):
+        assert not can(make_user(role), Action.VIEW, mine)
+    assert can(ana, Action.VIEW, mine)
