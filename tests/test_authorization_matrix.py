@@ -1,0 +1,71 @@
+"""Every page against every kind of user: the expected answer, in one table.
+
+Roles: anonymous, an interviewer on the panel (who has submitted), an interviewer not on it,
+the committee, HR and an admin. 302 is the way to sign in; 404 hides what a user may not see.
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from scorecards.core.vocabulary import ApplicationStatus, Role
+from scorecards.extensions import db
+from scorecards.models import Opening
+
+WHO = ("anonymous", "on_panel", "off_panel", "committee", "hr", "admin")
+OK_FOR_OVERSEERS = (302, 200, 404, 200, 200, 200)
+OK_FOR_COMMITTEE = (302, 404, 404, 200, 404, 404)
+OK_FOR_HR = (302, 404, 404, 404, 200, 200)
+OK_FOR_EVERYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200)
+
+PAGES = [
+    ("/", OK_FOR_EVERYONE_SIGNED_IN),
+    ("/interviews", OK_FOR_EVERYONE_SIGNED_IN),
+    ("/interviews/{interview}", OK_FOR_OVERSEERS),
+    ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),
+    ("/scorecards/{scorecard}/amend", (302, 200, 404, 404, 404, 404)),
+    ("/committee/", OK_FOR_COMMITTEE),
+    ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200)),
+    ("/committee/applications/{application}/packet.pdf", (302, 404, 404, 200, 200, 200)),
+    ("/committee/openings/{opening}/packet.zip", OK_FOR_COMMITTEE),
+    ("/analytics/agreement", OK_FOR_HR),
+    ("/hr/", OK_FOR_HR),
+    ("/hr/openings/{opening}", OK_FOR_HR),
+    ("/hr/applications/{application}", OK_FOR_HR),
+    ("/hr/overdue", OK_FOR_HR),
+    ("/hr/openings/{opening}/report", OK_FOR_HR),
+    ("/hr/candidates/{candidate}/erase", OK_FOR_HR),
+    ("/scorecards/999999", (302, 404, 404, 404, 404, 404)),
+    ("/committee/applications/999999", (302, 404, 404, 404, 404, 404)),
+    ("/hr/applications/999999", (302, 404, 404, 404, 404, 404)),
+]
+
+
+@pytest.fixture
+def world(make_user, make_application, make_interview, submit):
+    """Return the users of each kind and the ids the pages are about."""
+    application = make_application("Ada Lovelace")
+    on_panel = make_user(Role.INTERVIEWER)
+    interview = make_interview(application, stage="coding", panel=[on_panel])
+    submit(interview.scorecards[0], {"understanding": 3, "approach": 3, "code": 3})
+    application.status = ApplicationStatus.COMMITTEE
+    db.session.commit()
+    users = {"anonymous": None, "on_panel": on_panel, "off_panel": make_user(Role.INTERVIEWER),
+             "committee": make_user(Role.COMMITTEE), "hr": make_user(Role.HR),
+             "admin": make_user(Role.ADMIN)}
+    ids = {"interview": interview.id, "scorecard": interview.scorecards[0].id,
+           "application": application.id, "candidate": application.candidate_id,
+           "opening": db.session.scalar(sa.select(Opening.key))}
+    return users, ids
+
+
+@pytest.mark.parametrize(("path", "expected"), PAGES, ids=[path for path, _ in PAGES])
+def test_every_page_answers_each_kind_of_user_as_the_table_says(world, client, sign_in, path,
+                                                                expected):
+    users, ids = world
+    answers = {}
+    for who in WHO:
+        client.delete_cookie("session")  # start each kind of user signed out
+        if users[who] is not None:
+            sign_in(users[who])
+        answers[who] = client.get(path.format(**ids)).status_code
+    assert answers == dict(zip(WHO, expected, strict=True))
