@@ -20,8 +20,11 @@ def init_app(app: Flask) -> None:
 
 def _http_error(error: HTTPException):
     response = error.get_response()
+    # A description given where the error was raised says more than the generic one.
+    custom = error.description != type(error).description
+    message = error.description if custom else _MESSAGES.get(error.code, error.description)
     body = render_template("errors/error.html", code=error.code, title=error.name,
-                           message=_MESSAGES.get(error.code, error.description))
+                           message=message)
     response.set_data(body)
     response.content_type = "text/html; charset=utf-8"
     return response

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -11,8 +11,17 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response, and refuse form text no database stores."""
     app.after_request(_add_headers)
+    app.before_request(_refuse_nul_characters)
+
+
+def _refuse_nul_characters() -> None:
+    # PostgreSQL cannot store NUL in text; no person types one, so say so instead of failing.
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and any(
+            "\x00" in value for value in request.form.values()):
+        abort(400, description="The form holds a NUL character, which cannot be stored. "
+                               "Remove it and send the form again.")
 
 
 def _add_headers(response: Response) -> Response:

@@ -85,3 +85,11 @@ def test_a_crash_is_a_plain_500_page(config):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.data
     assert b"secret detail" not in response.data
+
+
+def test_form_text_with_a_nul_character_is_refused_with_a_message(panel, sign_in):
+    ana, _, mine, _ = panel
+    response = sign_in(ana).post(f"/scorecards/{mine.id}", data={
+        "version": "1", "action": "save", "takeaways": "before\x00after"})
+    assert response.status_code == 400
+    assert "NUL character" in response.text

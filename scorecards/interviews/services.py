@@ -291,6 +291,9 @@ def _versioned(scorecard: Scorecard) -> Iterator[None]:
     except (StaleDataError, StaleScorecard):
         db.session.rollback()
         raise StaleScorecard(load_scorecard(scorecard_id)) from None
+    except Exception:
+        db.session.rollback()  # nothing half-written stays in the session
+        raise
 
 
 def _advance(application: Application) -> None:
