@@ -1,5 +1,369 @@
-"""REST API routes."""
+"""REST API routes: each loads, authorizes through authz, calls a service and answers JSON."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import io
+from functools import cache
+from itertools import chain
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    request,
+    send_file,
+    stream_with_context,
+)
+
+from ..authz import Action, Area, can, require
+from ..committee.services import DecisionRefused, candidate_summary, record_decision
+from ..exports.services import ExportError, ExportFilter, export
+from ..extensions import csrf, db
+from ..hr import services as hr
+from ..interviews import services as interviews
+from ..interviews.services import ScorecardClosed, StaleScorecard
+from ..models import Candidate, Scorecard
+from ..packets.services import candidate_packet
+from ..privacy.services import erase_candidate
+from . import errors, services
+from .auth import api_user, identify
+from .errors import ApiProblem, FieldProblem
+from .openapi import Api, Binary
+from .schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPage,
+    ApplicationsQuery,
+    CandidateIn,
+    CandidateOut,
+    DecisionIn,
+    DecisionOut,
+    ExportQuery,
+    InterviewIn,
+    InterviewOut,
+    OpeningIn,
+    OpeningList,
+    OpeningOut,
+    ScorecardDraft,
+    ScorecardOut,
+    ScorecardSaved,
+    ScorecardSubmitted,
+    SubmitIn,
+    SummaryOut,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer tokens, never cookies: nothing for a forged cross-site request to ride on.
+csrf.exempt(bp)
+errors.register(bp)
+
+api = Api(bp, title="Scorecards API", version="1", description=(
+    "Structured-interview scorecards: openings, candidates, applications, interviews, "
+    "scorecards, the committee's summary and decision, packets and exports. Errors are "
+    "RFC 9457 problem details."))
+
+STALE = "urn:scorecards:problem:stale-scorecard"
+NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
+REFUSED = "urn:scorecards:problem:refused"
+EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if not api.is_public(request.endpoint):
+        identify()
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Answer the OpenAPI 3.1 document of this API."""
+    return jsonify(_document())
+
+
+api.public.add("openapi")
+
+
+@cache
+def _document() -> dict:
+    return api.document()
+
+
+def _refused(error: ValueError) -> ApiProblem:
+    field = getattr(error, "field", None)
+    return ApiProblem(422, str(error), type=REFUSED, errors=[
+        FieldProblem(field=field, message=str(error), location="body")] if field else None)
+
+
+# Openings.
+
+
+@api.operation("GET", "/openings", summary="List the openings", tag="openings",
+               answers={200: OpeningList})
+def list_openings():
+    """Newest first; for HR, admins and the committee."""
+    if not services.may_list_applications(api_user()):
+        abort(404)
+    return OpeningList(items=[OpeningOut.of(o) for o in services.openings()])
+
+
+@api.operation("POST", "/openings", summary="Create an opening", tag="openings",
+               body=OpeningIn, answers={201: OpeningOut})
+def create_opening(body: OpeningIn):
+    """For HR and admins; the opening interviews with the newest version of the loop."""
+    try:
+        opening = hr.create_opening(api_user(), body.key, body.title, body.loop, body.team)
+    except hr.PipelineError as error:
+        raise _refused(error) from None
+    return OpeningOut.of(opening)
+
+
+# Candidates.
+
+
+@api.operation("POST", "/candidates", summary="Add a candidate", tag="candidates",
+               body=CandidateIn, answers={201: CandidateOut})
+def add_candidate(body: CandidateIn):
+    """For HR and admins."""
+    try:
+        candidate = hr.add_candidate(api_user(), body.name, body.email, body.phone,
+                                     body.location)
+    except hr.PipelineError as error:
+        raise _refused(error) from None
+    return CandidateOut.of(candidate)
+
+
+@api.operation("GET", "/candidates/<int:candidate_id>", summary="Read a candidate",
+               tag="candidates", answers={200: CandidateOut})
+def get_candidate(candidate_id: int):
+    """For HR and admins: personal data and applications."""
+    require(api_user(), Action.VIEW, Area.PIPELINE)
+    return CandidateOut.of(db.session.get(Candidate, candidate_id) or abort(404))
+
+
+@api.operation("DELETE", "/candidates/<int:candidate_id>", summary="Erase a candidate",
+               tag="candidates", answers={204: None})
+def erase(candidate_id: int):
+    """Erase the candidate's personal data and what was written about them; scores stay."""
+    try:
+        erase_candidate(api_user(), candidate_id)
+    except LookupError:
+        abort(404)
+    return None, 204
+
+
+# Applications.
+
+
+@api.operation("GET", "/applications", summary="List applications", tag="applications",
+               query=ApplicationsQuery, answers={200: ApplicationPage})
+def list_applications(query: ApplicationsQuery):
+    """Oldest first, a page at a time; leaves out applications the caller owes a scorecard on."""
+    actor = api_user()
+    if not services.may_list_applications(actor):
+        abort(404)
+    page = services.applications(actor, opening=query.opening, status=query.status,
+                                 limit=query.limit, cursor=query.cursor, offset=query.offset)
+    return ApplicationPage(items=[ApplicationOut.of(a) for a in page.items],
+                           next_cursor=page.next_cursor)
+
+
+@api.operation("POST", "/applications", summary="Apply a candidate to an opening",
+               tag="applications", body=ApplicationIn, answers={201: ApplicationOut})
+def create_application(body: ApplicationIn):
+    """For HR and admins."""
+    actor = api_user()
+    require(actor, Action.VIEW, Area.PIPELINE)
+    candidate = db.session.get(Candidate, body.candidate_id)
+    opening = hr.opening_by_key(body.opening)
+    missing = [FieldProblem(field=name, message=f"there is no {name.replace('_id', '')} "
+                            f"{value}", location="body")
+               for name, value, found in (("candidate_id", body.candidate_id, candidate),
+                                          ("opening", body.opening, opening)) if found is None]
+    if missing:
+        raise ApiProblem(422, "The application names what does not exist.", errors=missing)
+    try:
+        application = hr.apply(actor, candidate, opening, body.source, body.referrer,
+                               body.applied_at)
+    except hr.PipelineError as error:
+        raise _refused(error) from None
+    return ApplicationOut.of(application)
+
+
+@api.operation("GET", "/applications/<int:application_id>", summary="Read an application",
+               tag="applications", answers={200: ApplicationOut})
+def get_application(application_id: int):
+    """For those who oversee it: the committee, HR and admins not owing a scorecard on it."""
+    application = hr.load_application(application_id) or abort(404)
+    require(api_user(), Action.VIEW, application)
+    return ApplicationOut.of(application)
+
+
+@api.operation("POST", "/applications/<int:application_id>/interviews",
+               summary="Schedule an interview", tag="applications", body=InterviewIn,
+               answers={201: InterviewOut})
+def schedule_interview(application_id: int, body: InterviewIn):
+    """For HR and admins; each panelist gets a scorecard, listed in the answer."""
+    actor = api_user()
+    application = hr.load_application(application_id) or abort(404)
+    require(actor, Action.MANAGE, application)
+    try:
+        interview = hr.schedule_interview(actor, application, body.stage, body.scheduled_at,
+                                          hr.find_interviewers(body.panel))
+    except hr.PipelineError as error:
+        raise _refused(error) from None
+    return InterviewOut.of(interview)
+
+
+# Scorecards.
+
+
+def _scorecard(scorecard_id: int, action: Action) -> Scorecard:
+    scorecard = interviews.load_scorecard(scorecard_id) or abort(404)
+    require(api_user(), action, scorecard)
+    return scorecard
+
+
+@api.operation("GET", "/scorecards/<int:scorecard_id>", summary="Read a scorecard",
+               tag="scorecards", answers={200: ScorecardOut})
+def get_scorecard(scorecard_id: int):
+    """For its author; a co-panelist once their own is submitted; the committee, HR, admins.
+
+    The private note is null unless the caller may read it.
+    """
+    scorecard = _scorecard(scorecard_id, Action.VIEW)
+    return ScorecardOut.of(scorecard, can(api_user(), Action.VIEW_PRIVATE_NOTE, scorecard))
+
+
+@api.operation("PUT", "/scorecards/<int:scorecard_id>", summary="Save a scorecard's draft",
+               tag="scorecards", body=ScorecardDraft, answers={200: ScorecardSaved},
+               problems=(409,))
+def save_draft(scorecard_id: int, body: ScorecardDraft):
+    """For its author. A save from an older version than the stored one is refused (409)."""
+    scorecard = _scorecard(scorecard_id, Action.EDIT)
+    known = {c.key for c in interviews.rubric_for(scorecard).competencies}
+    unknown = sorted(set(body.ratings) - known)
+    if unknown:
+        raise ApiProblem(422, f"Unknown competencies: {', '.join(unknown)}. This scorecard's "
+                         f"rubric has {', '.join(sorted(known))}.", errors=[
+                             FieldProblem(field=f"ratings.{key}", message="not a competency of "
+                                          "this scorecard's rubric", location="body")
+                             for key in unknown])
+    try:
+        saved = interviews.save_draft(api_user(), scorecard, body.answers(), body.version)
+    except StaleScorecard as stale:
+        raise _stale(stale.current) from None
+    except ScorecardClosed:
+        raise ApiProblem(409, "The scorecard is submitted; a draft cannot be saved over it.",
+                         type=STALE, current_version=scorecard.version) from None
+    return ScorecardSaved(id=scorecard_id, status=scorecard.status, version=saved.version,
+                          saved_at=saved.saved_at)
+
+
+@api.operation("POST", "/scorecards/<int:scorecard_id>/submit",
+               summary="Submit a scorecard", tag="scorecards", body=SubmitIn,
+               answers={200: ScorecardSubmitted}, problems=(409,))
+def submit_scorecard(scorecard_id: int, body: SubmitIn):
+    """Submit the stored answers. Submitting again changes nothing and answers 200.
+
+    When the answers may not be submitted (422), the problems name each field, and the
+    answers are kept as a draft at the version given as current_version.
+    """
+    actor = api_user()
+    scorecard = _scorecard(scorecard_id, Action.EDIT)
+    try:
+        result = interviews.submit(actor, scorecard, interviews.answers_of(scorecard),
+                                   body.version, confirmed=body.confirm_warnings)
+    except StaleScorecard as stale:
+        raise _stale(stale.current) from None
+    if not result.done:
+        review = result.review
+        detail = ("The scorecard cannot be submitted yet." if review.problems else
+                  "Confirm the warnings to submit: send confirm_warnings true.")
+        raise ApiProblem(422, detail, type=NOT_SUBMITTABLE, current_version=scorecard.version,
+                         warnings=list(review.warnings) or None, errors=[
+                             FieldProblem(field=".".join(p.field), message=p.message,
+                                          location="scorecard") for p in review.problems])
+    return ScorecardSubmitted(id=scorecard_id, status=scorecard.status,
+                              version=scorecard.version, submitted_at=scorecard.submitted_at,
+                              repeated=result.repeated)
+
+
+def _stale(current: Scorecard) -> ApiProblem:
+    return ApiProblem(409, f"The scorecard changed since the version you started from; it is at "
+                      f"version {current.version} ({current.status}). Nothing was saved.",
+                      type=STALE, current_version=current.version)
+
+
+# The committee.
+
+
+@api.operation("GET", "/applications/<int:application_id>/summary",
+               summary="Read an application's recommended outcome", tag="committee",
+               answers={200: SummaryOut})
+def summary(application_id: int):
+    """For the committee, HR and admins: outcome, scores, reasons and disagreements."""
+    found = candidate_summary(api_user(), application_id) or abort(404)
+    return SummaryOut(application_id=application_id, **found.summary.to_document())
+
+
+@api.operation("POST", "/applications/<int:application_id>/decision",
+               summary="Record the committee's decision", tag="committee", body=DecisionIn,
+               answers={201: DecisionOut})
+def decide(application_id: int, body: DecisionIn):
+    """For committee members who owe no scorecard on it; a new decision supersedes the last."""
+    try:
+        decision = record_decision(api_user(), application_id, body.final_outcome,
+                                   body.rationale)
+    except LookupError:
+        abort(404)
+    except DecisionRefused as refused:
+        raise ApiProblem(422, str(refused), type=REFUSED) from None
+    return DecisionOut.of(decision)
+
+
+@api.operation("GET", "/applications/<int:application_id>/packet.pdf",
+               summary="Download the committee's PDF packet", tag="committee",
+               answers={200: Binary(("application/pdf",), "The packet.")})
+def packet(application_id: int):
+    """For the committee, HR and admins; private notes only for whoever may read them all."""
+    found = candidate_packet(api_user(), application_id) or abort(404)
+    response = send_file(io.BytesIO(found.data), mimetype=found.mimetype,
+                         download_name=found.filename, as_attachment=True,
+                         etag=found.fingerprint)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Exports.
+
+
+def _export(kind: str, query: ExportQuery) -> Response:
+    filters = ExportFilter(opening=query.opening, since=query.since, until=query.until,
+                           status=query.status.value if query.status else None)
+    try:
+        found = export(api_user(), kind, query.format.value, filters)
+    except ExportError as error:
+        raise ApiProblem(400, str(error)) from None
+    chunks = iter(found.chunks)
+    first = next(chunks, b"")  # fail before the status line is sent, not halfway through
+    response = Response(stream_with_context(chain([first], chunks)), mimetype=found.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    return response
+
+
+@api.operation("GET", "/exports/applications", summary="Export applications",
+               tag="exports", query=ExportQuery,
+               answers={200: Binary(EXPORT_MIMETYPES, "One row per application, streamed.")})
+def export_applications(query: ExportQuery):
+    """For HR and admins: scores, recommended and final outcomes."""
+    return _export("applications", query)
+
+
+@api.operation("GET", "/exports/ratings", summary="Export ratings", tag="exports",
+               query=ExportQuery,
+               answers={200: Binary(EXPORT_MIMETYPES, "One row per rating, streamed.")})
+def export_ratings(query: ExportQuery):
+    """For HR and admins: every rating of every submitted scorecard."""
+    return _export("ratings", query)

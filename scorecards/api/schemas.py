@@ -1,0 +1,474 @@
+"""The shapes of the API's requests and answers, as pydantic models.
+
+Request bodies forbid unknown fields, so a misspelt field is an error rather than silently
+ignored. Text never holds NUL characters (PostgreSQL cannot store them), and times carry an
+offset: a naive time is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from ..core.scorecard import Answers, RatingAnswer
+from ..core.vocabulary import (
+    ApplicationStatus,
+    FinalOutcome,
+    OpeningStatus,
+    Outcome,
+    Recommendation,
+    ScorecardStatus,
+    Source,
+)
+from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
+from .services import decode_cursor
+
+MAX_TEXT = 20_000  # as the scorecard form: pages of notes, short of a pasted log file
+MAX_ID = 2**31 - 1
+MAX_PAGE = 200
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
+def text(max_length: int, min_length: int = 0) -> type[str]:
+    """Return the type of a text field of at most max_length characters."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length),  # type: ignore
+                     AfterValidator(_no_nul)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc),
+                    Field(strict=True, description="RFC 3339 date and time with an offset, e.g. "
+                                      "2025-03-01T14:00:00+01:00.")]
+Key = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Query(BaseModel):
+    """Query parameters; parameters not described are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# Openings.
+
+
+class OpeningIn(Body):
+    """A new opening."""
+
+    key: Key = Field(description="Lower-case letters, digits and hyphens, e.g. backend-payments.")
+    title: text(200, 1)
+    loop: Key = Field(description="The key of the stored loop the opening interviews with.")
+    team: text(200) | None = None
+
+
+class OpeningOut(BaseModel):
+    """An opening (job requisition)."""
+
+    id: int
+    key: str
+    title: str
+    team: str | None
+    loop: str
+    loop_version: int
+    status: OpeningStatus
+    created_at: datetime
+
+    @classmethod
+    def of(cls, opening: Opening) -> OpeningOut:
+        """Return the answer describing an opening."""
+        return cls(id=opening.id, key=opening.key, title=opening.title, team=opening.team,
+                   loop=opening.loop_version.key, loop_version=opening.loop_version.version,
+                   status=opening.status, created_at=opening.created_at)
+
+
+class OpeningList(BaseModel):
+    """Every opening, newest first."""
+
+    items: list[OpeningOut]
+
+
+# Candidates.
+
+
+class CandidateIn(Body):
+    """A new candidate's personal data."""
+
+    name: text(200, 1)
+    email: text(254) | None = None
+    phone: text(40) | None = None
+    location: text(200) | None = None
+
+
+class ApplicationRef(BaseModel):
+    """An application as a candidate's record lists it."""
+
+    id: int
+    opening: str
+    status: ApplicationStatus
+
+
+class CandidateOut(BaseModel):
+    """A candidate; after erasure only the anonymous shell remains."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    location: str | None
+    created_at: datetime
+    erased_at: datetime | None
+    applications: list[ApplicationRef]
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> CandidateOut:
+        """Return the answer describing a candidate and their applications."""
+        return cls(id=candidate.id, name=candidate.name, email=candidate.email,
+                   phone=candidate.phone, location=candidate.location,
+                   created_at=candidate.created_at, erased_at=candidate.erased_at,
+                   applications=[ApplicationRef(id=a.id, opening=a.opening.key, status=a.status)
+                                 for a in candidate.applications])
+
+
+# Applications.
+
+
+class ApplicationIn(Body):
+    """A candidate applying to an opening."""
+
+    candidate_id: Id
+    opening: Key = Field(description="The opening's key.")
+    source: Source
+    referrer: text(200) | None = Field(default=None, description="Required for a referral.")
+    applied_at: Instant | None = None
+
+
+class ApplicationOut(BaseModel):
+    """An application of a candidate to an opening."""
+
+    id: int
+    candidate_id: int
+    candidate: str
+    opening: str
+    source: Source
+    referrer: str | None
+    status: ApplicationStatus
+    applied_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, application: Application) -> ApplicationOut:
+        """Return the answer describing an application."""
+        return cls(id=application.id, candidate_id=application.candidate_id,
+                   candidate=application.candidate.name, opening=application.opening.key,
+                   source=application.source, referrer=application.referrer,
+                   status=application.status, applied_at=application.applied_at,
+                   updated_at=application.updated_at, closed_at=application.closed_at)
+
+
+class ApplicationPage(BaseModel):
+    """A page of applications, oldest first."""
+
+    items: list[ApplicationOut]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on "
+                                                "the last one.")
+
+
+class ApplicationsQuery(Query):
+    """Filters and paging of the application list."""
+
+    opening: Key | None = Field(default=None, description="An opening's key.")
+    status: ApplicationStatus | None = None
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    cursor: text(64) | None = Field(default=None,
+                                    description="next_cursor of the previous page.")
+    offset: int | None = Field(default=None, ge=0, le=1_000_000,
+                               description="Rows to skip; instead of cursor.")
+
+    @field_validator("cursor")
+    @classmethod
+    def _known_cursor(cls, value: str | None) -> str | None:
+        if value is not None:
+            decode_cursor(value)
+        return value
+
+    @field_validator("offset")
+    @classmethod
+    def _one_way_of_paging(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("cursor") is not None:
+            raise ValueError("give cursor or offset, not both")
+        return value
+
+
+# Interviews.
+
+
+class InterviewIn(Body):
+    """An interview to schedule for one stage of the application's loop."""
+
+    stage: Key = Field(description="The key of a stage of the opening's loop.")
+    scheduled_at: Instant
+    panel: list[text(254, 1)] = Field(min_length=1, max_length=20,
+                                      description="The interviewers' emails.")
+
+
+class PanelSeat(BaseModel):
+    """One interviewer of a panel, with the scorecard they fill in."""
+
+    scorecard_id: int
+    interviewer: str = Field(description="The interviewer's email.")
+
+
+class InterviewOut(BaseModel):
+    """A scheduled interview and its panel."""
+
+    id: int
+    application_id: int
+    stage: str
+    scheduled_at: datetime
+    panel: list[PanelSeat]
+
+    @classmethod
+    def of(cls, interview: Interview) -> InterviewOut:
+        """Return the answer describing an interview and its panel's scorecards."""
+        return cls(id=interview.id, application_id=interview.application_id,
+                   stage=interview.stage_key, scheduled_at=interview.scheduled_at,
+                   panel=[PanelSeat(scorecard_id=s.id, interviewer=s.interviewer.email)
+                          for s in interview.scorecards])
+
+
+# Scorecards.
+
+
+class RatingIn(Body):
+    """One competency's rating: a score of 1 to 4, or null when not assessed."""
+
+    score: Annotated[int, Field(ge=1, le=4)] | None = Field(
+        description="1-4, or null for not assessed.")
+    evidence: text(MAX_TEXT) = ""
+
+
+class ScorecardDraft(Body):
+    """A scorecard's answers, saved as a draft; competencies left out are unanswered."""
+
+    version: Id = Field(description="The version the answers started from.")
+    ratings: dict[Key, RatingIn] = Field(default_factory=dict,
+                                         description="By competency key.")
+    recommendation: Recommendation | None = None
+    takeaways: text(MAX_TEXT) = ""
+    private_note: text(MAX_TEXT) = ""
+
+    def answers(self) -> Answers:
+        """Return the answers as the services take them: null scores are not assessed."""
+        return Answers(
+            ratings={key: RatingAnswer(score=r.score, not_assessed=r.score is None,
+                                       evidence=r.evidence.strip())
+                     for key, r in self.ratings.items()},
+            recommendation=self.recommendation, takeaways=self.takeaways.strip(),
+            private_note=self.private_note.strip())
+
+
+class SubmitIn(Body):
+    """Submit the scorecard's stored answers."""
+
+    version: Id
+    confirm_warnings: bool = Field(default=False, description="Submit despite warnings.")
+
+
+class RatingOut(BaseModel):
+    """One competency's rating on a scorecard."""
+
+    score: int | None
+    not_assessed: bool
+    evidence: str
+
+
+class ScorecardOut(BaseModel):
+    """An interviewer's scorecard."""
+
+    id: int
+    interview_id: int
+    application_id: int
+    stage: str
+    interviewer: str = Field(description="The interviewer's email.")
+    status: ScorecardStatus
+    version: int
+    rubric: str
+    rubric_version: int
+    ratings: dict[str, RatingOut]
+    recommendation: Recommendation | None
+    takeaways: str
+    private_note: str | None = Field(description="Null unless the caller may read it.")
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    @classmethod
+    def of(cls, scorecard: Scorecard, private_note: bool) -> ScorecardOut:
+        """Return the answer describing a scorecard, with its private note if it may be read."""
+        interview, version = scorecard.interview, scorecard.interview.rubric_version
+        return cls(
+            id=scorecard.id, interview_id=interview.id, application_id=interview.application_id,
+            stage=interview.stage_key, interviewer=scorecard.interviewer.email,
+            status=scorecard.status, version=scorecard.version, rubric=version.key,
+            rubric_version=version.version,
+            ratings={r.competency_key: RatingOut(score=r.score, not_assessed=r.not_assessed,
+                                                 evidence=r.evidence)
+                     for r in sorted(scorecard.ratings, key=lambda r: r.competency_key)},
+            recommendation=scorecard.recommendation, takeaways=scorecard.takeaways,
+            private_note=scorecard.private_note if private_note else None,
+            updated_at=scorecard.updated_at, submitted_at=scorecard.submitted_at)
+
+
+class ScorecardSaved(BaseModel):
+    """Where a draft save left the scorecard."""
+
+    id: int
+    status: ScorecardStatus
+    version: int
+    saved_at: datetime
+
+
+class ScorecardSubmitted(BaseModel):
+    """A submitted scorecard."""
+
+    id: int
+    status: ScorecardStatus
+    version: int
+    submitted_at: datetime | None
+    repeated: bool = Field(description="True when it was submitted before: nothing changed.")
+
+
+# The committee.
+
+
+class CompetencySummary(BaseModel):
+    """How the panel rated one competency of a stage."""
+
+    key: str
+    title: str
+    weight: float
+    count: int
+    mean: float | None
+    min: int | None
+    max: int | None
+    spread: int | None
+    must_pass: float | None
+
+
+class StageSummary(BaseModel):
+    """A stage's score and its competencies."""
+
+    key: str
+    title: str
+    weight: float
+    score: float | None
+    submitted: int
+    min_panel: int
+    competencies: list[CompetencySummary]
+
+
+class ReasonOut(BaseModel):
+    """A rule that shaped the outcome."""
+
+    rule: str
+    message: str
+
+
+class DisagreementOut(BaseModel):
+    """Something the panel disagrees on."""
+
+    kind: str
+    stage: str
+    competency: str | None
+    message: str
+
+
+class SummaryOut(BaseModel):
+    """The recommended outcome of an application, and why."""
+
+    application_id: int
+    outcome: Outcome
+    overall: float | None
+    calibrated_overall: float | None
+    decided_on: str
+    stages: list[StageSummary]
+    reasons: list[ReasonOut]
+    disagreements: list[DisagreementOut]
+
+
+class DecisionIn(Body):
+    """The committee's decision."""
+
+    final_outcome: FinalOutcome
+    rationale: text(MAX_TEXT, 1)
+
+
+class DecisionOut(BaseModel):
+    """A recorded decision, beside the outcome recommended when it was made."""
+
+    id: int
+    application_id: int
+    final_outcome: FinalOutcome
+    recommended_outcome: Outcome
+    rationale: str
+    decided_by: str
+    decided_at: datetime
+    supersedes: int | None
+
+    @classmethod
+    def of(cls, decision: Decision) -> DecisionOut:
+        """Return the answer describing a decision."""
+        return cls(id=decision.id, application_id=decision.application_id,
+                   final_outcome=decision.final_outcome,
+                   recommended_outcome=decision.recommended_outcome,
+                   rationale=decision.rationale, decided_by=decision.decided_by.email,
+                   decided_at=decision.decided_at, supersedes=decision.supersedes_id)
+
+
+# Exports.
+
+
+class ExportFormat(StrEnum):
+    """The file formats of exports."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSONL = "jsonl"
+
+
+class ExportQuery(Query):
+    """The format and filters of an export."""
+
+    format: ExportFormat = ExportFormat.CSV
+    opening: Key | None = Field(default=None, description="An opening's key.")
+    since: date | None = Field(default=None, description="On or after this day (UTC).")
+    until: date | None = Field(default=None, description="On or before this day (UTC).")
+    status: ApplicationStatus | None = None

@@ -1,0 +1,149 @@
+"""Writers that turn rows into a stream of CSV, XLSX or JSON-lines bytes.
+
+Each writer takes the column names and an iterator of rows (tuples of str, int, float,
+datetime or None) and yields bytes a chunk at a time, so an export of any size holds only
+one chunk of rows in memory. Times are in UTC.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+
+import xlsxwriter
+
+Value = str | int | float | datetime | date | None
+Row = Sequence[Value]
+Writer = Callable[[Sequence[str], Iterable[Row]], Iterator[bytes]]
+
+ROWS_PER_CHUNK = 1000
+BYTES_PER_CHUNK = 64 * 1024
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
+# carriage return, strips them and then does): a candidate's name must never run as code.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = "\ufeff".encode()
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+XLSX_MAX_TEXT = 32_767  # characters a cell holds
+
+
+def neutralise(value: str) -> str:
+    """Return text a spreadsheet shows as text: a leading quote before a formula prefix."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _csv_cell(value: Value) -> Value:
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, datetime):
+        # The form spreadsheets parse as a date and time; every time is UTC.
+        return _utc(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
+    """Yield UTF-8 CSV with a byte-order mark (so spreadsheets read accents) and a header."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    yield UTF8_BOM + buffer.getvalue().encode()
+    for batch in _batches(rows):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([_csv_cell(value) for value in row] for row in batch)
+        yield buffer.getvalue().encode()
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime):
+        return _utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def jsonl_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
+    """Yield one JSON object per row and line, values as they are, times in ISO 8601."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
+    for batch in _batches(rows):
+        yield "".join(encode(dict(zip(columns, row, strict=True))) + "\n"
+                      for row in batch).encode()
+
+
+def xlsx_chunks(columns: Sequence[str], rows: Iterable[Row],
+                sheet: str = "Export") -> Iterator[bytes]:
+    """Yield an XLSX workbook: bold header, dates as dates, text never read as a formula.
+
+    An XLSX file is a zip that is complete only when closed, so the workbook is written to
+    a temporary file (XlsxWriter's constant-memory mode flushes each row as it goes), then
+    streamed from it; the file is deleted when the stream ends or is abandoned.
+    """
+    with tempfile.TemporaryFile() as output:
+        _write_workbook(output, columns, rows, sheet)
+        output.seek(0)
+        while chunk := output.read(BYTES_PER_CHUNK):
+            yield chunk
+
+
+def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: str) -> None:
+    workbook = xlsxwriter.Workbook(output, {
+        "constant_memory": True,
+        # Text is written with write_string only, but say it twice: never a formula or link.
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+    })
+    try:
+        worksheet = workbook.add_worksheet(sheet)
+        bold = workbook.add_format({"bold": True})
+        when = workbook.add_format({"num_format": DATETIME_FORMAT})
+        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for column, name in enumerate(columns):
+            worksheet.write_string(0, column, name, bold)
+        worksheet.freeze_panes(1, 0)
+        for number, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    worksheet.write_string(number, column, neutralise(value)[:XLSX_MAX_TEXT])
+                elif isinstance(value, bool):
+                    worksheet.write_boolean(number, column, value)
+                elif isinstance(value, int | float):
+                    worksheet.write_number(number, column, value)
+                elif isinstance(value, datetime):
+                    # Excel has no time zones: the cell holds the UTC time.
+                    worksheet.write_datetime(number, column,
+                                             _utc(value).replace(tzinfo=None), when)
+                elif isinstance(value, date):
+                    worksheet.write_datetime(number, column, value, day)
+                else:
+                    raise TypeError(f"cannot write {type(value).__name__} to a cell")
+    finally:
+        workbook.close()
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == ROWS_PER_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+WRITERS: dict[str, tuple[Writer, str]] = {
+    "csv": (csv_chunks, "text/csv; charset=utf-8"),
+    "xlsx": (xlsx_chunks,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "jsonl": (jsonl_chunks, "application/x-ndjson; charset=utf-8"),
+}
