@@ -69,3 +69,33 @@ def test_every_page_answers_each_kind_of_user_as_the_table_says(world, client, s
             sign_in(users[who])
         answers[who] = client.get(path.format(**ids)).status_code
     assert answers == dict(zip(WHO, expected, strict=True))
+
+
+API = [
+    ("/api/v1/openings", (401, 404, 404, 200, 200, 200)),
+    ("/api/v1/applications", (401, 404, 404, 200, 200, 200)),
+    ("/api/v1/applications/{application}", (401, 404, 404, 200, 200, 200)),
+    ("/api/v1/applications/{application}/summary", (401, 404, 404, 200, 200, 200)),
+    ("/api/v1/applications/{application}/packet.pdf", (401, 404, 404, 200, 200, 200)),
+    ("/api/v1/scorecards/{scorecard}", (401, 200, 404, 200, 200, 200)),
+    ("/api/v1/candidates/{candidate}", (401, 404, 404, 404, 200, 200)),
+    ("/api/v1/exports/ratings?format=csv", (401, 404, 404, 404, 200, 200)),
+    ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404)),
+    ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
+]
+
+
+@pytest.mark.parametrize(("path", "expected"), API, ids=[path for path, _ in API])
+def test_every_api_route_answers_each_kind_of_user_as_the_table_says(world, client, path,
+                                                                     expected):
+    from scorecards.api.services import issue_token
+
+    users, ids = world
+    answers = {}
+    for who in WHO:
+        headers = {}
+        if users[who] is not None:
+            headers["Authorization"] = f"Bearer {issue_token(users[who], name=path[:90])}"
+        answers[who] = client.get(path.format(**ids), headers=headers,
+                                  buffered=True).status_code
+    assert answers == dict(zip(WHO, expected, strict=True))
