@@ -1,0 +1,61 @@
+"""HR in a real browser: from the opening to a panel, its scorecards, a spreadsheet, erasure."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from scorecards.core.vocabulary import Role
+from scorecards.extensions import db
+from scorecards.models import Candidate, Interview
+from tests.conftest import PASSWORD
+from tests.e2e.test_scorecard_browser import sign_in_as
+
+pytestmark = pytest.mark.e2e
+
+
+def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_user,
+                                                            make_application, submit, tmp_path):
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD, name="Priya Nair")
+    panelist = make_user(Role.INTERVIEWER, email="ana@example.com", name="Ana Souza")
+    make_application("Someone Else")  # the test opening, with an application already
+    sign_in_as(page, hr)
+    page.get_by_role("link", name="HR").click()
+    page.get_by_role("link", name="Backend Engineer, Test").first.click()
+
+    page.get_by_label("Name").fill("Grace Hopper")
+    page.get_by_label("Email").fill("grace@example.org")
+    page.get_by_role("button", name="Add the application").click()
+    expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
+
+    page.get_by_label("Stage").select_option(value="coding")
+    page.get_by_label("Or their emails").fill("ana@example.com")
+    page.locator("input[type=datetime-local]").fill("2026-11-20T10:00")
+    page.get_by_role("button", name="Schedule the interview").click()
+    expect(page.locator(".flashes")).to_be_visible()
+    db.session.expire_all()
+    interview = db.session.scalar(sa.select(Interview).join(Interview.application)
+                                  .join(Candidate).where(Candidate.name == "Grace Hopper"))
+    assert [s.interviewer_id for s in interview.scorecards] == [panelist.id]
+    submit(interview.scorecards[0], {"understanding": 3, "approach": 3, "code": 4})
+
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Submitted")
+    page.get_by_role("link", name="Exports").click()
+    with page.expect_download() as download:  # as a link on the exports page would start it
+        page.evaluate("""url => { const link = document.createElement("a");
+                                  link.href = url; document.body.append(link); link.click(); }""",
+                      "/hr/exports/applications.xlsx")
+    saved = tmp_path / "applications.xlsx"
+    download.value.save_as(saved)
+    rows = list(load_workbook(saved, read_only=True).active.iter_rows(values_only=True))
+    assert any("Grace Hopper" in row for row in rows)
+
+    page.goto(f"/hr/candidates/{interview.application.candidate_id}/erase")
+    page.get_by_label("I understand that this cannot be undone").check()
+    page.get_by_role("button", name="Erase personal data").click()
+    expect(page.locator(".flashes")).to_contain_text("personal data is erased")
+    db.session.expire_all()
+    assert db.session.get(Candidate, interview.application.candidate_id).email is None
