@@ -25,7 +25,6 @@ from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..interviews.services import answers_of
 from ..models import Application, Opening, User, utcnow
-from .render import merge, render, render_many
 
 TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/meeting.html")
 
@@ -178,6 +177,8 @@ def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
     found = candidate_summary(actor, application_id)
     if found is None:
         return None
+    from .render import render  # WeasyPrint loads on first use, not in every app process
+
     context = candidate_context(found, _private_notes(actor, found))
     key = fingerprint(context)
     static = Path(current_app.static_folder)
@@ -226,6 +227,8 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
 
 def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
     """Return every candidate's PDF, rendering the ones not cached yet on every core."""
+    from .render import render_many
+
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
     names = [_cache_name(context, key) for context, key in zip(contexts, keys, strict=True)]
     missing = [i for i, name in enumerate(names) if not (folder / f"{name}.pdf").exists()]
@@ -246,6 +249,8 @@ def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:
 
 def _meeting_pdf(opening: Opening, contexts: list[dict], pdfs: list[bytes], key: str) -> bytes:
     from pypdf import PdfReader
+
+    from .render import merge, render
 
     pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
 

@@ -102,7 +102,7 @@ def test_the_fetcher_serves_only_the_apps_static_files(app, tmp_path):
 def test_a_packet_is_served_from_the_cache_until_its_content_changes(app, ready, monkeypatch):
     first = candidate_packet(None, ready.id)
     calls = []
-    monkeypatch.setattr("scorecards.packets.services.render",
+    monkeypatch.setattr("scorecards.packets.render.render",
                         lambda *args: calls.append(args) or pytest.fail("rendered again"))
     again = candidate_packet(None, ready.id)
     assert again.data == first.data
