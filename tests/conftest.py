@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scorecards import create_app
-from scorecards.core.vocabulary import Role, ScorecardStatus, Source
+from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
 from scorecards.models import (
     Application,
@@ -221,6 +221,21 @@ def panel(make_user, make_interview):
     interview = make_interview(panel=[ana, ben])
     mine, theirs = interview.scorecards
     return ana, ben, mine, theirs
+
+
+@pytest.fixture
+def ready(make_user, make_application, make_interview, submit):
+    """Return an application whose coding and design panels have all submitted, split."""
+    application = make_application("Ada Lovelace")
+    ana, ben, chen = (make_user(name=n) for n in ("Ana Souza", "Ben Carter", "Chen Wei"))
+    coding = make_interview(application, stage="coding", panel=[ana])
+    design = make_interview(application, stage="design", panel=[ben, chen])
+    submit(coding.scorecards[0], {"understanding": 3, "approach": 3, "code": 3})
+    submit(design.scorecards[0], {"understanding": 4, "approach": 3, "code": 3}, "hire")
+    submit(design.scorecards[1], {"understanding": 2, "approach": 3, "code": 3}, "no_hire")
+    application.status = ApplicationStatus.COMMITTEE
+    db.session.commit()
+    return application
 
 
 @pytest.fixture

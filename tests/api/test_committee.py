@@ -14,21 +14,6 @@ RATIONALE = "The panel saw clear, consistent evidence across every stage."
 
 
 @pytest.fixture
-def ready(make_user, make_application, make_interview, submit):
-    """Return an application whose coding and design panels have all submitted."""
-    application = make_application("Ada Lovelace")
-    ana, ben, chen = (make_user(name=n) for n in ("Ana Souza", "Ben Carter", "Chen Wei"))
-    coding = make_interview(application, stage="coding", panel=[ana])
-    design = make_interview(application, stage="design", panel=[ben, chen])
-    submit(coding.scorecards[0], {"understanding": 3, "approach": 3, "code": 3})
-    submit(design.scorecards[0], {"understanding": 4, "approach": 3, "code": 3}, "hire")
-    submit(design.scorecards[1], {"understanding": 2, "approach": 3, "code": 3}, "no_hire")
-    application.status = ApplicationStatus.COMMITTEE
-    db.session.commit()
-    return application
-
-
-@pytest.fixture
 def member(make_user, as_user):
     """Return an API client of a committee member."""
     return as_user(make_user(Role.COMMITTEE, name="Johan Berg"))
