@@ -44,6 +44,7 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     page.reload()
     expect(page.locator("main")).to_contain_text("Submitted")
     page.get_by_role("link", name="Exports").click()
+    expect(page.get_by_role("heading", name="Exports")).to_be_visible()
     with page.expect_download() as download:  # as a link on the exports page would start it
         page.evaluate("""url => { const link = document.createElement("a");
                                   link.href = url; document.body.append(link); link.click(); }""",
@@ -59,3 +60,23 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     expect(page.locator(".flashes")).to_contain_text("personal data is erased")
     db.session.expire_all()
     assert db.session.get(Candidate, interview.application.candidate_id).email is None
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+@pytest.mark.parametrize("path", [
+    "/hr/", "/hr/openings/test-opening", "/hr/applications/{application}", "/hr/overdue",
+    "/hr/openings/test-opening/report", "/hr/exports/", "/hr/candidates/{candidate}/erase",
+    "/analytics/agreement",
+])
+def test_hr_pages_have_no_serious_accessibility_problems(page: Page, axe_js, make_user,
+                                                         make_interview, path):
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD)
+    interview = make_interview(panel=[make_user(Role.INTERVIEWER)])
+    sign_in_as(page, hr)
+    page.goto(path.format(application=interview.application_id,
+                          candidate=interview.application.candidate_id))
+    page.add_script_tag(path=axe_js)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
