@@ -113,12 +113,22 @@ def calibration(interviewer_ids: Iterable[int]) -> dict[int, Offset]:
             for who, raw, ratings, interviews in rows}
 
 
-def _rubrics(loop: Loop, interviews: Iterable[Interview]) -> dict[str, Rubric]:
-    """Return each stage's rubric: the version its interview used, else the newest."""
+def _rubrics(loop: Loop, interviews: Iterable[Interview],
+             newest: dict[str, object] | None = None) -> dict[str, Rubric]:
+    """Return each stage's rubric: the version its interview used, else the newest.
+
+    newest remembers the newest versions looked up, so a list asks once per rubric, not
+    once per application.
+    """
+    newest = {} if newest is None else newest
     used = {interview.stage_key: interview.rubric_version for interview in interviews}
     rubrics = {}
     for stage in loop.stages:
-        version = used.get(stage.key) or latest_rubric_version(stage.rubric)
+        version = used.get(stage.key)
+        if version is None:
+            if stage.rubric not in newest:
+                newest[stage.rubric] = latest_rubric_version(stage.rubric)
+            version = newest[stage.rubric]
         if version is not None:
             rubrics[stage.key] = rubric_of(version)
     return rubrics
@@ -172,10 +182,11 @@ def queue(actor: User) -> list[QueueRow]:
                  selectinload(Application.interviews).joinedload(Interview.rubric_version))
         .order_by(Application.updated_at)).all()
     found = panels(a.id for a in applications)
+    newest: dict[str, object] = {}
     rows = []
     for application in applications:
         loop = loop_of(application.opening.loop_version)
-        summary = recommend(loop, _rubrics(loop, application.interviews),
+        summary = recommend(loop, _rubrics(loop, application.interviews, newest),
                             found.get(application.id, []))
         rows.append(QueueRow(application, summary))
     return rows

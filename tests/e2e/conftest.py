@@ -25,9 +25,10 @@ AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Launch the system's Chromium, or skip the browser tests where it is not installed."""
+    """Launch the system's Chromium; without it the browser tests fail and say what to install."""
     if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium "
+                    "(.ci/run does this)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
@@ -94,7 +95,7 @@ def browser_context_args(base_url: str) -> dict:
 
 @pytest.fixture
 def axe_js() -> Path:
-    """Return the path of axe-core, or skip where `make test` could not install it."""
+    """Return the path of axe-core; without it the accessibility tests fail, saying why."""
     if not AXE_JS.exists():
-        pytest.skip(f"axe-core is not installed at {AXE_JS} (make installs it with npm)")
+        pytest.fail(f"axe-core is not installed at {AXE_JS}: `make test` installs it with npm")
     return AXE_JS
