@@ -51,7 +51,7 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
                       "/hr/exports/applications.xlsx")
     saved = tmp_path / "applications.xlsx"
     download.value.save_as(saved)
-    rows = list(load_workbook(saved, read_only=True).active.iter_rows(values_only=True))
+    rows = list(load_workbook(saved).active.iter_rows(values_only=True))  # read whole, file closed
     assert any("Grace Hopper" in row for row in rows)
 
     page.goto(f"/hr/candidates/{interview.application.candidate_id}/erase")
