@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .home import bp as home_bp
     from .hr import bp as hr_bp
     from .interviews import bp as interviews_bp
+    from .jobs import bp as jobs_bp
     from .packets import bp as packets_bp
     from .privacy.views import bp as privacy_bp
 
@@ -43,4 +44,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(jobs_bp)
     return app

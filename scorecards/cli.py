@@ -21,12 +21,13 @@ def init_app(app: Flask) -> None:
     """Register the command groups on the app."""
     from .api import cli as api_cli
     from .exports import cli as exports_cli
+    from .jobs import cli as jobs_cli
     from .privacy import cli as privacy_cli
 
     for group in (rubrics_cli, users_cli, demo_cli):
         app.cli.add_command(group)
     app.cli.add_command(packet_command)
-    for package in (api_cli, exports_cli, privacy_cli):
+    for package in (api_cli, exports_cli, jobs_cli, privacy_cli):
         package.register(app)
 
 

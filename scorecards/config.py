@@ -27,9 +27,17 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         PACKET_CACHE_DIR=str(Path(app.instance_path) / "packet-cache"),
         RETENTION_MONTHS=24,  # candidates whose applications all ended this long ago are erased
         PACKET_WORKERS=None,  # processes rendering a committee packet; None: one per core
+        REDIS_URL=None,  # the Redis of the RQ job queue, e.g. redis://127.0.0.1:6379/0
+        JOBS_BACKEND=None,  # rq, thread or inline; None: rq with REDIS_URL, else thread
+        JOBS_QUEUE="scorecards",  # the RQ queue's name
+        JOB_TIMEOUT_SECONDS=1800,  # a job still unfinished after this counts as failed
+        JOB_FILE_HOURS=24,  # how long a prepared file is kept for its requester
+        JOB_CHUNK_BYTES=1024 * 1024,  # a prepared file is stored in pieces of this size
     )
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     app.config.from_prefixed_env("SCORECARDS")

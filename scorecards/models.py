@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .core.vocabulary import (
     ApplicationStatus,
     FinalOutcome,
+    JobStatus,
     OpeningStatus,
     Outcome,
     Recommendation,
@@ -436,3 +437,47 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class Job(db.Model):
+    """A long piece of work done outside the request, and where it has got to.
+
+    Committee packets and large exports are jobs; the file a job makes is kept in job_chunks
+    until it expires.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    params: Mapped[dict] = mapped_column(JSONDocument, default=dict)
+    # The file holds what its requester was allowed to see: it goes with their account.
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(16), default=JobStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    mimetype: Mapped[str | None] = mapped_column(sa.String(100))
+    size: Mapped[int | None] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    requested_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        one_of("status", JobStatus),
+        sa.Index("ix_jobs_requested_by_created", "requested_by_id", "created_at"),
+    )
+
+
+class JobChunk(db.Model):
+    """One piece of a job's file, in order; pieces keep memory flat however big the file."""
+
+    __tablename__ = "job_chunks"
+
+    job_id: Mapped[int] = mapped_column(BigID, sa.ForeignKey("jobs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

@@ -76,6 +76,7 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RUBRICS_DIR": str(TEST_RUBRICS),
+        "JOBS_BACKEND": "inline",  # a job is done when the request that started it returns
     }
 
 

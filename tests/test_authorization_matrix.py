@@ -26,8 +26,10 @@ PAGES = [
     ("/committee/", OK_FOR_COMMITTEE),
     ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200)),
     ("/committee/applications/{application}/packet.pdf", (302, 404, 404, 200, 200, 200)),
-    ("/committee/openings/{opening}/packet.zip", OK_FOR_COMMITTEE),
     ("/analytics/agreement", OK_FOR_HR),
+    ("/hr/exports/", OK_FOR_HR),
+    ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
+    ("/files/999999", (302, 404, 404, 404, 404, 404)),
     ("/hr/", OK_FOR_HR),
     ("/hr/openings/{opening}", OK_FOR_HR),
     ("/hr/applications/{application}", OK_FOR_HR),
@@ -68,6 +70,27 @@ def test_every_page_answers_each_kind_of_user_as_the_table_says(world, client, s
         if users[who] is not None:
             sign_in(users[who])
         answers[who] = client.get(path.format(**ids)).status_code
+    assert answers == dict(zip(WHO, expected, strict=True))
+
+
+FORMS = [  # what a form posts; 303 leads on to the download or the prepared file
+    ("/committee/openings/{opening}/packet", {"format": "pdf"}, (302, 404, 404, 303, 404, 404)),
+    ("/hr/exports/", {"kind": "ratings", "format": "csv"}, (302, 404, 404, 404, 303, 303)),
+    ("/hr/exports/", {"kind": "ratings", "format": "xlsx"}, (302, 404, 404, 404, 303, 303)),
+]
+
+
+@pytest.mark.parametrize(("path", "form", "expected"), FORMS,
+                         ids=[f"{path} {form}" for path, form, _ in FORMS])
+def test_every_form_answers_each_kind_of_user_as_the_table_says(world, client, sign_in, path,
+                                                                form, expected):
+    users, ids = world
+    answers = {}
+    for who in WHO:
+        client.delete_cookie("session")
+        if users[who] is not None:
+            sign_in(users[who])
+        answers[who] = client.post(path.format(**ids), data=form).status_code
     assert answers == dict(zip(WHO, expected, strict=True))
 
 

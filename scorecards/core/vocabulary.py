@@ -81,6 +81,22 @@ class ScorecardStatus(_Labelled):
     SUBMITTED = "submitted"
 
 
+class JobStatus(_Labelled):
+    """Where a background job (a committee packet, a large export) has got to."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    EXPIRED = "expired"  # done, and its file since deleted
+
+    @property
+    def label(self) -> str:
+        """Return the state as its requester would put it."""
+        return {"queued": "Waiting", "running": "Being prepared", "done": "Ready",
+                "failed": "Failed", "expired": "Deleted"}[self.value]
+
+
 class OpeningStatus(_Labelled):
     """Whether an opening takes new applications."""
 

@@ -96,35 +96,12 @@ def openings() -> list[tuple[str, str]]:
         sa.select(Opening.key, Opening.title).order_by(Opening.title, Opening.key))]
 
 
-def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Export:
-    """Check and record an export of applications or ratings, and return its stream.
-
-    actor None is the command line. The audit event is committed before the first byte, so
-    an export that is started is on record even if the download breaks off.
-    """
-    if actor is not None:
-        require(actor, Action.VIEW, Area.EXPORTS)
+def check(kind: str, fmt: str, filters: ExportFilter) -> int | None:
+    """Raise ExportError unless such an export can be made; return the opening's id, if any."""
     if kind not in KINDS:
         raise ExportError(f"There is no export of '{kind}'; choose {_either(KINDS)}.")
     if fmt not in WRITERS:
         raise ExportError(f"There is no format '{fmt}'; choose {_either(FORMATS)}.")
-    opening_id = _check(filters)
-    audit.record(actor, "export.created", None, kind=kind, format=fmt,
-                 filters={name: value.isoformat() if isinstance(value, date) else value
-                          for name, value in asdict(filters).items() if value is not None})
-    db.session.commit()
-    columns, rows = (_applications if kind == "applications" else _ratings)(filters, opening_id)
-    write, mimetype = WRITERS[fmt]
-    return Export(filename=_filename(kind, fmt, filters), mimetype=mimetype,
-                  chunks=write(columns, rows))
-
-
-def _either(choices: tuple[str, ...]) -> str:
-    return ", ".join(choices[:-1]) + " or " + choices[-1]
-
-
-def _check(filters: ExportFilter) -> int | None:
-    """Return the id of the filter's opening, raising ExportError for a bad filter."""
     if filters.status is not None and filters.status not in set(ApplicationStatus):
         raise ExportError(f"There is no application status '{filters.status}'; choose "
                           f"{_either(tuple(ApplicationStatus))}.")
@@ -137,6 +114,29 @@ def _check(filters: ExportFilter) -> int | None:
     if opening_id is None:
         raise ExportError(f"There is no opening '{filters.opening}'.")
     return opening_id
+
+
+def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Export:
+    """Check and record an export of applications or ratings, and return its stream.
+
+    actor None is the command line. The audit event is committed before the first byte, so
+    an export that is started is on record even if the download breaks off.
+    """
+    if actor is not None:
+        require(actor, Action.VIEW, Area.EXPORTS)
+    opening_id = check(kind, fmt, filters)
+    audit.record(actor, "export.created", None, kind=kind, format=fmt,
+                 filters={name: value.isoformat() if isinstance(value, date) else value
+                          for name, value in asdict(filters).items() if value is not None})
+    db.session.commit()
+    columns, rows = (_applications if kind == "applications" else _ratings)(filters, opening_id)
+    write, mimetype = WRITERS[fmt]
+    return Export(filename=_filename(kind, fmt, filters), mimetype=mimetype,
+                  chunks=write(columns, rows))
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1]
 
 
 def _filename(kind: str, fmt: str, filters: ExportFilter) -> str:

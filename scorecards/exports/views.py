@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus
+from ..jobs import services as jobs
 from . import services
 
 bp = Blueprint("exports", __name__, url_prefix="/hr/exports")
@@ -24,16 +25,39 @@ FILTERS = ("opening", "since", "until", "status")
 @bp.get("/")
 @login_required
 def index():
-    """Show the export form; sent, it leads to the download of what it chose."""
+    """Show the export form."""
     require(current_user, Action.VIEW, Area.EXPORTS)
-    if "kind" in request.args:
-        return redirect(url_for(".download", kind=request.args["kind"],
-                                fmt=request.args.get("format", "csv"),
-                                **{name: request.args[name] for name in FILTERS
-                                   if request.args.get(name, "").strip()}))
+    return _form()
+
+
+@bp.post("/")
+@login_required
+def prepare():
+    """Start what the form chose: a streamed download, or for a workbook a background job.
+
+    A CSV or JSON lines file starts flowing at once; a workbook can only be sent once it is
+    whole, which for a large export takes a while, so it is prepared in the background.
+    """
+    require(current_user, Action.VIEW, Area.EXPORTS)
+    kind, fmt = request.form.get("kind", ""), request.form.get("format", "")
+    chosen = {name: request.form[name].strip() for name in FILTERS
+              if request.form.get(name, "").strip()}
+    try:
+        services.check(kind, fmt, services.parse_filter(**chosen))
+    except services.ExportError as error:
+        return _form(error=str(error), chosen={"kind": kind, "format": fmt, **chosen}), 400
+    if fmt != "xlsx":
+        return redirect(url_for(".download", kind=kind, fmt=fmt, **chosen), code=303)
+    job = jobs.start(current_user, "export", f"Export of {kind} (Excel)",
+                     {"kind": kind, "format": fmt, "filters": chosen})
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+def _form(error: str | None = None, chosen: dict | None = None) -> str:
     return render_template("exports/index.html", kinds=services.KINDS,
                            formats=services.FORMATS, openings=services.openings(),
-                           statuses=list(ApplicationStatus))
+                           statuses=list(ApplicationStatus), error=error,
+                           chosen=chosen or {})
 
 
 @bp.get("/<kind>.<fmt>")

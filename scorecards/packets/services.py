@@ -10,9 +10,10 @@ import hashlib
 import io
 import json
 import re
+import time
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class Packet:
     filename: str
     mimetype: str
     fingerprint: str
+    application_ids: tuple[int, ...] = ()
 
 
 def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
@@ -148,12 +150,31 @@ def forget_packets(application_ids: list[int]) -> int:
     return removed
 
 
+def prune_packet_cache(unused_for: timedelta) -> int:
+    """Delete cached packets nobody has asked for in this long; return how many went."""
+    folder = Path(current_app.config["PACKET_CACHE_DIR"])
+    cutoff = time.time() - unused_for.total_seconds()
+    removed = 0
+    for path in folder.glob("*.pdf"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process pruned it first
+            continue
+    return removed
+
+
 def _cached(key: str, build) -> bytes:
     """Return the cached file for this key, building and storing it when it is missing."""
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
     path = folder / f"{key}.pdf"
-    if path.exists():
-        return path.read_bytes()
+    try:
+        data = path.read_bytes()
+        path.touch()  # used now: pruning goes by the time of last use
+        return data
+    except FileNotFoundError:
+        pass
     data = build()
     folder.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
@@ -218,15 +239,17 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
     keys = [fingerprint(context) for context in contexts]
     pdfs = _render_missing(contexts, keys)
     combined = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+    included = tuple(context["application_id"] for context in contexts)
     if as_zip:
         return Packet(_zip(contexts, pdfs), f"packets-{opening.key}.zip", "application/zip",
-                      combined)
+                      combined, included)
     return Packet(_meeting_pdf(opening, contexts, pdfs, combined),
-                  f"packets-{opening.key}.pdf", "application/pdf", combined)
+                  f"packets-{opening.key}.pdf", "application/pdf", combined, included)
 
 
 def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
     """Return every candidate's PDF, rendering the ones not cached yet on every core."""
+    from .render import render as render_one
     from .render import render_many
 
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
@@ -236,7 +259,12 @@ def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
                            Path(current_app.static_folder),
                            current_app.config["PACKET_WORKERS"])
     built = {i: result.pdf for i, result in zip(missing, rendered, strict=True)}
-    return [_cached(name, lambda i=i: built[i]) for i, name in enumerate(names)]
+
+    def build(i: int) -> bytes:  # a file pruned since the look above is rendered again
+        return built.get(i) or render_one(_html(contexts[i], keys[i]),
+                                          Path(current_app.static_folder)).pdf
+
+    return [_cached(name, lambda i=i: build(i)) for i, name in enumerate(names)]
 
 
 def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, send_file
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..authz import Action, Area, require
-from .services import Packet, candidate_packet, meeting_packet
+from ..extensions import db
+from ..jobs import services as jobs
+from ..models import Opening
+from .services import Packet, candidate_packet
 
 bp = Blueprint("packets", __name__, url_prefix="/committee")
 
@@ -20,12 +24,23 @@ def packet(application_id: int):
     return _send(candidate_packet(current_user, application_id) or abort(404))
 
 
-@bp.get("/openings/<opening_key>/packet.<any(pdf, zip):kind>")
+@bp.post("/openings/<opening_key>/packet")
 @login_required
-def meeting(opening_key: str, kind: str):
-    """Send the packets of an opening's applications awaiting a decision: one PDF or a zip."""
+def meeting(opening_key: str):
+    """Start preparing the packets of an opening's applications awaiting a decision.
+
+    Rendering a meeting's worth of packets takes a while, so it is a background job; the
+    answer is the page that follows it.
+    """
     require(current_user, Action.VIEW, Area.COMMITTEE)
-    return _send(meeting_packet(current_user, opening_key, as_zip=kind == "zip") or abort(404))
+    opening = db.session.scalar(sa.select(Opening).where(Opening.key == opening_key))
+    kind = request.form.get("format", "pdf")
+    if opening is None or kind not in ("pdf", "zip"):
+        abort(404)
+    what = "one PDF" if kind == "pdf" else "a zip of PDFs"
+    job = jobs.start(current_user, "meeting_packet", f"Committee packets: {opening.title} ({what})",
+                     {"opening": opening.key, "format": kind})
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
 def _send(packet: Packet):

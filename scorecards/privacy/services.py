@@ -18,6 +18,7 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
+from ..jobs.services import expire_files, files_touching
 from ..models import (
     Application,
     Candidate,
@@ -47,7 +48,10 @@ def erase_candidate(actor: User | None, candidate_id: int) -> None:
     if candidate is None:
         raise LookupError(f"There is no candidate {candidate_id}.")
     applications = _erase(candidate)
-    audit.record(actor, "candidate.erased", candidate, applications=len(applications))
+    # Prepared files (committee packets, exports) that may hold the person go with the data.
+    files = expire_files(files_touching(applications)) if applications else 0
+    audit.record(actor, "candidate.erased", candidate, applications=len(applications),
+                 prepared_files_deleted=files)
     db.session.commit()
     forget_packets(applications)
 

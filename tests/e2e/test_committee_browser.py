@@ -77,3 +77,31 @@ def test_a_committee_member_downloads_the_packet_from_the_summary(page: Page, me
     text = "".join(p.extract_text() for p in PdfReader(saved).pages)
     assert "Grace Hopper" in text
     assert "Chen Wei" in text
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+def test_the_meeting_packet_is_prepared_in_the_background_and_waits_for_its_reader(
+        page: Page, app, axe_js, member, ready, tmp_path):
+    app.config["JOBS_BACKEND"] = "thread"  # as under `make run`: the page has to wait for it
+    sign_in_as(page, member)
+    page.goto("/committee/")
+    page.get_by_role("button", name="One PDF with contents").click()
+    expect(page.get_by_role("heading", name="Committee packets: Backend Engineer, Test")
+           ).to_be_visible()
+    download_link = page.get_by_role("link", name="Download packets-test-opening.pdf")
+    expect(download_link).to_be_visible(timeout=30_000)  # the page notices when it is ready
+    with page.expect_download() as download:
+        download_link.click()
+    saved = tmp_path / "meeting.pdf"
+    download.value.save_as(saved)
+    from pypdf import PdfReader
+
+    assert "Grace Hopper" in "".join(p.extract_text() for p in PdfReader(saved).pages)
+    for path in (page.url, "/files/"):
+        page.goto(path)
+        page.add_script_tag(path=axe_js)
+        results = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [f"{v['id']}: {v['help']}" for v in results["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, "\n".join(serious)

@@ -3,12 +3,14 @@
 Downloads stream; buffered=True reads the stream while the request is still open.
 """
 
+import html
+
 import pytest
 import sqlalchemy as sa
 
 from scorecards.core.vocabulary import Role
 from scorecards.extensions import db
-from scorecards.models import AuditEvent
+from scorecards.models import AuditEvent, Job
 
 from .conftest import read_csv, read_jsonl, read_xlsx
 
@@ -98,8 +100,36 @@ def test_the_page_offers_every_kind_format_opening_and_status(record, hr):
 
 def test_the_page_form_leads_to_the_download_without_blank_filters(hr):
     client, _ = hr
-    response = client.get("/hr/exports/?kind=ratings&format=xlsx&opening=&status=decided"
-                          "&since=&until=2024-05-01")
-    assert response.status_code == 302
+    response = client.post("/hr/exports/", data={
+        "kind": "ratings", "format": "csv", "opening": "", "status": "decided", "since": "",
+        "until": "2024-05-01"})
+    assert response.status_code == 303
     assert response.headers["Location"] == \
-        "/hr/exports/ratings.xlsx?until=2024-05-01&status=decided"
+        "/hr/exports/ratings.csv?until=2024-05-01&status=decided"
+
+
+def test_a_workbook_from_the_page_is_prepared_in_the_background(record, hr):
+    client, user = hr
+    response = client.post("/hr/exports/", data={"kind": "ratings", "format": "xlsx"})
+    assert response.status_code == 303
+    job = db.session.scalar(sa.select(Job))
+    assert response.headers["Location"] == f"/files/{job.id}"
+    assert (job.requested_by_id, job.status, job.filename) == (user.id, "done", "ratings.xlsx")
+    assert "Download ratings.xlsx" in client.get(response.headers["Location"]).text
+    prepared = read_xlsx(client.get(f"/files/{job.id}/download", buffered=True).data)
+    assert len(prepared) == 14
+    assert prepared == read_xlsx(client.get("/hr/exports/ratings.xlsx", buffered=True).data)
+
+
+@pytest.mark.parametrize(("form", "message"), [
+    ({"kind": "ratings", "format": "pdf"}, "There is no format 'pdf'"),
+    ({"kind": "ratings", "format": "xlsx", "since": "May 1st"}, "The start date 'May 1st'"),
+    ({"kind": "ratings", "format": "xlsx", "opening": "nope"}, "There is no opening 'nope'"),
+])
+def test_a_bad_choice_on_the_page_says_what_is_wrong_and_starts_nothing(hr, form, message):
+    client, _ = hr
+    response = client.post("/hr/exports/", data=form)
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    assert f'value="{form["kind"]}" checked' in response.text  # what was chosen stays chosen
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0

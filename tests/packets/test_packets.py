@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from scorecards.core.vocabulary import ApplicationStatus, Role
 from scorecards.extensions import db
-from scorecards.models import Opening, Rating
+from scorecards.models import Job, Opening, Rating
 from scorecards.packets import render as packet_render
 from scorecards.packets.services import candidate_packet, meeting_packet
 
@@ -172,7 +172,10 @@ def test_the_committee_downloads_packets_and_an_interviewer_who_owes_a_scorecard
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     key = db.session.scalar(sa.select(Opening.key))
-    assert member.get(f"/committee/openings/{key}/packet.zip").mimetype == "application/zip"
+    prepared = member.post(f"/committee/openings/{key}/packet", data={"format": "zip"})
+    assert prepared.status_code == 303
+    download = member.get(prepared.headers["Location"] + "/download", buffered=True)
+    assert download.mimetype == "application/zip"
     owing = make_user(Role.INTERVIEWER, Role.COMMITTEE)
     make_interview(ready, stage="coding", panel=[owing])
     client = sign_in(owing)
@@ -183,7 +186,9 @@ def test_the_committee_downloads_packets_and_an_interviewer_who_owes_a_scorecard
 def test_an_interviewer_gets_no_packet(ready, make_user, sign_in):
     client = sign_in(make_user(Role.INTERVIEWER))
     assert client.get(f"/committee/applications/{ready.id}/packet.pdf").status_code == 404
-    assert client.get("/committee/openings/test-opening/packet.pdf").status_code == 404
+    assert client.post("/committee/openings/test-opening/packet",
+                       data={"format": "pdf"}).status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 0
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
@@ -201,5 +206,6 @@ def test_the_committee_pages_link_to_the_packets(ready, make_user, sign_in):
     assert f'href="/committee/applications/{ready.id}/packet.pdf"' in \
         member.get(f"/committee/applications/{ready.id}").text
     queue = member.get("/committee/").text
-    assert 'href="/committee/openings/test-opening/packet.pdf"' in queue
-    assert 'href="/committee/openings/test-opening/packet.zip"' in queue
+    assert 'action="/committee/openings/test-opening/packet"' in queue
+    assert 'name="format" value="pdf"' in queue
+    assert 'name="format" value="zip"' in queue

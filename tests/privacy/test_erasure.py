@@ -9,13 +9,15 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from scorecards.core.vocabulary import ApplicationStatus, Role, Source
+from scorecards.core.vocabulary import ApplicationStatus, JobStatus, Role, Source
 from scorecards.extensions import db
 from scorecards.models import (
     Application,
     AuditEvent,
     Candidate,
     Decision,
+    Job,
+    JobChunk,
     Rating,
     Scorecard,
     ScorecardRevision,
@@ -79,7 +81,33 @@ def test_erasure_removes_every_trace_of_the_person_and_keeps_the_scores(app, sco
     assert candidate.erased_at is not None
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action ==
                                                            "candidate.erased"))
-    assert event.details == {"applications": 1}
+    assert event.details == {"applications": 1, "prepared_files_deleted": 0}
+
+
+def test_erasure_deletes_prepared_files_that_may_hold_the_person(app, scored, make_user,
+                                                                 make_application):
+    owner = make_user(Role.COMMITTEE, Role.HR)
+    other = make_application("Grace Hopper")
+
+    def prepared(kind, application_ids=()):
+        job = Job(kind=kind, title=kind, requested_by=owner, status=JobStatus.DONE,
+                  params={"application_ids": list(application_ids)},
+                  expires_at=datetime.now(UTC) + timedelta(hours=1))
+        db.session.add(job)
+        db.session.flush()
+        db.session.add(JobChunk(job_id=job.id, seq=0, data=b"%PDF"))
+        return job
+
+    theirs, others, export = (prepared("meeting_packet", [other.id, scored.id]),
+                              prepared("meeting_packet", [other.id]), prepared("export"))
+    db.session.commit()
+    erase_candidate(None, scored.candidate_id)
+    db.session.expire_all()
+    assert [theirs.status, others.status, export.status] == ["expired", "done", "expired"]
+    assert db.session.scalars(sa.select(JobChunk.job_id)).all() == [others.id]
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action ==
+                                                           "candidate.erased"))
+    assert event.details["prepared_files_deleted"] == 2
 
 
 def test_erasure_drops_the_cached_packets(app, scored, config):

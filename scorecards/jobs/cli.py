@@ -1,0 +1,54 @@
+"""``flask --app wsgi jobs worker|prune``: run queued jobs, and clear away old files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+
+jobs_cli = AppGroup("jobs", help="Background jobs: committee packets and large exports.")
+
+
+def register(app: Flask) -> None:
+    """Add the jobs commands to the app's command line."""
+    app.cli.add_command(jobs_cli)
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.option("--simple", is_flag=True,
+              help="Run each job in this process instead of a forked child (for debugging).")
+def worker(burst: bool, simple: bool) -> None:
+    """Take jobs from the Redis queue named by REDIS_URL and JOBS_QUEUE, and run them."""
+    from rq import SimpleWorker, Worker
+
+    from .queue import rq_queue
+
+    queue = rq_queue(current_app)
+    # Work horses are forked from this process: leave them no database connection to share.
+    db.engine.dispose()
+    kind = SimpleWorker if simple else Worker
+    kind([queue], connection=queue.connection).work(burst=burst)
+
+
+@jobs_cli.command("prune")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Forget jobs, and cached packets unused, for longer than this.")
+def prune(days: int) -> None:
+    """Delete expired job files, old jobs and cached packets nobody used for a while.
+
+    Suitable for cron, e.g. hourly.
+    """
+    from ..packets.services import prune_packet_cache
+    from .services import expire_files, forget_old_jobs
+
+    expired = expire_files()
+    forgotten = forget_old_jobs(timedelta(days=days))
+    db.session.commit()
+    packets = prune_packet_cache(timedelta(days=days))
+    click.echo(f"Deleted {expired} expired job file(s), {forgotten} old job(s) and "
+               f"{packets} cached packet(s) unused for {days} days.")

@@ -1,0 +1,214 @@
+"""Background jobs: start one, run it, keep its file, hand the file to whoever asked for it.
+
+A job is a row in the database (the one source of truth every app server and worker shares);
+its file is stored beside it in chunks, written and read one chunk at a time, so that a file
+of any size passes through in flat memory. Only the user who asked for a job sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.exceptions import HTTPException
+
+from ..core.vocabulary import JobStatus
+from ..extensions import db
+from ..models import Job, JobChunk, User, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """Raised by a job that cannot be done as asked; its message is shown to the requester."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a job produced: a file name, its type and its bytes as a stream."""
+
+    filename: str
+    mimetype: str
+    chunks: Iterable[bytes]
+
+
+# What each kind of job does: a function of (job, requester) that returns its output.
+Work = Callable[[Job, User], Output]
+_KINDS: dict[str, Work] = {}
+
+
+def kind(name: str) -> Callable[[Work], Work]:
+    """Register a function as the work of one kind of job."""
+    def register(work: Work) -> Work:
+        _KINDS[name] = work
+        return work
+    return register
+
+
+def start(actor: User, kind_name: str, title: str, params: dict) -> Job:
+    """Store a new job and hand it to the configured queue; return it (maybe already done)."""
+    from .queue import dispatch
+
+    if kind_name not in _KINDS:
+        raise ValueError(f"no job of kind {kind_name!r}")
+    job = Job(kind=kind_name, title=title[:200], params=params, requested_by=actor)
+    db.session.add(job)
+    db.session.commit()
+    try:
+        dispatch(job.id)
+    except Exception:  # a queue that cannot be reached must not lose the request silently
+        log.exception("could not queue job %s", job.id)
+        _fail(job.id, "The job queue could not be reached, so nothing was started. "
+                      "Try again in a minute; if it keeps failing, tell an administrator.")
+    db.session.refresh(job)
+    return job
+
+
+def run(job_id: int) -> None:
+    """Do a queued job and store its file; a job already taken by a worker is left alone."""
+    claimed = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
+    db.session.commit()
+    if not claimed:  # unknown, or delivered twice: the first delivery does it
+        return
+    job = db.session.get(Job, job_id)
+    try:
+        output = _KINDS[job.kind](job, job.requested_by)
+        size = _store(job.id, output.chunks)
+    except (JobError, HTTPException) as error:
+        db.session.rollback()
+        _fail(job_id, _reason(error))
+        return
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        _fail(job_id, "Something went wrong while preparing the file; it has been logged. "
+                      "Try again, and tell an administrator if it fails again.")
+        return
+    job = db.session.get(Job, job_id)
+    now = utcnow()
+    job.status, job.finished_at, job.size = JobStatus.DONE, now, size
+    job.filename, job.mimetype = output.filename, output.mimetype
+    job.expires_at = now + timedelta(hours=current_app.config["JOB_FILE_HOURS"])
+    db.session.commit()
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, HTTPException):  # the requester may no longer see what they asked for
+        return "You may no longer see what this job was to contain, so it was not made."
+    return str(error)
+
+
+def _store(job_id: int, chunks: Iterable[bytes]) -> int:
+    """Write a stream into the job's chunks of the configured size; return the bytes written."""
+    limit = current_app.config["JOB_CHUNK_BYTES"]
+    buffer, seq, size = bytearray(), 0, 0
+    for piece in chunks:
+        buffer += piece
+        while len(buffer) >= limit:
+            _insert_chunk(job_id, seq, bytes(buffer[:limit]))
+            del buffer[:limit]
+            seq, size = seq + 1, size + limit
+    if buffer or seq == 0:
+        _insert_chunk(job_id, seq, bytes(buffer))
+        size += len(buffer)
+    return size
+
+
+def _insert_chunk(job_id: int, seq: int, data: bytes) -> None:
+    # A Core insert: nothing stays in the session, so memory does not grow with the file.
+    db.session.execute(sa.insert(JobChunk).values(job_id=job_id, seq=seq, data=data))
+
+
+def _fail(job_id: int, message: str) -> None:
+    db.session.execute(sa.update(Job).where(Job.id == job_id).values(
+        status=JobStatus.FAILED, error=message, finished_at=utcnow()))
+    db.session.commit()
+
+
+def job_of(actor: User, job_id: int) -> Job | None:
+    """Return the actor's own job with this id, or None (someone else's job is not theirs)."""
+    job = db.session.get(Job, job_id)
+    return job if job is not None and job.requested_by_id == actor.id else None
+
+
+def jobs_of(actor: User, limit: int = 50) -> list[Job]:
+    """Return the actor's newest jobs, newest first."""
+    return list(db.session.scalars(
+        sa.select(Job).where(Job.requested_by_id == actor.id)
+        .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
+
+
+def state(job: Job, now: datetime | None = None) -> JobStatus:
+    """Return where the job is, counting a job that outran its time limit as failed."""
+    now = now or utcnow()
+    if job.status == JobStatus.DONE and job.expires_at and job.expires_at <= now:
+        return JobStatus.EXPIRED
+    limit = timedelta(seconds=current_app.config["JOB_TIMEOUT_SECONDS"])
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and job.created_at + limit < now:
+        return JobStatus.FAILED  # its worker stopped, or the queue never picked it up
+    return JobStatus(job.status)
+
+
+def problem(job: Job, now: datetime | None = None) -> str | None:
+    """Return why a job has no file to offer, in words for its requester, or None."""
+    current = state(job, now)
+    if current is JobStatus.FAILED:
+        return job.error or "The job did not finish in time; its worker may have stopped. " \
+                            "Start it again."
+    if current is JobStatus.EXPIRED:
+        return "The file has been deleted, as every prepared file is after a while. " \
+               "Start the job again for a fresh copy."
+    return None
+
+
+def file_chunks(job: Job) -> Iterator[bytes]:
+    """Yield the job's file a chunk at a time, reading one chunk per query."""
+    seq = 0
+    while (data := db.session.scalar(sa.select(JobChunk.data).where(
+            JobChunk.job_id == job.id, JobChunk.seq == seq))) is not None:
+        yield data
+        seq += 1
+
+
+def expire_files(job_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
+    """Delete the files of these jobs (or of every job past its time); return how many.
+
+    Only the chunks go: the job rows stay, marked expired, so their requesters are told
+    what happened instead of finding a missing page.
+    """
+    now = now or utcnow()
+    done = sa.select(Job.id).where(Job.status == JobStatus.DONE)
+    done = done.where(Job.id.in_(list(job_ids))) if job_ids is not None \
+        else done.where(Job.expires_at <= now)
+    ids = list(db.session.scalars(done))
+    if ids:
+        db.session.execute(sa.delete(JobChunk).where(JobChunk.job_id.in_(ids)))
+        db.session.execute(sa.update(Job).where(Job.id.in_(ids))
+                           .values(status=JobStatus.EXPIRED, expires_at=now))
+    return len(ids)
+
+
+def files_touching(application_ids: Iterable[int]) -> list[int]:
+    """Return the jobs whose files may hold these applications' personal data.
+
+    A committee packet lists the applications it holds; an export of everything HR may see
+    could hold anyone, so every export file counts.
+    """
+    wanted = {int(i) for i in application_ids}
+    rows = db.session.execute(sa.select(Job.id, Job.kind, Job.params)
+                              .where(Job.status == JobStatus.DONE)).all()
+    return [job_id for job_id, kind_name, params in rows
+            if kind_name != "meeting_packet"
+            or wanted.intersection(params.get("application_ids", ()))]
+
+
+def forget_old_jobs(older_than: timedelta, *, now: datetime | None = None) -> int:
+    """Delete job rows (with any chunks left) created longer ago than this; return how many."""
+    cutoff = (now or utcnow()) - older_than
+    return db.session.execute(sa.delete(Job).where(Job.created_at < cutoff)).rowcount

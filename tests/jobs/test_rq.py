@@ -1,0 +1,66 @@
+"""Jobs through Redis and RQ workers, the way several machines share the work.
+
+These need the Redis server at REDIS_TEST_URL (CI machines run one on 127.0.0.1:6379).
+"""
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from scorecards.core.vocabulary import JobStatus, Role
+from scorecards.extensions import db
+from scorecards.jobs import services
+from scorecards.jobs.queue import rq_queue
+from scorecards.models import Job
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def queue(app):
+    """Point the app at a queue of its own on the test Redis; delete it afterwards."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError
+
+    try:
+        Redis.from_url(REDIS_TEST_URL).ping()
+    except ConnectionError:
+        pytest.skip(f"no Redis answers at {REDIS_TEST_URL}")
+    app.config.update(JOBS_BACKEND="rq", REDIS_URL=REDIS_TEST_URL,
+                      JOBS_QUEUE=f"scorecards-test-{uuid.uuid4().hex[:8]}")
+    queue = rq_queue(app)
+    yield queue
+    queue.delete(delete_jobs=True)
+    queue.connection.close()
+
+
+@pytest.fixture
+def note(app):
+    services.kind("note")(lambda job, actor: services.Output("note.txt", "text/plain",
+                                                             [f"for {actor.name}".encode()]))
+    yield
+    services._KINDS.pop("note")
+
+
+def test_a_job_waits_in_the_queue_until_a_worker_takes_it(queue, note, make_user):
+    from rq import SimpleWorker
+
+    job = services.start(make_user(Role.HR, name="Hanna Reyes"), "note", "A note", {})
+    assert job.status == JobStatus.QUEUED
+    assert queue.count == 1
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE
+    assert b"".join(services.file_chunks(job)) == b"for Hanna Reyes"
+
+
+def test_the_worker_command_runs_what_is_queued(queue, note, make_user, runner):
+    user = make_user(Role.HR)
+    ids = [services.start(user, "note", f"Note {n}", {}).id for n in range(3)]
+    db.session.remove()  # the worker drops the app's connections before it starts
+    result = runner.invoke(args=["jobs", "worker", "--burst", "--simple"])
+    assert result.exit_code == 0, result.output
+    assert set(db.session.scalars(sa.select(Job.status).where(Job.id.in_(ids)))) == {"done"}
+    assert queue.count == 0
