@@ -32,6 +32,7 @@ from ..core.vocabulary import (
     Source,
 )
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
+from .errors import Problem
 from .services import decode_cursor
 
 MAX_TEXT = 20_000  # as the scorecard form: pages of notes, short of a pasted log file
@@ -125,6 +126,12 @@ class CandidateIn(Body):
     email: text(254) | None = None
     phone: text(40) | None = None
     location: text(200) | None = None
+
+
+class CandidateConflict(Problem):
+    """The problem of a new candidate whose email a candidate on file has already."""
+
+    candidate_id: int = Field(description="The candidate on file with this email.")
 
 
 class ApplicationRef(BaseModel):

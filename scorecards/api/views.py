@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from http import HTTPStatus
 from itertools import chain
 
 from flask import (
@@ -20,7 +21,8 @@ from ..authz import Action, Area, can, require
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
-from ..hr import services as hr
+from ..hr import candidates, openings, scheduling
+from ..hr.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard
 from ..models import Candidate, Scorecard
@@ -28,13 +30,14 @@ from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
 from . import errors, services
 from .auth import api_user, identify
-from .errors import ApiProblem, FieldProblem
+from .errors import ApiProblem, FieldProblem, problem_response
 from .openapi import Api, Binary
 from .schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
     ApplicationsQuery,
+    CandidateConflict,
     CandidateIn,
     CandidateOut,
     DecisionIn,
@@ -66,6 +69,7 @@ api = Api(bp, title="Scorecards API", version="1", description=(
 STALE = "urn:scorecards:problem:stale-scorecard"
 NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
 REFUSED = "urn:scorecards:problem:refused"
+CANDIDATE_EXISTS = "urn:scorecards:problem:candidate-exists"
 EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -113,8 +117,8 @@ def list_openings():
 def create_opening(body: OpeningIn):
     """For HR and admins; the opening interviews with the newest version of the loop."""
     try:
-        opening = hr.create_opening(api_user(), body.key, body.title, body.loop, body.team)
-    except hr.PipelineError as error:
+        opening = openings.create_opening(api_user(), body.key, body.title, body.loop, body.team)
+    except PipelineError as error:
         raise _refused(error) from None
     return OpeningOut.of(opening)
 
@@ -123,15 +127,31 @@ def create_opening(body: OpeningIn):
 
 
 @api.operation("POST", "/candidates", summary="Add a candidate", tag="candidates",
-               body=CandidateIn, answers={201: CandidateOut})
+               body=CandidateIn, answers={201: CandidateOut}, problems=(409,))
 def add_candidate(body: CandidateIn):
-    """For HR and admins."""
+    """For HR and admins. The email is stored trimmed and in lower case.
+
+    An email that a candidate on file has already, compared without case, is refused with
+    409: the problem's candidate_id names that candidate, to apply rather than add again.
+    Erased candidates keep no email, so they never match.
+    """
     try:
-        candidate = hr.add_candidate(api_user(), body.name, body.email, body.phone,
+        candidate = candidates.add_candidate(api_user(), body.name, body.email, body.phone,
                                      body.location)
-    except hr.PipelineError as error:
+    except candidates.CandidateExists as exists:
+        return _candidate_exists(exists)
+    except PipelineError as error:
         raise _refused(error) from None
     return CandidateOut.of(candidate)
+
+
+def _candidate_exists(exists: candidates.CandidateExists) -> Response:
+    # ApiProblem carries only the members every problem has; this one names the candidate.
+    return problem_response(CandidateConflict(
+        type=CANDIDATE_EXISTS, title=HTTPStatus.CONFLICT.phrase, status=409, detail=str(exists),
+        errors=[FieldProblem(field="email", message=f"candidate {exists.candidate_id} has "
+                             "this email", location="body")],
+        candidate_id=exists.candidate_id))
 
 
 @api.operation("GET", "/candidates/<int:candidate_id>", summary="Read a candidate",
@@ -176,7 +196,7 @@ def create_application(body: ApplicationIn):
     actor = api_user()
     require(actor, Action.VIEW, Area.PIPELINE)
     candidate = db.session.get(Candidate, body.candidate_id)
-    opening = hr.opening_by_key(body.opening)
+    opening = openings.opening_by_key(body.opening)
     missing = [FieldProblem(field=name, message=f"there is no {name.replace('_id', '')} "
                             f"{value}", location="body")
                for name, value, found in (("candidate_id", body.candidate_id, candidate),
@@ -184,9 +204,9 @@ def create_application(body: ApplicationIn):
     if missing:
         raise ApiProblem(422, "The application names what does not exist.", errors=missing)
     try:
-        application = hr.apply(actor, candidate, opening, body.source, body.referrer,
+        application = candidates.apply(actor, candidate, opening, body.source, body.referrer,
                                body.applied_at)
-    except hr.PipelineError as error:
+    except PipelineError as error:
         raise _refused(error) from None
     return ApplicationOut.of(application)
 
@@ -195,7 +215,7 @@ def create_application(body: ApplicationIn):
                tag="applications", answers={200: ApplicationOut})
 def get_application(application_id: int):
     """For those who oversee it: the committee, HR and admins not owing a scorecard on it."""
-    application = hr.load_application(application_id) or abort(404)
+    application = candidates.load_application(application_id) or abort(404)
     require(api_user(), Action.VIEW, application)
     return ApplicationOut.of(application)
 
@@ -206,12 +226,13 @@ def get_application(application_id: int):
 def schedule_interview(application_id: int, body: InterviewIn):
     """For HR and admins; each panelist gets a scorecard, listed in the answer."""
     actor = api_user()
-    application = hr.load_application(application_id) or abort(404)
+    application = candidates.load_application(application_id) or abort(404)
     require(actor, Action.MANAGE, application)
     try:
-        interview = hr.schedule_interview(actor, application, body.stage, body.scheduled_at,
-                                          hr.find_interviewers(body.panel))
-    except hr.PipelineError as error:
+        panel = scheduling.find_interviewers(body.panel)
+        interview = scheduling.schedule_interview(actor, application, body.stage,
+                                                  body.scheduled_at, panel)
+    except PipelineError as error:
         raise _refused(error) from None
     return InterviewOut.of(interview)
 

@@ -15,12 +15,19 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..core.vocabulary import ApplicationStatus, Source
-from .services import EMAIL, MAX_REASON, OPENING_KEY
+from .candidates import MAX_REASON
+from .fields import EMAIL
+from .openings import OPENING_KEY
 
 SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied",
                  Source.SOURCED: "Sourced by a recruiter"}
 CLOSE_LABELS = {ApplicationStatus.WITHDRAWN: "Withdrawn by the candidate",
                 ApplicationStatus.REJECTED: "Rejected"}
+
+
+def _trimmed(value: str | None) -> str | None:
+    """Drop the spaces around a typed value, which a pasted email often carries."""
+    return value.strip() if value else value
 
 
 class OpeningForm(FlaskForm):
@@ -41,7 +48,7 @@ class ApplicationForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(message="Give the candidate's name."),
                                            Length(max=200)])
-    email = StringField("Email", validators=[
+    email = StringField("Email", filters=[_trimmed], validators=[
         Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     location = StringField("Location", validators=[Optional(), Length(max=200)])

@@ -22,7 +22,17 @@ from ..authz import Action, Area, require
 from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus
 from ..models import Application, Opening, utcnow
-from . import reports, services
+from . import reports
+from .candidates import (
+    FINAL_STATUSES,
+    AddedApplication,
+    AlreadyApplied,
+    add_application,
+    close_application,
+    load_application,
+    other_applications,
+)
+from .fields import PipelineError
 from .forms import (
     CLOSE_LABELS,
     ApplicationForm,
@@ -31,7 +41,21 @@ from .forms import (
     ReminderForm,
     ScheduleForm,
 )
-from .services import PipelineError
+from .openings import (
+    applications,
+    create_opening,
+    loop_choices,
+    opening_by_key,
+    opening_rows,
+    pipeline,
+)
+from .reminders import overdue_scorecards, reminder_text, send_reminder
+from .scheduling import (
+    active_interviewers,
+    find_interviewers,
+    schedule_interview,
+    scorecard_state,
+)
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -45,17 +69,17 @@ def openings():
     """List the openings with their pipelines counted; open a new one."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     form = OpeningForm()
-    form.loop.choices = list(services.loop_choices().items())
+    form.loop.choices = list(loop_choices().items())
     if form.validate_on_submit():
         try:
-            opening = services.create_opening(current_user, form.key.data, form.title.data,
-                                              form.loop.data, form.team.data)
+            opening = create_opening(current_user, form.key.data, form.title.data, form.loop.data,
+                                     form.team.data)
         except PipelineError as error:
             _attach(form, error)
         else:
             flash(f"Opening {opening.title} created.", "success")
             return redirect(url_for(".opening", key=opening.key))
-    return render_template("hr/openings.html", rows=services.openings(), form=form,
+    return render_template("hr/openings.html", rows=opening_rows(), form=form,
                            statuses=list(ApplicationStatus)), 400 if form.errors else 200
 
 
@@ -64,33 +88,49 @@ def openings():
 def opening(key: str):
     """Show an opening's pipeline; add a candidate's application to it."""
     require(current_user, Action.VIEW, Area.PIPELINE)
-    found = services.opening_by_key(key) or abort(404)
-    form = ApplicationForm()
+    found = opening_by_key(key) or abort(404)
+    form, existing = ApplicationForm(), None
     if form.validate_on_submit():
         try:
-            application = services.add_application(
+            added = add_application(
                 current_user, found, form.name.data, form.source.data, email=form.email.data,
                 phone=form.phone.data, location=form.location.data,
                 referrer=form.referrer_given())
         except PipelineError as error:
             _attach(form, error)
+            existing = error.application_id if isinstance(error, AlreadyApplied) else None
         else:
-            flash(f"{application.candidate.name} added to {found.title}.", "success")
-            return redirect(url_for(".application", application_id=application.id))
-    return _render_opening(found, form), 400 if form.errors else 200
+            flash(_added_message(added, found), "success")
+            return redirect(url_for(".application", application_id=added.application.id))
+    return _render_opening(found, form, existing), 400 if form.errors else 200
 
 
-def _render_opening(opening: Opening, form: ApplicationForm) -> str:
+def _added_message(added: AddedApplication, opening: Opening) -> str:
+    """Say whose record took the application, and what of the typed details was not stored."""
+    candidate = added.application.candidate
+    if not added.returning:
+        return f"{candidate.name} added to {opening.title}."
+    parts = [f"{candidate.name} ({candidate.email}) is a candidate already: the application to "
+             f"{opening.title} was added to their existing record, not to a new one."]
+    parts += [f"The stored {kept.field}, '{kept.stored}', was kept; the {kept.field} typed, "
+              f"'{kept.typed}', was not stored." for kept in added.kept]
+    if added.filled:
+        parts.append(f"Added to their record: {' and '.join(added.filled)}.")
+    return " ".join(parts)
+
+
+def _render_opening(opening: Opening, form: ApplicationForm,
+                    existing: int | None = None) -> str:
     status = request.args.get("status")
     status = ApplicationStatus(status) if status in set(ApplicationStatus) else None
-    counts = services.pipeline(opening)
+    counts = pipeline(opening)
     shown = counts.by_status[status] if status else counts.total
     pages = max(1, -(-shown // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = services.applications(opening, status=status, limit=PAGE_SIZE,
-                                 offset=(page - 1) * PAGE_SIZE)
+    rows = applications(opening, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("hr/opening.html", opening=opening, counts=counts, rows=rows,
-                           form=form, status=status, page=page, pages=pages)
+                           form=form, status=status, page=page, pages=pages,
+                           existing=existing)
 
 
 @bp.get("/applications/<int:application_id>")
@@ -110,10 +150,9 @@ def schedule(application_id: int):
     form = _with_choices(ScheduleForm(prefix="schedule"), found)
     if form.validate():
         try:
-            panel = services.find_interviewers(form.panel_email_list())
-            interview = services.schedule_interview(
-                current_user, found, form.stage.data,
-                form.scheduled_at.data.replace(tzinfo=UTC), panel)
+            panel = find_interviewers(form.panel_email_list())
+            interview = schedule_interview(current_user, found, form.stage.data,
+                                           form.scheduled_at.data.replace(tzinfo=UTC), panel)
         except PipelineError as error:
             _attach(form, error)
         else:
@@ -131,8 +170,8 @@ def close(application_id: int):
     form = CloseForm(prefix="close")
     if form.validate():
         try:
-            services.close_application(current_user, found,
-                                       ApplicationStatus(form.status.data), form.reason.data)
+            close_application(current_user, found, ApplicationStatus(form.status.data),
+                              form.reason.data)
         except PipelineError as error:
             _attach(form, error)
         else:
@@ -143,7 +182,7 @@ def close(application_id: int):
 
 def _load(application_id: int) -> Application:
     require(current_user, Action.VIEW, Area.PIPELINE)
-    found = services.load_application(application_id) or abort(404)
+    found = load_application(application_id) or abort(404)
     require(current_user, Action.MANAGE, found)
     return found
 
@@ -152,7 +191,7 @@ def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
     loop = loop_of(application.opening.loop_version)
     form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
     form.panel.choices = [(user.email, f"{user.name} ({user.email})")
-                          for user in services.active_interviewers()]
+                          for user in active_interviewers()]
     return form
 
 
@@ -165,9 +204,9 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
     return render_template(
         "hr/application.html", application=application, schedule=schedule, close=close,
         stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
-        window=window,
-        state_of=services.scorecard_state,
-        closable=application.status not in services.FINAL_STATUSES), status
+        window=window, others=other_applications(application),
+        state_of=scorecard_state,
+        closable=application.status not in FINAL_STATUSES), status
 
 
 @bp.get("/overdue")
@@ -176,8 +215,8 @@ def overdue():
     """List overdue scorecards with a reminder to copy or send."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     window = _overdue_window()
-    rows = services.overdue_scorecards(utcnow(), window, limit=OVERDUE_LIMIT)
-    reminders = {row.scorecard_id: services.reminder_text(row, _scorecard_url(row.scorecard_id))
+    rows = overdue_scorecards(utcnow(), window, limit=OVERDUE_LIMIT)
+    reminders = {row.scorecard_id: reminder_text(row, _scorecard_url(row.scorecard_id))
                  for row in rows}
     return render_template("hr/overdue.html", rows=rows, reminders=reminders,
                            form=ReminderForm(), limit=OVERDUE_LIMIT,
@@ -192,8 +231,8 @@ def remind(scorecard_id: int):
     if not ReminderForm().validate():
         abort(400)
     try:
-        row = services.send_reminder(current_user, scorecard_id, _scorecard_url(scorecard_id),
-                                     utcnow(), _overdue_window())
+        row = send_reminder(current_user, scorecard_id, _scorecard_url(scorecard_id), utcnow(),
+                            _overdue_window())
     except PipelineError as error:
         flash(str(error), "error")
     else:
@@ -206,7 +245,7 @@ def remind(scorecard_id: int):
 def report(key: str):
     """Show an opening's funnel through the loop and its time to decision."""
     require(current_user, Action.VIEW, Area.PIPELINE)
-    found = services.opening_by_key(key) or abort(404)
+    found = opening_by_key(key) or abort(404)
     return render_template("hr/report.html", report=reports.opening_report(found))
 
 
@@ -215,7 +254,7 @@ def report(key: str):
 def report_csv(key: str):
     """Download an opening's funnel per stage as CSV."""
     require(current_user, Action.VIEW, Area.PIPELINE)
-    found = services.opening_by_key(key) or abort(404)
+    found = opening_by_key(key) or abort(404)
     return Response(reports.report_csv(reports.opening_report(found)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{key}-report.csv"'})
 

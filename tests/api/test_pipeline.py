@@ -76,6 +76,29 @@ def test_hr_adds_and_reads_a_candidate(hr, candidate):
     assert read == {**candidate, "applications": []}
 
 
+@pytest.mark.parametrize("email", ["ada@example.org", " ADA@Example.ORG "])
+def test_a_candidate_whose_email_is_on_file_is_a_conflict_naming_them(hr, candidate, email):
+    response = hr.post("/api/v1/candidates", json={"name": "Ada King", "email": email})
+    problem = assert_problem(response, 409, "email")
+    assert problem["type"] == "urn:scorecards:problem:candidate-exists"
+    assert problem["candidate_id"] == candidate["id"]
+    assert f"candidate {candidate['id']}, Ada Lovelace" in problem["detail"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 1
+
+
+def test_an_erased_candidates_email_may_be_added_again(hr, candidate):
+    assert hr.delete(f"/api/v1/candidates/{candidate['id']}").status_code == 204
+    response = hr.post("/api/v1/candidates", json={"name": "Ada", "email": "ada@example.org"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["id"] != candidate["id"]
+
+
+def test_the_document_says_adding_a_candidate_may_conflict(client):
+    adding = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/candidates"]["post"]
+    assert adding["responses"]["409"]["content"]["application/problem+json"]
+    assert "candidate_id names that candidate" in adding["description"]
+
+
 def test_a_candidate_with_a_bad_email_is_refused_naming_the_field(hr):
     assert_problem(hr.post("/api/v1/candidates", json={"name": "Ada", "email": "nope"}), 422,
                    "email")
@@ -120,11 +143,13 @@ def test_a_bad_application_is_refused_naming_the_field(hr, opening, candidate, c
     assert_problem(hr.post("/api/v1/applications", json=body), 422, field)
 
 
-def test_applying_twice_to_one_opening_is_refused(hr, application, candidate, opening):
+def test_applying_twice_to_one_opening_is_refused_naming_the_application(hr, application,
+                                                                          candidate, opening):
     response = hr.post("/api/v1/applications", json={
         "candidate_id": candidate["id"], "opening": opening["key"], "source": "applied"})
-    assert "applied to opening 'backend-payments' already" in assert_problem(response,
-                                                                             422)["detail"]
+    assert assert_problem(response, 422, "candidate_id")["detail"] == (
+        f"Ada Lovelace has applied to opening 'backend-payments' already: application "
+        f"{application['id']}, applied.")
 
 
 def test_the_application_list_filters_and_pages_with_a_cursor(hr, make_application):

@@ -1,4 +1,4 @@
-"""Fixtures for HR's area: an HR user, a signed-in HR client, interviewers, a query counter."""
+"""Fixtures for HR's area: an HR user and client, interviewers, openings, a query counter."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def opening(catalog) -> Opening:
     db.session.add(found)
     db.session.commit()
     return found
+
+
+@pytest.fixture
+def make_opening(catalog) -> Callable[..., Opening]:
+    """Return a function that opens another opening on the test loop."""
+
+    def make(key: str, title: str | None = None) -> Opening:
+        made = Opening(key=key, title=title or key.replace("-", " ").capitalize(),
+                       loop_version=catalog)
+        db.session.add(made)
+        db.session.commit()
+        return made
+
+    return make
 
 
 @contextmanager

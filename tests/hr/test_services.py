@@ -9,8 +9,8 @@ from werkzeug.exceptions import NotFound
 from scorecards.catalog.services import latest_rubric_version
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
-from scorecards.hr import services
-from scorecards.hr.services import PipelineError
+from scorecards.hr import candidates, openings, reminders, scheduling
+from scorecards.hr.fields import PipelineError
 from scorecards.models import AuditEvent, Candidate, Interview, Opening
 
 
@@ -22,7 +22,7 @@ def actions() -> list[str]:
 
 
 def test_an_opening_uses_the_newest_version_of_its_loop_and_is_audited(hr_user, catalog):
-    opening = services.create_opening(hr_user, " backend-payments ", " Backend, Payments ",
+    opening = openings.create_opening(hr_user, " backend-payments ", " Backend, Payments ",
                                       "test-loop", team="Payments")
     assert (opening.key, opening.title, opening.team) == ("backend-payments", "Backend, Payments",
                                                           "Payments")
@@ -33,46 +33,46 @@ def test_an_opening_uses_the_newest_version_of_its_loop_and_is_audited(hr_user, 
 def test_an_opening_with_an_unknown_loop_is_refused_naming_the_stored_loops(hr_user, catalog):
     with pytest.raises(PipelineError, match=r"Unknown loop 'frontend': the stored loops are "
                                             r"test-loop\.") as refused:
-        services.create_opening(hr_user, "frontend", "Frontend", "frontend")
+        openings.create_opening(hr_user, "frontend", "Frontend", "frontend")
     assert refused.value.field == "loop"
 
 
 def test_an_opening_key_is_unique(hr_user, catalog):
-    services.create_opening(hr_user, "backend", "Backend", "test-loop")
+    openings.create_opening(hr_user, "backend", "Backend", "test-loop")
     with pytest.raises(PipelineError, match="An opening with the key 'backend' exists already."):
-        services.create_opening(hr_user, "backend", "Backend again", "test-loop")
+        openings.create_opening(hr_user, "backend", "Backend again", "test-loop")
 
 
 @pytest.mark.parametrize("key", ["", "Backend", "back end", "back--end", "-backend", "x" * 65])
 def test_an_opening_key_is_a_short_lower_case_slug(hr_user, catalog, key):
     with pytest.raises(PipelineError, match="use lower-case letters, digits and single hyphens"):
-        services.create_opening(hr_user, key, "Backend", "test-loop")
+        openings.create_opening(hr_user, key, "Backend", "test-loop")
 
 
 def test_an_opening_needs_a_title(hr_user, catalog):
     with pytest.raises(PipelineError, match="The title is missing."):
-        services.create_opening(hr_user, "backend", "  ", "test-loop")
+        openings.create_opening(hr_user, "backend", "  ", "test-loop")
 
 
 @pytest.mark.parametrize("role", [Role.INTERVIEWER, Role.COMMITTEE])
 def test_only_hr_and_admins_run_the_pipeline(make_user, catalog, opening, role):
     outsider = make_user(role)
     with pytest.raises(NotFound):
-        services.create_opening(outsider, "backend", "Backend", "test-loop")
+        openings.create_opening(outsider, "backend", "Backend", "test-loop")
     with pytest.raises(NotFound):
-        services.add_candidate(outsider, "Ada Lovelace")
+        candidates.add_candidate(outsider, "Ada Lovelace")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Opening)) == 1
 
 
 def test_an_admin_runs_the_pipeline_too(make_user, catalog):
-    assert services.create_opening(make_user(Role.ADMIN), "backend", "Backend", "test-loop").id
+    assert openings.create_opening(make_user(Role.ADMIN), "backend", "Backend", "test-loop").id
 
 
 # Candidates and applications
 
 
 def test_a_candidate_is_stored_without_personal_data_in_the_audit_trail(hr_user):
-    candidate = services.add_candidate(hr_user, " Ada Lovelace ", email="Ada@Example.org ",
+    candidate = candidates.add_candidate(hr_user, " Ada Lovelace ", email="Ada@Example.org ",
                                        phone="+44 20 7946 0000", location="London")
     assert (candidate.name, candidate.email) == ("Ada Lovelace", "ada@example.org")
     event = db.session.scalar(sa.select(AuditEvent))
@@ -86,13 +86,13 @@ def test_a_candidate_is_stored_without_personal_data_in_the_audit_trail(hr_user)
 ])
 def test_a_candidate_with_bad_details_is_refused(hr_user, fields, message):
     with pytest.raises(PipelineError, match=message):
-        services.add_candidate(hr_user, **fields)
+        candidates.add_candidate(hr_user, **fields)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
 
 
 def test_an_application_records_its_source_and_referrer(hr_user, opening):
-    candidate = services.add_candidate(hr_user, "Ada Lovelace")
-    application = services.apply(hr_user, candidate, opening, "referral", referrer="Grace Hopper")
+    candidate = candidates.add_candidate(hr_user, "Ada Lovelace")
+    application = candidates.apply(hr_user, candidate, opening, "referral", referrer="Grace Hopper")
     assert (application.source, application.referrer) == (Source.REFERRAL, "Grace Hopper")
     assert application.status == ApplicationStatus.APPLIED
     assert application.applied_at.tzinfo is not None
@@ -107,37 +107,37 @@ def test_an_application_records_its_source_and_referrer(hr_user, opening):
 ])
 def test_a_referral_names_its_referrer_and_nothing_else_does(hr_user, opening, source, referrer,
                                                               message):
-    candidate = services.add_candidate(hr_user, "Ada Lovelace")
+    candidate = candidates.add_candidate(hr_user, "Ada Lovelace")
     with pytest.raises(PipelineError, match=message):
-        services.apply(hr_user, candidate, opening, source, referrer=referrer)
+        candidates.apply(hr_user, candidate, opening, source, referrer=referrer)
 
 
 def test_a_candidate_applies_to_an_opening_once(hr_user, opening):
-    candidate = services.add_candidate(hr_user, "Ada Lovelace")
-    services.apply(hr_user, candidate, opening, Source.APPLIED)
+    candidate = candidates.add_candidate(hr_user, "Ada Lovelace")
+    candidates.apply(hr_user, candidate, opening, Source.APPLIED)
     with pytest.raises(PipelineError,
                        match="Ada Lovelace has applied to opening 'test-opening' already."):
-        services.apply(hr_user, candidate, opening, Source.SOURCED)
+        candidates.apply(hr_user, candidate, opening, Source.SOURCED)
 
 
 def test_an_application_time_needs_a_time_zone(hr_user, opening):
-    candidate = services.add_candidate(hr_user, "Ada Lovelace")
+    candidate = candidates.add_candidate(hr_user, "Ada Lovelace")
     with pytest.raises(PipelineError, match="no time zone"):
-        services.apply(hr_user, candidate, opening, Source.APPLIED,
+        candidates.apply(hr_user, candidate, opening, Source.APPLIED,
                        applied_at=datetime(2026, 1, 5, 9, 0))
 
 
 def test_a_closed_opening_takes_no_applications(hr_user, opening):
     opening.status = "closed"
     db.session.commit()
-    candidate = services.add_candidate(hr_user, "Ada Lovelace")
+    candidate = candidates.add_candidate(hr_user, "Ada Lovelace")
     with pytest.raises(PipelineError, match="Opening 'test-opening' is closed"):
-        services.apply(hr_user, candidate, opening, Source.APPLIED)
+        candidates.apply(hr_user, candidate, opening, Source.APPLIED)
 
 
 def test_a_refused_application_leaves_no_candidate_behind(hr_user, opening):
     with pytest.raises(PipelineError, match="A referral needs the name of the referrer."):
-        services.add_application(hr_user, opening, "Ada Lovelace", Source.REFERRAL)
+        candidates.add_application(hr_user, opening, "Ada Lovelace", Source.REFERRAL)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
 
 
@@ -146,14 +146,14 @@ def test_a_refused_application_leaves_no_candidate_behind(hr_user, opening):
 
 def test_interviewers_are_found_by_email_in_the_order_given(interviewers):
     ana, ben, _ = interviewers
-    assert services.find_interviewers([" BEN@example.com", "", "ana@example.com"]) == [ben, ana]
+    assert scheduling.find_interviewers([" BEN@example.com", "", "ana@example.com"]) == [ben, ana]
 
 
 def test_every_email_that_is_not_an_active_interviewer_is_named(make_user, interviewers):
     make_user(Role.INTERVIEWER, email="gone@example.com", active=False)
     make_user(Role.HR, email="hr@example.com")
     with pytest.raises(PipelineError) as refused:
-        services.find_interviewers(["ana@example.com", "nobody@example.com", "gone@example.com",
+        scheduling.find_interviewers(["ana@example.com", "nobody@example.com", "gone@example.com",
                                     "hr@example.com"])
     assert str(refused.value) == ("Panel: nobody@example.com is not a user; gone@example.com is "
                                   "deactivated; hr@example.com is not an interviewer.")
@@ -162,14 +162,14 @@ def test_every_email_that_is_not_an_active_interviewer_is_named(make_user, inter
 
 def test_a_panel_needs_someone(interviewers):
     with pytest.raises(PipelineError, match="Name at least one interviewer"):
-        services.find_interviewers(["", " "])
+        scheduling.find_interviewers(["", " "])
 
 
 def test_scheduling_makes_one_scorecard_per_panelist_with_the_newest_rubric(
         hr_user, make_application, interviewers):
     application = make_application("Ada Lovelace")
     when = datetime(2030, 3, 4, 11, 30, tzinfo=timezone(timedelta(hours=2)))
-    interview = services.schedule_interview(hr_user, application, "design", when, interviewers)
+    interview = scheduling.schedule_interview(hr_user, application, "design", when, interviewers)
     db.session.expire_all()
     assert interview.rubric_version_id == latest_rubric_version("test-design").id
     assert interview.scheduled_at == datetime(2030, 3, 4, 9, 30, tzinfo=UTC)
@@ -184,7 +184,7 @@ def test_scheduling_makes_one_scorecard_per_panelist_with_the_newest_rubric(
 def test_an_interview_may_be_recorded_after_it_took_place(hr_user, make_application,
                                                           interviewers):
     when = datetime.now(UTC) - timedelta(days=3)
-    interview = services.schedule_interview(hr_user, make_application(), "coding", when,
+    interview = scheduling.schedule_interview(hr_user, make_application(), "coding", when,
                                             interviewers[:1])
     assert interview.scheduled_at == when
 
@@ -199,7 +199,7 @@ def test_a_bad_stage_or_a_naive_time_is_refused(hr_user, make_application, inter
                                                  when, message):
     application = make_application()
     with pytest.raises(PipelineError, match=message):
-        services.schedule_interview(hr_user, application, stage, when, interviewers)
+        scheduling.schedule_interview(hr_user, application, stage, when, interviewers)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Interview)) == 0
     assert application.status == ApplicationStatus.APPLIED
 
@@ -207,7 +207,7 @@ def test_a_bad_stage_or_a_naive_time_is_refused(hr_user, make_application, inter
 def test_nobody_sits_twice_on_a_panel(hr_user, make_application, interviewers):
     ana = interviewers[0]
     with pytest.raises(PipelineError, match="Panel: ana@example.com is named twice."):
-        services.schedule_interview(hr_user, make_application(), "coding",
+        scheduling.schedule_interview(hr_user, make_application(), "coding",
                                     datetime(2030, 1, 1, tzinfo=UTC), [ana, ana])
 
 
@@ -215,21 +215,21 @@ def test_only_active_interviewers_sit_on_a_panel(hr_user, make_application, make
     outsider = make_user(Role.COMMITTEE, email="johan@example.com")
     with pytest.raises(PipelineError, match="Panel: johan@example.com is not an active "
                                             "interviewer."):
-        services.schedule_interview(hr_user, make_application(), "coding",
+        scheduling.schedule_interview(hr_user, make_application(), "coding",
                                     datetime(2030, 1, 1, tzinfo=UTC), [outsider])
 
 
 def test_a_closed_application_gets_no_more_interviews(hr_user, make_application, interviewers):
     application = make_application("Ada Lovelace")
-    services.close_application(hr_user, application, ApplicationStatus.WITHDRAWN, "Took a job.")
+    candidates.close_application(hr_user, application, ApplicationStatus.WITHDRAWN, "Took a job.")
     with pytest.raises(PipelineError, match="Ada Lovelace is withdrawn; no more interviews"):
-        services.schedule_interview(hr_user, application, "coding",
+        scheduling.schedule_interview(hr_user, application, "coding",
                                     datetime(2030, 1, 1, tzinfo=UTC), interviewers)
 
 
 def test_only_hr_and_admins_schedule(make_user, make_application, interviewers):
     with pytest.raises(NotFound):
-        services.schedule_interview(make_user(Role.COMMITTEE), make_application(), "coding",
+        scheduling.schedule_interview(make_user(Role.COMMITTEE), make_application(), "coding",
                                     datetime(2030, 1, 1, tzinfo=UTC), interviewers)
 
 
@@ -239,7 +239,7 @@ def test_only_hr_and_admins_schedule(make_user, make_application, interviewers):
 @pytest.mark.parametrize("status", [ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED])
 def test_closing_keeps_the_reason_and_the_time(hr_user, make_application, status):
     application = make_application()
-    services.close_application(hr_user, application, status, "  Accepted another offer.  ")
+    candidates.close_application(hr_user, application, status, "  Accepted another offer.  ")
     db.session.expire_all()
     assert application.status == status
     assert application.closed_reason == "Accepted another offer."
@@ -259,7 +259,7 @@ def test_closing_needs_withdrawn_or_rejected_and_a_reason(hr_user, make_applicat
                                                          reason, message):
     application = make_application()
     with pytest.raises(PipelineError, match=message):
-        services.close_application(hr_user, application, status, reason)
+        candidates.close_application(hr_user, application, status, reason)
     assert application.closed_at is None
 
 
@@ -270,7 +270,7 @@ def test_an_application_already_decided_or_closed_stays_as_it_is(hr_user, make_a
     application.status = status
     db.session.commit()
     with pytest.raises(PipelineError, match=f"Ada Lovelace is {status.value} already"):
-        services.close_application(hr_user, application, ApplicationStatus.WITHDRAWN, "Moved.")
+        candidates.close_application(hr_user, application, ApplicationStatus.WITHDRAWN, "Moved.")
 
 
 # Overdue scorecards and the pipeline
@@ -291,7 +291,7 @@ def test_overdue_scorecards_are_the_unsubmitted_ones_past_the_window(
 
     rows = []
     assert count_queries(lambda: rows.extend(
-        services.overdue_scorecards(now, timedelta(hours=24)))) == 1
+        reminders.overdue_scorecards(now, timedelta(hours=24)))) == 1
     (row,) = rows
     assert (row.interviewer_name, row.interviewer_email, row.candidate, row.stage) == (
         "Ana Souza", "ana@example.com", "Ada Lovelace", "Design")
@@ -311,7 +311,7 @@ def test_the_pipeline_counts_by_status_and_by_stage(make_application, make_inter
     first.status = second.status = ApplicationStatus.INTERVIEWING
     db.session.commit()
 
-    counts = services.pipeline(opening)
+    counts = openings.pipeline(opening)
     assert counts.total == 3
     assert counts.by_status[ApplicationStatus.INTERVIEWING] == 2
     assert counts.by_status[ApplicationStatus.REJECTED] == 1

@@ -1,0 +1,207 @@
+"""Openings and their pipelines: creating an opening, and what its pages count.
+
+Each use case checks authorization, runs in one transaction and records an audit event;
+the counts are made by the database, a page's worth in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..authz import Action, Area, require
+from ..catalog.services import latest_loop_version, loop_of
+from ..core.rubric import Loop
+from ..core.vocabulary import ApplicationStatus, ScorecardStatus
+from ..extensions import db
+from ..models import Application, Interview, LoopVersion, Opening, Scorecard, User
+from .fields import PipelineError, optional, required
+
+OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """How many applications of an opening have an interview of one stage."""
+
+    key: str
+    title: str
+    applications: int  # with at least one interview of the stage
+    scorecards: int  # of the stage, in any state
+    submitted: int
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An opening's applications counted by status and by stage."""
+
+    total: int
+    by_status: dict[ApplicationStatus, int]
+    by_stage: list[StageCount]
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    """One opening of the list, with its applications counted by status."""
+
+    opening: Opening
+    loop_title: str
+    total: int
+    by_status: dict[ApplicationStatus, int]
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    """How far one application is with one stage: submitted of the panel's scorecards."""
+
+    key: str
+    title: str
+    submitted: int
+    scorecards: int
+    min_panel: int
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether the stage has its minimum panel of submitted scorecards."""
+        return self.submitted >= self.min_panel
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    """One application of an opening's pipeline."""
+
+    application: Application
+    progress: list[StageProgress]  # stages with at least one interview, in loop order
+
+
+def create_opening(actor: User, key: str, title: str, loop_key: str,
+                   team: str | None = None) -> Opening:
+    """Open a job requisition interviewed with the newest version of a loop."""
+    require(actor, Action.VIEW, Area.PIPELINE)
+    key, title, team = (key or "").strip(), required(title, "title", 200), optional(team, 200)
+    if not OPENING_KEY.match(key) or len(key) > 64:
+        raise PipelineError(f"Opening key '{key}': use lower-case letters, digits and single "
+                            "hyphens, at most 64 characters (like 'backend-payments').", "key")
+    loop_version = latest_loop_version((loop_key or "").strip())
+    if loop_version is None:
+        known = ", ".join(loop_keys()) or "none is stored; run flask rubrics sync"
+        raise PipelineError(f"Unknown loop '{loop_key}': the stored loops are {known}.", "loop")
+    if db.session.scalar(sa.select(Opening.id).where(Opening.key == key)) is not None:
+        raise PipelineError(f"An opening with the key '{key}' exists already.", "key")
+    opening = Opening(key=key, title=title, team=team, loop_version=loop_version)
+    db.session.add(opening)
+    db.session.flush()
+    audit.record(actor, "opening.created", opening, key=key,
+                 loop=f"{loop_version.key}:v{loop_version.version}")
+    db.session.commit()
+    return opening
+
+
+def loop_keys() -> list[str]:
+    """Return the keys of the stored loops."""
+    return list(loop_choices())
+
+
+def loop_choices() -> dict[str, str]:
+    """Return key -> title of every stored loop, as its newest version names it."""
+    rows = db.session.execute(sa.select(LoopVersion.key, LoopVersion.title)
+                              .order_by(LoopVersion.key, LoopVersion.version))
+    return dict(rows.all())
+
+
+def opening_rows() -> list[OpeningRow]:
+    """Return every opening with its applications counted by status, newest first."""
+    found = db.session.scalars(
+        sa.select(Opening).options(joinedload(Opening.loop_version))
+        .order_by(Opening.created_at.desc(), Opening.id.desc())).all()
+    counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(_zero_statuses)
+    for opening_id, status, count in db.session.execute(
+            sa.select(Application.opening_id, Application.status, sa.func.count())
+            .group_by(Application.opening_id, Application.status)):
+        counts[opening_id][ApplicationStatus(status)] = count
+    return [OpeningRow(o, o.loop_version.title, sum(counts[o.id].values()), counts[o.id])
+            for o in found]
+
+
+def opening_by_key(key: str) -> Opening | None:
+    """Return the opening with this key, with its loop version."""
+    return db.session.scalar(sa.select(Opening).where(Opening.key == key)
+                             .options(joinedload(Opening.loop_version)))
+
+
+def pipeline(opening: Opening) -> Pipeline:
+    """Return the opening's applications counted by status and by stage, by the database."""
+    by_status = _zero_statuses()
+    for status, count in db.session.execute(
+            sa.select(Application.status, sa.func.count())
+            .where(Application.opening_id == opening.id).group_by(Application.status)):
+        by_status[ApplicationStatus(status)] = count
+    submitted = sa.case((Scorecard.status == ScorecardStatus.SUBMITTED, 1), else_=0)
+    stages = {key: (applications, scorecards, done or 0)
+              for key, applications, scorecards, done in db.session.execute(
+                  sa.select(Interview.stage_key,
+                            sa.func.count(sa.distinct(Interview.application_id)),
+                            sa.func.count(Scorecard.id), sa.func.sum(submitted))
+                  .join(Interview.application).outerjoin(Interview.scorecards)
+                  .where(Application.opening_id == opening.id)
+                  .group_by(Interview.stage_key))}
+    loop = loop_of(opening.loop_version)
+    by_stage = [StageCount(s.key, s.title, *stages.get(s.key, (0, 0, 0))) for s in loop.stages]
+    by_stage += [StageCount(key, key, *counts) for key, counts in stages.items()
+                 if key not in {s.key for s in loop.stages}]
+    return Pipeline(sum(by_status.values()), by_status, by_stage)
+
+
+def applications(opening: Opening, *, status: ApplicationStatus | None = None,
+                 limit: int = 50, offset: int = 0) -> list[ApplicationRow]:
+    """Return a page of the opening's applications, newest first, with their stage progress."""
+    query = (sa.select(Application).where(Application.opening_id == opening.id)
+             .options(joinedload(Application.candidate))
+             .order_by(Application.applied_at.desc(), Application.id.desc())
+             .limit(limit).offset(offset))
+    if status is not None:
+        query = query.where(Application.status == status)
+    found = db.session.scalars(query).all()
+    progress = _progress(opening, (a.id for a in found))
+    return [ApplicationRow(a, progress.get(a.id, [])) for a in found]
+
+
+def _progress(opening: Opening, application_ids: Iterable[int]) -> dict[int, list[StageProgress]]:
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    submitted = sa.case((Scorecard.status == ScorecardStatus.SUBMITTED, 1), else_=0)
+    counts = {(application_id, stage): (done or 0, total)
+              for application_id, stage, done, total in db.session.execute(
+                  sa.select(Interview.application_id, Interview.stage_key,
+                            sa.func.sum(submitted), sa.func.count(Scorecard.id))
+                  .outerjoin(Interview.scorecards)
+                  .where(Interview.application_id.in_(ids))
+                  .group_by(Interview.application_id, Interview.stage_key))}
+    loop = loop_of(opening.loop_version)
+    found: dict[int, list[StageProgress]] = defaultdict(list)
+    for application_id in ids:
+        for stage in loop.stages:
+            if (application_id, stage.key) in counts:
+                done, total = counts[(application_id, stage.key)]
+                found[application_id].append(
+                    StageProgress(stage.key, stage.title, done, total, stage.min_panel))
+    return found
+
+
+def stage_title(loop: Loop, stage_key: str) -> str:
+    """Return the title of a stage of the loop, or its key if the loop has no such stage."""
+    try:
+        return loop.stage(stage_key).title
+    except KeyError:
+        return stage_key
+
+
+def _zero_statuses() -> dict[ApplicationStatus, int]:
+    return dict.fromkeys(ApplicationStatus, 0)

@@ -1,0 +1,101 @@
+"""Overdue scorecards: the list HR works from, and reminders mailed to whoever owes one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from .. import audit
+from ..authz import Action, Area, require
+from ..catalog.services import loop_of
+from ..core.vocabulary import ScorecardStatus
+from ..extensions import db
+from ..models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
+from . import mail
+from .candidates import CLOSING_STATUSES
+from .fields import PipelineError
+from .openings import stage_title
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    """A scorecard not submitted in time, with what a reminder needs to say."""
+
+    scorecard_id: int
+    interview_id: int
+    application_id: int
+    interviewer_name: str
+    interviewer_email: str
+    candidate: str
+    opening: str
+    stage: str
+    scheduled_at: datetime
+    hours_overdue: float
+
+
+def overdue_scorecards(now: datetime, overdue_after: timedelta, *,
+                       limit: int | None = None) -> list[OverdueRow]:
+    """Return the scorecards not submitted overdue_after their interview, oldest first.
+
+    Applications that were withdrawn or rejected owe nothing.
+    """
+    return _overdue(now, overdue_after, limit=limit)
+
+
+def _overdue(now: datetime, overdue_after: timedelta, *, scorecard_id: int | None = None,
+             limit: int | None = None) -> list[OverdueRow]:
+    query = (
+        sa.select(Scorecard.id, Interview.id, Application.id, User.name, User.email,
+                  Candidate.name, Opening.title, Interview.stage_key, Interview.scheduled_at,
+                  LoopVersion)
+        .join(Scorecard.interview).join(Interview.application)
+        .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
+        .join(Scorecard.interviewer)
+        .where(Scorecard.status != ScorecardStatus.SUBMITTED,
+               Interview.scheduled_at <= now - overdue_after,
+               Application.status.not_in(CLOSING_STATUSES))
+        .order_by(Interview.scheduled_at, Scorecard.id)
+        .limit(limit))
+    if scorecard_id is not None:
+        query = query.where(Scorecard.id == scorecard_id)
+    rows = []
+    for (scorecard, interview, application, name, email, candidate, opening, stage_key, when,
+         loop_version) in db.session.execute(query):
+        due = when + overdue_after
+        rows.append(OverdueRow(scorecard, interview, application, name, email, candidate,
+                               opening, stage_title(loop_of(loop_version), stage_key), when,
+                               (now - due).total_seconds() / 3600))
+    return rows
+
+
+def reminder_text(row: OverdueRow, scorecard_url: str) -> str:
+    """Return the text of a reminder to an interviewer who owes a scorecard."""
+    return (f"Hello {row.interviewer_name},\n\n"
+            f"your scorecard for {row.candidate} ({row.stage}, {row.opening}) is not in yet. "
+            f"The interview was on {row.scheduled_at:%a %d %b %Y at %H:%M} UTC. Please fill "
+            f"it in while you remember the interview:\n\n{scorecard_url}\n\nThank you.")
+
+
+def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datetime,
+                  overdue_after: timedelta) -> OverdueRow:
+    """Remind an interviewer of an overdue scorecard by mail, and record the nudge."""
+    require(actor, Action.VIEW, Area.PIPELINE)
+    found = _overdue(now, overdue_after, scorecard_id=scorecard_id)
+    if not found:
+        raise PipelineError(f"Scorecard {scorecard_id} is not overdue: it was submitted, its "
+                            "application closed, or it does not exist.")
+    row = found[0]
+    message = mail.Message(to=row.interviewer_email,
+                           subject=f"Scorecard overdue: {row.candidate}, {row.stage}",
+                           body=reminder_text(row, scorecard_url))
+    try:
+        mail.sender().send(message)
+    except mail.MailError as failed:
+        raise PipelineError(f"The reminder to {row.interviewer_email} was not sent: "
+                            f"{failed}") from failed
+    audit.record(actor, "scorecard.nudged", db.session.get(Scorecard, scorecard_id),
+                 to=row.interviewer_email, hours_overdue=round(row.hours_overdue, 1))
+    db.session.commit()
+    return row
