@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import time
 import zipfile
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
+from markupsafe import Markup
 
 from ..authz import Action, can
 from ..committee.services import CandidateSummary, candidate_summary
@@ -27,7 +29,11 @@ from ..extensions import db
 from ..interviews.services import answers_of
 from ..models import Application, Opening, User, utcnow
 
-TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/meeting.html")
+TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/_running.css",
+             "packets/meeting.html")
+# Below this many panelists a packet is laid out in one piece: starting a second process and
+# joining the parts would cost more than the second core saves.
+SPLIT_FROM_PANELISTS = 8
 
 
 @dataclass(frozen=True)
@@ -184,10 +190,62 @@ def _cached(key: str, build) -> bytes:
 
 
 def _html(context: dict, print_fingerprint: str) -> str:
+    return _documents(context, print_fingerprint, 1)[0]
+
+
+def _documents(context: dict, print_fingerprint: str, cores: int) -> tuple[str, list[str]]:
+    """Return a packet's HTML, and the same cut into parts to lay out one per core (or none).
+
+    Each part is a whole document that starts on a new page, so that laid out apart, the
+    parts have the same pages as the whole.
+    """
     now = utcnow()
-    return render_template("packets/candidate.html", packet=context,
-                           fingerprint=print_fingerprint, generated=_when(now),
-                           created=now.isoformat(timespec="seconds"))
+    generated, stages = _when(now), context["stages"]
+    values = {"packet": context, "fingerprint": print_fingerprint, "generated": generated,
+              "created": now.isoformat(timespec="seconds"),
+              "running": _running(context["candidate"], generated, print_fingerprint)}
+
+    def document(start: int, end: int) -> str:
+        return render_template("packets/candidate.html", **values, stages=stages[start:end],
+                               cover=start == 0, appendix=end == len(stages))
+
+    cuts = _cuts(context, cores)
+    parts = [document(start, end)
+             for start, end in zip([0, *cuts], [*cuts, len(stages)], strict=True)]
+    return document(0, len(stages)), parts if cuts else []
+
+
+def _cuts(context: dict, cores: int) -> list[int]:
+    """Return the stages before which to cut the packet into parts of about equal work.
+
+    A part may start only at a stage that opens a new page (one with scorecards).
+    """
+    stages = context["stages"]
+    if cores < 2 or sum(len(s["panelists"]) for s in stages) < SPLIT_FROM_PANELISTS:
+        return []
+    # Layout time follows the text: a panelist's block is about a page, ratings most of it.
+    weights = [sum(len(p["ratings"]) + 2 for p in s["panelists"]) for s in stages]
+    cover = 3 * len(stages) + 10  # the cover and summary: about two pages
+    total, done, cuts = cover + sum(weights), cover, []
+    for index, (stage, weight) in enumerate(zip(stages, weights, strict=True)):
+        # Cut before the stage whose middle would pass the next part's share of the work.
+        past_share = done + weight / 2 > total * (len(cuts) + 1) / cores
+        if index and stage["panelists"] and past_share and len(cuts) < cores - 1:
+            cuts.append(index)
+        done += weight
+    return cuts
+
+
+def _running(title: str, generated: str | None, print_fingerprint: str) -> dict[str, Markup]:
+    return {"title": _css_string(title), "generated": _css_string(generated or ""),
+            "fingerprint": _css_string(print_fingerprint)}
+
+
+def _css_string(text: str) -> Markup:
+    """Return text as a CSS string that none of its characters can end, nor the style element."""
+    return Markup('"{}"').format("".join(
+        char if char.isascii() and (char.isalnum() or char == " ") else f"\\{ord(char):x} "
+        for char in text))
 
 
 def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
@@ -203,9 +261,19 @@ def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
     context = candidate_context(found, _private_notes(actor, found))
     key = fingerprint(context)
     static = Path(current_app.static_folder)
-    data = _cached(_cache_name(context, key), lambda: render(_html(context, key), static).pdf)
+
+    def build() -> bytes:
+        html, parts = _documents(context, key, _cores())
+        return render(html, static, parts).pdf
+
+    data = _cached(_cache_name(context, key), build)
     return Packet(data, f"packet-{_slug(context['candidate'])}-{application_id}.pdf",
                   "application/pdf", key)
+
+
+def _cores() -> int:
+    """Return how many processes may lay out one packet (PACKET_WORKERS, else every core)."""
+    return current_app.config["PACKET_WORKERS"] or os.cpu_count() or 1
 
 
 def _private_notes(actor: User | None, found: CandidateSummary) -> bool:
@@ -283,8 +351,9 @@ def _meeting_pdf(opening: Opening, contexts: list[dict], pdfs: list[bytes], key:
     pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
 
     def cover(first_pages: list[int]) -> bytes:
+        now = _when(utcnow())
         html = render_template("packets/meeting.html", opening=opening.title, key=key,
-                               generated=_when(utcnow()),
+                               generated=now, running=_running(opening.title, now, key),
                                entries=list(zip(contexts, first_pages, pages, strict=True)))
         return render(html, Path(current_app.static_folder)).pdf
 
