@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 LUA = Path(__file__).with_name("draft_save.lua")
 EMAIL, PASSWORD = "bench@example.com", "bench-password"
+# Sent on every request, as a browser does: Flask-Login ties the session to it, and a session
+# used with another User-Agent is marked non-fresh and sent back re-signed on every answer.
+USER_AGENT = "scorecards-bench"
 WRK_THREADS = 2
 BAND = 1_000_000  # scorecard N starts at version N * BAND; see draft_save.lua
 POOL_PER_CONNECTION = 8  # scorecards per connection, so that a thread always has one idle
@@ -40,6 +43,7 @@ class Run:
     rps: float
     p99_ms: float
     non_2xx: int
+    cpu_ms: float  # CPU time of the server's workers per answered request
 
 
 @dataclass
@@ -64,6 +68,7 @@ class Target:
     page: int  # the scorecard whose page is measured
     keys: list[str]  # competency keys of the rubric
     tmp: Path  # holds the database, gunicorn's log and the files draft_save.lua reads and writes
+    server_pid: int  # gunicorn's master; its children are the workers
 
 
 def seed(pool_size: int) -> tuple[int, list[str]]:
@@ -135,6 +140,7 @@ def sign_in(base: str, scorecard_id: int) -> tuple[str, str]:
     """Sign in as the interviewer; return the session cookie and the scorecard form's token."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     token = hidden_token(opener.open(base + "/sign-in").read().decode())
     form = urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD, "csrf_token": token})
     opener.open(base + "/sign-in", data=form.encode()).close()
@@ -145,18 +151,34 @@ def sign_in(base: str, scorecard_id: int) -> tuple[str, str]:
     return next(c.value for c in jar if c.name == "session"), token
 
 
-def wrk(args, url: str, cookie: str, script: Path | None = None, env=None) -> Run:
-    """Run wrk once and return requests/s, the 99th percentile latency and non-2xx answers."""
+def workers_cpu(server_pid: int) -> float:
+    """Return the CPU seconds that the server's worker processes have used so far."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        # utime and stime: fields 14 and 15, counted from the state after the command's ")".
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(args, url: str, target: Target, script: Path | None = None, env=None) -> Run:
+    """Run wrk once; return requests/s, 99th percentile, non-2xx answers, CPU per request."""
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{args.connections}", f"-d{args.seconds}s",
-               "--latency", "-H", f"Cookie: session={cookie}"]
+               "--latency", "-H", f"Cookie: session={target.cookie}",
+               "-H", f"User-Agent: {USER_AGENT}"]
     command += ["-s", str(script)] if script else []
+    cpu = workers_cpu(target.server_pid)
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True,
                          env=env).stdout
+    cpu = workers_cpu(target.server_pid) - cpu
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)$", out, re.M).groups()
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    requests = int(re.search(r"(\d+) requests in", out)[1])
     return Run(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
                p99_ms=float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit],
-               non_2xx=int(non_2xx[1]) if non_2xx else 0)
+               non_2xx=int(non_2xx[1]) if non_2xx else 0,
+               cpu_ms=cpu * 1000 / max(requests, 1))
 
 
 def pool_versions(db_path: Path) -> dict[int, tuple[int, str, int]]:
@@ -187,7 +209,7 @@ def save_drafts(args, target: Target, check: RowCheck) -> Run:
     env = {**os.environ, "BENCH_POOL": str(pool_file), "BENCH_REPORT": str(report_file),
            "BENCH_BODY": draft_body(target.token, target.keys), "BENCH_BAND": str(BAND),
            "BENCH_THREADS": str(WRK_THREADS)}
-    run = wrk(args, target.base, target.cookie, LUA, env)
+    run = wrk(args, target.base, target, LUA, env)
     time.sleep(1)  # let the workers finish the saves that wrk stopped waiting for
     ok, in_flight = {}, set()
     for line in report_file.read_text().splitlines():
@@ -213,11 +235,11 @@ def measure(args, target: Target) -> tuple[dict[str, list[Run]], RowCheck]:
     runs: dict[str, list[Run]] = {HEALTH: [], PAGE: [], DRAFT: []}
     check = RowCheck()
     for number in range(1, args.repeat + 1):
-        runs[HEALTH].append(wrk(args, target.base + "/health", target.cookie))
-        runs[PAGE].append(wrk(args, f"{target.base}/scorecards/{target.page}", target.cookie))
+        runs[HEALTH].append(wrk(args, target.base + "/health", target))
+        runs[PAGE].append(wrk(args, f"{target.base}/scorecards/{target.page}", target))
         runs[DRAFT].append(save_drafts(args, target, check))
-        figures = (f"{route} {rs[-1].rps:.0f}/s p99 {rs[-1].p99_ms:.1f} ms"
-                   for route, rs in runs.items())
+        figures = (f"{route} {rs[-1].rps:.0f}/s p99 {rs[-1].p99_ms:.1f} ms "
+                   f"CPU {rs[-1].cpu_ms:.2f} ms" for route, rs in runs.items())
         print(f"run {number}: " + ", ".join(figures), flush=True)
     return runs, check
 
@@ -226,6 +248,7 @@ def report(runs: dict[str, list[Run]], check: RowCheck) -> None:
     """Print the median of each route's runs beside the aims, and the row check."""
     rps = {route: statistics.median(r.rps for r in rs) for route, rs in runs.items()}
     p99 = {route: statistics.median(r.p99_ms for r in rs) for route, rs in runs.items()}
+    cpu = {route: statistics.median(r.cpu_ms for r in rs) for route, rs in runs.items()}
     ratio = {route: rps[route] / rps[HEALTH] for route in runs}
     clean = check.lost == check.duplicated == check.wrong_rows == 0
     verdict = {True: "met", False: "MISSED"}
@@ -234,15 +257,17 @@ def report(runs: dict[str, list[Run]], check: RowCheck) -> None:
                   + verdict[ratio[PAGE] >= 1 / 3 and p99[PAGE] < 50],
             DRAFT: "ratio >= 0.20, no lost or duplicated rows: "
                    + verdict[ratio[DRAFT] >= 1 / 5 and clean]}
-    print(f"\n{'route':<29}{'requests/s':>11}{'p99 ms':>9}{'ratio':>7}  aim")
+    print(f"\n{'route':<29}{'requests/s':>11}{'p99 ms':>9}{'ratio':>7}{'CPU ms':>8}  aim")
     for route in runs:
-        print(f"{route:<29}{rps[route]:>11.1f}{p99[route]:>9.1f}{ratio[route]:>7.2f}  "
-              f"{aims[route]}".rstrip())
+        print(f"{route:<29}{rps[route]:>11.1f}{p99[route]:>9.1f}{ratio[route]:>7.2f}"
+              f"{cpu[route]:>8.2f}  {aims[route]}".rstrip())
     non_2xx = ", ".join(f"{route} {sum(r.non_2xx for r in rs)}" for route, rs in runs.items())
     print(f"\nnon-2xx answers over all runs: {non_2xx}")
     print(f"row check: {check.saved} draft saves answered 200; lost {check.lost}, duplicated "
           f"{check.duplicated}, scorecards with wrong rows {check.wrong_rows}; "
           f"conflicts (409) {check.conflicts}, other failures {check.failures}")
+    print("CPU ms: the workers' CPU time per answered request, which other work on the "
+          "machine moves far less than requests/s")
 
 
 def main() -> None:
@@ -268,7 +293,7 @@ def main() -> None:
             cookie, token = sign_in(base, page)
             # Other work on the machine moves every figure; the load average tells if there was.
             load = os.getloadavg()[0]
-            report(*measure(args, Target(base, cookie, token, page, keys, tmp)))
+            report(*measure(args, Target(base, cookie, token, page, keys, tmp, server.pid)))
             print(f"load average at the start: {load:.1f} on {os.cpu_count()} CPUs")
         finally:
             server.terminate()

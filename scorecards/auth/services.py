@@ -14,10 +14,17 @@ class UserError(ValueError):
     """Raised when an account cannot be created or changed as asked."""
 
 
+# Built once: Session.get composes a statement, and its cache key, on every request.
+_USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Return the signed-in user for Flask-Login, or None if the id is stale."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    return db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).unique() \
+        .scalar_one_or_none()
 
 
 def find_user(email: str) -> User | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, IntegerField, RadioField, TextAreaField
+from werkzeug.datastructures import MultiDict
+from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -19,13 +21,50 @@ MAX_TEXT = 20_000  # characters per box: pages of notes, well short of a pasted 
 SCORE_CHOICES = [SelectChoice(str(level)) for level in (1, 2, 3, 4)] + [
     SelectChoice(NOT_ASSESSED, "Not assessed")
 ]
+# What ScorecardForm.plain_answers takes without the form: a choice, or nothing chosen.
+_SCORE_VALUES = frozenset({None, "", *(choice.value for choice in SCORE_CHOICES)})
+_RECOMMENDATION_VALUES = frozenset({None, "", *(r.value for r in Recommendation)})
+_TEXT_FIELDS = ("takeaways", "private_note")
 
 
-class RatingForm(Form):
-    """One competency's rating and evidence; part of a scorecard form."""
+@dataclass(frozen=True)
+class Shown:
+    """One field as the page shows it: the value to put back and the messages beside it."""
 
-    score = RadioField("Rating", choices=SCORE_CHOICES, validators=[Optional()])
-    evidence = TextAreaField("Evidence", validators=[Length(max=MAX_TEXT)])
+    value: str | None = None
+    errors: tuple[str, ...] = ()
+
+
+BLANK = Shown()
+
+
+@dataclass(frozen=True)
+class ShownForm:
+    """What the scorecard form shows: each field's value and errors, and the error summary."""
+
+    fields: dict[str, Shown] = field(default_factory=dict)  # by field name
+    links: tuple[tuple[str, str], ...] = ()  # (element id, message), in the order of the page
+
+    def value(self, name: str) -> str | None:
+        """Return the value shown in a field."""
+        return self.fields.get(name, BLANK).value
+
+    def errors(self, name: str) -> tuple[str, ...]:
+        """Return the messages shown beside a field."""
+        return self.fields.get(name, BLANK).errors
+
+    @classmethod
+    def of_answers(cls, answers: Answers) -> ShownForm:
+        """Return the form showing stored answers, without errors."""
+        fields = {}
+        for key, answer in answers.ratings.items():
+            score = NOT_ASSESSED if answer.not_assessed else answer.score
+            fields[f"{field_name(key)}-score"] = Shown(str(score) if score else None)
+            fields[f"{field_name(key)}-evidence"] = Shown(answer.evidence)
+        recommendation = answers.recommendation.value if answers.recommendation else None
+        return cls(fields | {"recommendation": Shown(recommendation),
+                             "takeaways": Shown(answers.takeaways),
+                             "private_note": Shown(answers.private_note)})
 
 
 class ScorecardForm(FlaskForm):
@@ -42,64 +81,81 @@ class ScorecardForm(FlaskForm):
 
     competency_keys: ClassVar[tuple[str, ...]] = ()
 
-    def rating(self, key: str) -> FormField:
-        """Return the subform of a competency."""
-        return self[field_name(key)]
+    def rating(self, key: str) -> tuple[RadioField, TextAreaField]:
+        """Return the score and evidence fields of a competency."""
+        name = field_name(key)
+        return self[f"{name}-score"], self[f"{name}-evidence"]
 
     def answers(self) -> Answers:
         """Return what the form holds as plain answers."""
+        return self._answers_of({bound.name: bound.data for bound in self})
+
+    @classmethod
+    def plain_answers(cls, formdata: MultiDict) -> tuple[Answers, int] | None:
+        """Return the answers and version of a post that the form would take as it is.
+
+        Anything unusual (an odd version, a value that is no choice, text over the limit)
+        gives None, for the form itself to validate and word the message. Autosaves, nearly
+        all plainly valid, so skip building a form. The CSRF token is not looked at.
+        """
+        version = formdata.get("version", "")
+        choices = {"recommendation": _RECOMMENDATION_VALUES} | {
+            f"{field_name(key)}-score": _SCORE_VALUES for key in cls.competency_keys}
+        texts = [*_TEXT_FIELDS, *(f"{field_name(key)}-evidence" for key in cls.competency_keys)]
+        values = {name: formdata.get(name) for name in (*choices, *texts)}
+        if not (version.isascii() and version.isdigit()) \
+                or any(values[name] not in allowed for name, allowed in choices.items()) \
+                or any(len(values[name] or "") > MAX_TEXT for name in texts):
+            return None
+        return cls._answers_of(values), int(version)
+
+    @classmethod
+    def _answers_of(cls, data: dict[str, str | None]) -> Answers:
+        """Return the answers in the data of the fields, by field name."""
         ratings = {}
-        for key in self.competency_keys:
-            subform = self.rating(key)
-            score = subform["score"].data
+        for key in cls.competency_keys:
+            score, evidence = (data.get(f"{field_name(key)}-{part}")
+                               for part in ("score", "evidence"))
+            score = (score or "").strip()  # blank passes Optional(): it means nothing chosen
             ratings[key] = RatingAnswer(
                 score=int(score) if score and score != NOT_ASSESSED else None,
                 not_assessed=score == NOT_ASSESSED,
-                evidence=(subform["evidence"].data or "").strip(),
+                evidence=(evidence or "").strip(),
             )
-        recommendation = self.recommendation.data
+        recommendation = (data.get("recommendation") or "").strip()
         return Answers(
             ratings=ratings,
             recommendation=Recommendation(recommendation) if recommendation else None,
-            takeaways=(self.takeaways.data or "").strip(),
-            private_note=(self.private_note.data or "").strip(),
+            takeaways=(data.get("takeaways") or "").strip(),
+            private_note=(data.get("private_note") or "").strip(),
         )
 
     def show_review(self, review: Review) -> None:
         """Attach the problems of a review to the fields they are about."""
         for problem in review.problems:
             if problem.field[0] in self.competency_keys:
-                self.rating(problem.field[0])[problem.field[1]].errors.append(problem.message)
+                score, evidence = self.rating(problem.field[0])
+                bound = score if problem.field[1] == "score" else evidence
             else:
-                self[problem.field[0]].errors.append(problem.message)
+                bound = self[problem.field[0]]
+            bound.errors.append(problem.message)
 
     def error_links(self) -> list[tuple[str, str]]:
         """Return (element id, message) for every error, in the order of the form."""
         links: list[tuple[str, str]] = []
-        ratings = [self.rating(key) for key in self.competency_keys]
-        rest = [field for field in self if not isinstance(field, FormField)]
-        for field in (*ratings, *rest):  # the order of the page
-            for sub in (list(field) if isinstance(field, FormField) else [field]):
-                # A radio group is reached through its first option.
-                target = f"{sub.id}-0" if isinstance(sub, RadioField) else sub.id
-                links += [(target, str(message)) for message in sub.errors]
+        ratings = [bound for key in self.competency_keys for bound in self.rating(key)]
+        rest = [bound for bound in self if not bound.name.startswith(RATING_PREFIX)]
+        for bound in (*ratings, *rest):  # the order of the page
+            # A radio group is reached through its first option.
+            target = f"{bound.id}-0" if isinstance(bound, RadioField) else bound.id
+            links += [(target, str(message)) for message in bound.errors]
         return links
 
-    @classmethod
-    def data_from(cls, answers: Answers, version: int) -> dict:
-        """Return the initial data that shows these answers in a form."""
-        data: dict = {
-            "version": version,
-            "recommendation": answers.recommendation.value if answers.recommendation else None,
-            "takeaways": answers.takeaways,
-            "private_note": answers.private_note,
-        }
-        for key in cls.competency_keys:
-            answer = answers.rating(key)
-            score = NOT_ASSESSED if answer.not_assessed else answer.score
-            data[field_name(key)] = {"score": str(score) if score else None,
-                                     "evidence": answer.evidence}
-        return data
+    def shown(self) -> ShownForm:
+        """Return what the page shows of this form: the values sent back and their errors."""
+        fields = {bound.name: Shown(bound.data, tuple(str(message) for message in bound.errors))
+                  for bound in self}
+        return ShownForm(fields, tuple(self.error_links()))
 
 
 class AmendmentFields(FlaskForm):
@@ -111,9 +167,15 @@ class AmendmentFields(FlaskForm):
     ])
 
 
+RATING_PREFIX = "rating-"
+
+
 def field_name(competency_key: str) -> str:
-    """Return the form field name of a competency (prefixed, so it never meets a fixed field)."""
-    return f"rating-{competency_key}"
+    """Return the form field name of a competency (prefixed, so it never meets a fixed field).
+
+    Its rating and evidence are the fields named this plus "-score" and "-evidence".
+    """
+    return f"{RATING_PREFIX}{competency_key}"
 
 
 # Building a form class costs far more than filling one; rubric versions never change, so
@@ -128,8 +190,14 @@ def scorecard_form_class(version_hash: str, rubric: Rubric,
     if cached is not None:
         return cached
     bases = (ScorecardForm, AmendmentFields) if amending else (ScorecardForm,)
-    fields = {field_name(c.key): FormField(RatingForm, label=c.title)
-              for c in rubric.competencies}
+    # Two plain fields per competency rather than a subform: the names are the same, and a
+    # subform is a whole form to build on every post.
+    fields = {}
+    for competency in rubric.competencies:
+        name = field_name(competency.key)
+        fields[f"{name}-score"] = RadioField("Rating", choices=SCORE_CHOICES,
+                                             validators=[Optional()])
+        fields[f"{name}-evidence"] = TextAreaField("Evidence", validators=[Length(max=MAX_TEXT)])
     cls = type(f"ScorecardForm_{rubric.key}", bases,
                {**fields, "competency_keys": tuple(c.key for c in rubric.competencies)})
     _classes[(version_hash, amending)] = cls

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit
@@ -132,15 +132,51 @@ def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
             for version in versions for stage in loop_of(version).stages}
 
 
+# Built once: composing these options and their cache key costs more than running the query.
+_SCORECARD = (
+    sa.select(Scorecard).where(Scorecard.id == sa.bindparam("scorecard_id"))
+    .options(joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
+             joinedload(Scorecard.interview).joinedload(Interview.application)
+             .joinedload(Application.candidate),
+             joinedload(Scorecard.ratings))
+)
+# The pages need the candidate's name, not the application: read as a column, it spares
+# building two more objects on every view of the busiest page.
+_SCORECARD_PAGE = (
+    sa.select(Scorecard, Candidate.name)
+    .join(Scorecard.interview).join(Interview.rubric_version)
+    .join(Interview.application).join(Application.candidate)
+    .outerjoin(Scorecard.ratings)
+    .where(Scorecard.id == sa.bindparam("scorecard_id"))
+    .options(contains_eager(Scorecard.interview).contains_eager(Interview.rubric_version),
+             contains_eager(Scorecard.ratings))
+)
+# A save overwrites the notes without reading them; joined to each rating, they would come
+# once per rating.
+_SCORECARD_EDIT = (
+    sa.select(Scorecard).where(Scorecard.id == sa.bindparam("scorecard_id"))
+    .options(defer(Scorecard.takeaways), defer(Scorecard.private_note),
+             joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
+             joinedload(Scorecard.ratings))
+)
+
+
 def load_scorecard(scorecard_id: int) -> Scorecard | None:
-    """Return a scorecard with what its page shows, in one query."""
+    """Return a scorecard with its interview, candidate and ratings, in one query."""
     return db.session.execute(
-        sa.select(Scorecard).where(Scorecard.id == scorecard_id)
-        .options(joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
-                 joinedload(Scorecard.interview).joinedload(Interview.application)
-                 .joinedload(Application.candidate),
-                 joinedload(Scorecard.ratings))
-    ).unique().scalar_one_or_none()
+        _SCORECARD, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
+
+
+def load_page(scorecard_id: int) -> tuple[Scorecard, str] | None:
+    """Return a scorecard with what its pages show, and the candidate's name, in one query."""
+    row = db.session.execute(_SCORECARD_PAGE, {"scorecard_id": scorecard_id}).unique().first()
+    return None if row is None else (row[0], row[1])
+
+
+def load_for_saving(scorecard_id: int) -> Scorecard | None:
+    """Return a scorecard with what saving a draft reads (no candidate, no notes), in one query."""
+    return db.session.execute(
+        _SCORECARD_EDIT, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
 
 
 def load_interview(interview_id: int) -> Interview | None:
@@ -172,17 +208,66 @@ def answers_of(scorecard: Scorecard) -> Answers:
     )
 
 
+# Drafts are saved many times a minute while people type, so they are written with these
+# statements on the tables rather than through the unit of work, which costs several times
+# more. The version check is the one the ORM makes: the UPDATE only matches the version loaded.
+_scorecards, _ratings = Scorecard.__table__, Rating.__table__
+_SAVE_DRAFT = (
+    sa.update(_scorecards)
+    .where(_scorecards.c.id == sa.bindparam("scorecard_id"),
+           _scorecards.c.version == sa.bindparam("loaded_version"))
+    .values(status=ScorecardStatus.DRAFT, recommendation=sa.bindparam("recommendation"),
+            takeaways=sa.bindparam("takeaways"), private_note=sa.bindparam("private_note"),
+            version=sa.bindparam("new_version"), updated_at=sa.bindparam("updated_at"))
+)
+_ADD_RATINGS = sa.insert(_ratings)
+_CHANGE_RATINGS = (
+    sa.update(_ratings)
+    .where(_ratings.c.scorecard_id == sa.bindparam("row_scorecard_id"),
+           _ratings.c.competency_key == sa.bindparam("row_competency_key"))
+    .values(score=sa.bindparam("score"), not_assessed=sa.bindparam("not_assessed"),
+            evidence=sa.bindparam("evidence"))
+)
+_REMOVE_RATINGS = (
+    sa.delete(_ratings)
+    .where(_ratings.c.scorecard_id == sa.bindparam("scorecard_id"),
+           _ratings.c.competency_key.in_(sa.bindparam("keys", expanding=True)))
+)
+
+
 def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int) -> Saved:
-    """Store the answers as the scorecard's draft; partial answers are welcome."""
+    """Store the answers as the scorecard's draft; partial answers are welcome.
+
+    One UPDATE of the scorecard, then at most one batch each of new, changed and removed
+    ratings. The commit expires the session's copies, so they reload what was written.
+    """
     require(actor, Action.EDIT, scorecard)
     if scorecard.status == ScorecardStatus.SUBMITTED:
         raise ScorecardClosed(f"scorecard {scorecard.id} is submitted")
+    saved = Saved(version + 1, utcnow())
+    changes = _rating_changes(scorecard, answers)
     with _versioned(scorecard):
-        _write(scorecard, answers, version)
-        scorecard.status = ScorecardStatus.DRAFT
-        # Read what the caller reports before the commit expires it (no reload after).
-        db.session.flush()
-        saved = Saved(scorecard.version, scorecard.updated_at)
+        if scorecard.version != version:
+            raise StaleScorecard(scorecard)
+        updated = db.session.execute(_SAVE_DRAFT, {
+            "scorecard_id": scorecard.id, "loaded_version": version,
+            "new_version": saved.version, "updated_at": saved.saved_at,
+            "recommendation": answers.recommendation.value if answers.recommendation else None,
+            "takeaways": answers.takeaways, "private_note": answers.private_note,
+        })
+        if updated.rowcount != 1:
+            raise StaleScorecard(scorecard)
+        if changes.added:
+            db.session.execute(_ADD_RATINGS, [
+                {"scorecard_id": scorecard.id, "competency_key": key, **_values(answer)}
+                for key, answer in changes.added.items()])
+        if changes.changed:
+            db.session.execute(_CHANGE_RATINGS, [
+                {"row_scorecard_id": scorecard.id, "row_competency_key": key, **_values(answer)}
+                for key, answer in changes.changed.items()])
+        if changes.removed:
+            db.session.execute(_REMOVE_RATINGS, {"scorecard_id": scorecard.id,
+                                                 "keys": changes.removed})
     return saved
 
 
@@ -254,21 +339,53 @@ def _changed_fields(before: Answers, after: Answers) -> list[str]:
                       if old["ratings"].get(key) != new["ratings"].get(key)]
 
 
+@dataclass(frozen=True)
+class _RatingChanges:
+    """How the stored ratings must change to hold new answers, by competency key."""
+
+    added: dict[str, RatingAnswer]
+    changed: dict[str, RatingAnswer]
+    removed: list[str]
+
+
+def _rating_changes(scorecard: Scorecard, answers: Answers) -> _RatingChanges:
+    """Compare the answers with the stored ratings; blank answers remove a rating."""
+    existing = {rating.competency_key: rating for rating in scorecard.ratings}
+    changes = _RatingChanges({}, {}, [])
+    for competency in rubric_for(scorecard).competencies:
+        key = competency.key
+        answer, row = answers.rating(key), existing.get(key)
+        if row is None:
+            if not answer.is_blank:
+                changes.added[key] = answer
+        elif answer.is_blank:
+            changes.removed.append(key)
+        elif RatingAnswer(row.score, row.not_assessed, row.evidence) != answer:
+            changes.changed[key] = answer
+    return changes
+
+
+def _values(answer: RatingAnswer) -> dict:
+    """Return the columns of a rating row that hold an answer."""
+    return {"score": answer.score, "not_assessed": answer.not_assessed,
+            "evidence": answer.evidence}
+
+
 def _write(scorecard: Scorecard, answers: Answers, version: int) -> None:
     """Put the answers on the scorecard, if it is still at the version the user started from."""
     if scorecard.version != version:
         raise StaleScorecard(scorecard)
-    rubric = rubric_for(scorecard)
+    changes = _rating_changes(scorecard, answers)
     existing = {rating.competency_key: rating for rating in scorecard.ratings}
-    for competency in rubric.competencies:
-        answer, row = answers.rating(competency.key), existing.get(competency.key)
-        if answer.is_blank:
-            if row is not None:
-                scorecard.ratings.remove(row)
-            continue
-        if row is None:
-            row = Rating(competency_key=competency.key)
-            scorecard.ratings.append(row)
+    for key in changes.removed:
+        scorecard.ratings.remove(existing[key])
+    for key, answer in changes.added.items():
+        scorecard.ratings.append(Rating(competency_key=key, score=answer.score,
+                                        not_assessed=answer.not_assessed,
+                                        evidence=answer.evidence))
+    # Only changed rows are touched: even an equal assignment makes the flush inspect a row.
+    for key, answer in changes.changed.items():
+        row = existing[key]
         row.score, row.not_assessed, row.evidence = (answer.score, answer.not_assessed,
                                                      answer.evidence)
     scorecard.recommendation = answers.recommendation.value if answers.recommendation else None

@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -24,7 +25,8 @@ from ..core.scorecard import Answers, Review
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from . import services
-from .forms import ScorecardForm, scorecard_form_class
+from .forms import ScorecardForm, ShownForm, scorecard_form_class
+from .rendering import scorecard_form
 from .services import ScorecardClosed, StaleScorecard
 
 bp = Blueprint("interviews", __name__)
@@ -65,23 +67,24 @@ def interview(interview_id: int):
 @keeps_text
 def scorecard(scorecard_id: int):
     """Show the scorecard form to its author, or the scorecard to whoever may read it."""
-    scorecard = _load(scorecard_id, Action.VIEW)
+    scorecard, candidate = _load(scorecard_id, Action.VIEW)
     if not can(current_user, Action.EDIT, scorecard):
-        return _show(scorecard)
+        return _show(scorecard, candidate)
     if request.method == "GET":
         if scorecard.status == ScorecardStatus.SUBMITTED:
-            return _show(scorecard)
-        return _render_form(scorecard, _blank_form(scorecard), scorecard.version)
+            return _show(scorecard, candidate)
+        return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version)
     form = _form_class(scorecard)()
     if not form.validate():
-        return _render_form(scorecard, form, form.version.data or scorecard.version, status=400)
+        return _render_form(scorecard, candidate, form.shown(),
+                            form.version.data or scorecard.version, status=400)
     if request.form.get("action") == "restore":
-        return _render_form(scorecard, form, form.version.data, notice=(
+        return _render_form(scorecard, candidate, form.shown(), form.version.data, notice=(
             "Your text is back. It is not saved yet: save the draft or submit it."))
-    return _save_or_submit(scorecard, form)
+    return _save_or_submit(scorecard, candidate, form)
 
 
-def _save_or_submit(scorecard: Scorecard, form: ScorecardForm):
+def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
     action, answers, version = request.form.get("action"), form.answers(), form.version.data
     try:
         if action not in ("submit", "confirm"):
@@ -98,8 +101,8 @@ def _save_or_submit(scorecard: Scorecard, form: ScorecardForm):
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
     # The answers were kept as a draft, so the form continues from the new version.
-    return _render_form(scorecard, form, scorecard.version, review=result.review,
-                        status=422 if result.review.problems else 200)
+    return _render_form(scorecard, candidate, form.shown(), scorecard.version,
+                        review=result.review, status=422 if result.review.problems else 200)
 
 
 @bp.route("/scorecards/<int:scorecard_id>/amend", methods=["GET", "POST"])
@@ -107,14 +110,15 @@ def _save_or_submit(scorecard: Scorecard, form: ScorecardForm):
 @keeps_text
 def amend(scorecard_id: int):
     """Amend a submitted scorecard, with the reason kept beside the new revision."""
-    scorecard = _load(scorecard_id, Action.AMEND)
+    scorecard, candidate = _load(scorecard_id, Action.AMEND)
     if request.method == "GET":
-        return _render_form(scorecard, _blank_form(scorecard, amending=True), scorecard.version,
+        return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version,
                             amending=True)
     form = _form_class(scorecard, amending=True)()
     if request.form.get("action") == "restore" or not form.validate():
-        return _render_form(scorecard, form, form.version.data or scorecard.version,
-                            amending=True, status=200 if form.errors == {} else 400)
+        return _render_form(scorecard, candidate, form.shown(),
+                            form.version.data or scorecard.version, amending=True,
+                            status=200 if form.errors == {} else 400)
     try:
         result = services.amend(current_user, scorecard, form.answers(), form.version.data,
                                 form.reason.data, confirmed=request.form.get("action") == "confirm")
@@ -124,7 +128,8 @@ def amend(scorecard_id: int):
         flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
-    return _render_form(scorecard, form, form.version.data, review=result.review, amending=True,
+    return _render_form(scorecard, candidate, form.shown(), form.version.data,
+                        review=result.review, amending=True,
                         status=422 if result.review.problems else 200)
 
 
@@ -132,12 +137,17 @@ def amend(scorecard_id: int):
 @login_required
 def autosave(scorecard_id: int):
     """Save a draft from the page's script and answer in JSON."""
-    scorecard = _load(scorecard_id, Action.EDIT)
-    form = _form_class(scorecard)()
-    if not form.validate():
-        return jsonify(error="Not saved: " + _first_error(form)), 400
+    scorecard = services.load_for_saving(scorecard_id) or abort(404)
+    require(current_user, Action.EDIT, scorecard)
+    cls = _form_class(scorecard)
+    posted = cls.plain_answers(request.form) if _token_checked() else None
+    if posted is None:
+        form = cls()
+        if not form.validate():
+            return jsonify(error="Not saved: " + _first_error(form)), 400
+        posted = form.answers(), form.version.data
     try:
-        saved = services.save_draft(current_user, scorecard, form.answers(), form.version.data)
+        saved = services.save_draft(current_user, scorecard, *posted)
     except StaleScorecard as stale:
         return jsonify(error="Not saved: this scorecard changed in another tab or on another "
                              "device. Save the draft to see both versions.",
@@ -147,10 +157,15 @@ def autosave(scorecard_id: int):
     return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
 
 
-def _load(scorecard_id: int, action: Action) -> Scorecard:
-    scorecard = services.load_scorecard(scorecard_id) or abort(404)
+def _token_checked() -> bool:
+    """Tell whether the form would pass the CSRF token: CSRFProtect passed it, or it is off."""
+    return g.get("csrf_valid", False) or not current_app.config["WTF_CSRF_ENABLED"]
+
+
+def _load(scorecard_id: int, action: Action) -> tuple[Scorecard, str]:
+    scorecard, candidate = services.load_page(scorecard_id) or abort(404)
     require(current_user, action, scorecard)
-    return scorecard
+    return scorecard, candidate
 
 
 def _form_class(scorecard: Scorecard, amending: bool = False) -> type[ScorecardForm]:
@@ -158,10 +173,9 @@ def _form_class(scorecard: Scorecard, amending: bool = False) -> type[ScorecardF
     return scorecard_form_class(version.content_hash, rubric_of(version), amending)
 
 
-def _blank_form(scorecard: Scorecard, amending: bool = False) -> ScorecardForm:
-    cls = _form_class(scorecard, amending)
-    return cls(formdata=None, data=cls.data_from(services.answers_of(scorecard),
-                                                 scorecard.version))
+def _stored(scorecard: Scorecard) -> ShownForm:
+    # A page load shows what is stored; no form object is needed until something is posted.
+    return ShownForm.of_answers(services.answers_of(scorecard))
 
 
 def _first_error(form: ScorecardForm) -> str:
@@ -174,10 +188,10 @@ def _first_error(form: ScorecardForm) -> str:
 
 def _conflict(scorecard_id: int, form: ScorecardForm):
     """Hand the user's text back beside the copy that another tab or device stored."""
-    current = services.load_scorecard(scorecard_id)
+    current, candidate = services.load_page(scorecard_id)
     submitted = current.status == ScorecardStatus.SUBMITTED
     if submitted and not can(current_user, Action.AMEND, current):
-        return _show(current, unsaved=form.answers(), status=409)
+        return _show(current, candidate, unsaved=form.answers(), status=409)
     message = (
         f"This scorecard was submitted at {current.submitted_at:%H:%M} UTC, from another tab "
         "or device. What you sent is below and was not saved: give a reason and save it as "
@@ -188,24 +202,28 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
         "reload the page to keep the other copy.")
     if submitted and not hasattr(form, "reason"):
         form = _form_class(current, amending=True)()
-    return _render_form(current, form, current.version, conflict=message,
+    return _render_form(current, candidate, form.shown(), current.version, conflict=message,
                         stored=services.answers_of(current), amending=submitted, status=409)
 
 
-def _render_form(scorecard: Scorecard, form: ScorecardForm, version: int, *,
+def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version: int, *,
                  review: Review | None = None, notice: str | None = None,
                  conflict: str | None = None, stored=None, amending: bool = False,
                  status: int = 200):
+    rubric = services.rubric_for(scorecard)
+    markup = scorecard_form(scorecard, rubric, form, version, amending=amending,
+                            warned=bool(review and review.warnings))
     return render_template(
-        "interviews/scorecard_form.html", scorecard=scorecard, form=form, version=version,
-        interview=scorecard.interview, rubric=services.rubric_for(scorecard), review=review,
+        "interviews/scorecard_form.html", form_markup=markup, links=form.links,
+        interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
         notice=notice, conflict=conflict, stored=stored, amending=amending,
     ), status
 
 
-def _show(scorecard: Scorecard, unsaved=None, status: int = 200):
+def _show(scorecard: Scorecard, candidate: str, unsaved=None, status: int = 200):
     return render_template(
         "interviews/scorecard.html", scorecard=scorecard, interview=scorecard.interview,
+        candidate=candidate,
         rubric=services.rubric_for(scorecard), answers=services.answers_of(scorecard),
         mine=scorecard.interviewer_id == current_user.id,
         show_private=can(current_user, Action.VIEW_PRIVATE_NOTE, scorecard),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 
 from scorecards.extensions import db
@@ -31,3 +35,24 @@ def fresh(scorecard: Scorecard) -> Scorecard:
     """Return the scorecard as stored now, not as this session remembers it."""
     db.session.expire_all()
     return db.session.scalar(sa.select(Scorecard).where(Scorecard.id == scorecard.id))
+
+
+_TABLE = re.compile(r"\s*(?:SELECT\b.*?\bFROM|INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)",
+                    re.S | re.I)
+
+
+@contextmanager
+def statements(engine: sa.Engine) -> Iterator[list[tuple[str, int]]]:
+    """Record the statements run meanwhile as ("UPDATE ratings", rows of parameters)."""
+    run: list[tuple[str, int]] = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        table = _TABLE.match(statement)[1]
+        run.append((f"{statement.split(None, 1)[0].upper()} {table}",
+                    len(parameters) if executemany else 1))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield run
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)

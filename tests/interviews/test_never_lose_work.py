@@ -95,3 +95,17 @@ def test_an_expired_form_token_keeps_the_text(panel, sign_in, app):
     assert carried["rating-code-evidence"] == "Written slowly"
     assert carried["csrf_token"] != "expired"
     assert fresh(mine).ratings == []
+
+
+def test_a_blank_choice_is_no_choice_and_keeps_the_text(panel, sign_in):
+    ana, _, mine, _ = panel
+    client = sign_in(ana)
+    data = form(1, recommendation=" ", code=(None, "Wrote the loop first."))
+    data["rating-code-score"] = " "
+    for headers in (JSON, {}):  # the autosave and the form's own save button
+        response = client.post(f"/scorecards/{mine.id}/draft", data=data, headers=headers)
+        assert response.status_code in (200, 302)
+        data["version"] = str(fresh(mine).version)
+    stored = fresh(mine)
+    assert (stored.ratings[0].score, stored.recommendation) == (None, None)
+    assert stored.ratings[0].evidence == "Wrote the loop first."
