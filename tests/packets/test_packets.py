@@ -71,6 +71,20 @@ def test_a_candidate_packet_holds_what_the_summary_shows(app, ready):
         assert title in titles
 
 
+def test_a_stage_heading_never_stands_alone_on_a_page(app, make_user, make_application,
+                                                     make_interview, submit):
+    application = make_application("Grace Hopper")
+    interview = make_interview(application, stage="design", panel=[make_user(name="Ben Carter")])
+    scorecard = submit(interview.scorecards[0], {"understanding": 3, "approach": 3, "code": 3})
+    for rating in scorecard.ratings:  # a panelist's block longer than what is left of a page
+        rating.evidence = "Walked through the failure modes one by one. " * 40
+    db.session.commit()
+    reader = PdfReader(io.BytesIO(candidate_packet(None, application.id).data))
+    texts = [p.extract_text() for p in reader.pages]
+    (page,) = [text for text in texts if "Onsite · stage score" in text]  # the stage opens
+    assert "Ben Carter" in page  # the stage's first panelist starts under its heading
+
+
 def test_hostile_text_is_shown_as_text_and_nothing_outside_the_app_is_fetched(app, ready,
                                                                                monkeypatch):
     attempts = []
