@@ -125,7 +125,10 @@ def test_one_point_more_on_every_score_raises_the_raw_offset_by_one(ratings):
 
 @given(panel_ratings())
 def test_the_shrunk_offset_lies_between_zero_and_the_raw_offset(ratings):
-    for offset in offsets(ratings).values():
+    ratings = [rating(0, LENIENT, 2), rating(0, FIRST, 3), *ratings]  # at least one shared
+    found = offsets(ratings)
+    assert {LENIENT, FIRST} <= set(found)
+    for offset in found.values():
         assert min(0.0, offset.raw) <= offset.shrunk <= max(0.0, offset.raw)
         assert 1 <= offset.shared_interviews <= offset.ratings
 
