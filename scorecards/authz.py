@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+import sqlalchemy as sa
 from flask import abort
 
-from .core.vocabulary import Role, ScorecardStatus
+from .core.vocabulary import OWED_STATUSES, Role, ScorecardStatus
 from .models import Application, Interview, Scorecard, User
 
 
@@ -106,10 +107,20 @@ def _panelist(user: User, interview: Interview) -> Scorecard | None:
 
 def _owes_scorecard(user: User, application: Application) -> bool:
     return any(
-        scorecard.interviewer_id == user.id and scorecard.status != ScorecardStatus.SUBMITTED
+        scorecard.interviewer_id == user.id and scorecard.status in OWED_STATUSES
         for interview in application.interviews
         for scorecard in interview.scorecards
     )
+
+
+def owed_applications(user: User) -> sa.Select:
+    """Return a query of the ids of applications on which the user still owes a scorecard.
+
+    The SQL twin of the rule in _owes_scorecard, for lists, exports and reports that must
+    leave such applications out.
+    """
+    return (sa.select(Interview.application_id).join(Interview.scorecards)
+            .where(Scorecard.interviewer_id == user.id, Scorecard.status.in_(OWED_STATUSES)))
 
 
 def _oversees(user: User, application: Application) -> bool:

@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from .. import audit
-from ..authz import Action, Area, can
-from ..core.vocabulary import ApplicationStatus, ScorecardStatus
+from ..authz import Action, Area, can, owed_applications
+from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
-from ..models import ApiToken, Application, Interview, Opening, Scorecard, User, utcnow
+from ..models import ApiToken, Application, Opening, User, utcnow
 
 ISSUED_PREFIX = "sc_"
 DEFAULT_NAME = "default"
@@ -125,9 +125,7 @@ def applications(actor: User, *, opening: str | None = None,
     As authz.can says for each application: an overseer who still owes a scorecard on an
     application does not see it.
     """
-    owed = (sa.select(Interview.application_id).join(Interview.scorecards)
-            .where(Scorecard.interviewer_id == actor.id,
-                   Scorecard.status != ScorecardStatus.SUBMITTED))
+    owed = owed_applications(actor)
     query = (sa.select(Application).join(Application.opening)
              .where(Application.id.not_in(owed))
              .options(joinedload(Application.candidate), joinedload(Application.opening))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..authz import Action, can, require
+from ..authz import Action, can, owed_applications, require
 from ..catalog.services import latest_rubric_version, loop_of, rubric_of
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, rationale_problem, recommend
@@ -171,9 +171,7 @@ def candidate_summary(actor: User | None, application_id: int,
 
 def queue(actor: User) -> list[QueueRow]:
     """Return the applications whose required scorecards are in, oldest first."""
-    owed = (sa.select(Interview.application_id).join(Interview.scorecards)
-            .where(Scorecard.interviewer_id == actor.id,
-                   Scorecard.status != ScorecardStatus.SUBMITTED))
+    owed = owed_applications(actor)
     applications = db.session.scalars(
         sa.select(Application).where(Application.status.in_(QUEUE_STATUSES),
                                      Application.id.not_in(owed))

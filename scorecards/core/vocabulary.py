@@ -81,6 +81,11 @@ class ScorecardStatus(_Labelled):
     SUBMITTED = "submitted"
 
 
+# A panelist who holds a scorecard in one of these states still owes it, and so sees
+# nobody else's scores for that application (independent scoring outranks role).
+OWED_STATUSES = (ScorecardStatus.NOT_STARTED, ScorecardStatus.DRAFT)
+
+
 class JobStatus(_Labelled):
     """Where a background job (a committee packet, a large export) has got to."""
 
