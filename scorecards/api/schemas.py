@@ -388,24 +388,60 @@ class CompetencySummary(BaseModel):
     max: int | None
     spread: int | None
     must_pass: float | None
+    required: bool = Field(description="A stage is complete only when this is rated.")
 
 
 class StageSummary(BaseModel):
-    """A stage's score and its competencies."""
+    """A stage's score, how sure it is, and its competencies."""
 
     key: str
     title: str
     weight: float
     score: float | None
+    standard_error: float | None = Field(
+        description="Standard error of the score, from the spread between panelists.")
+    error_source: str | None = Field(description=(
+        "Where the spread behind the standard error comes from: panel, history (this "
+        "rubric's past panels), assumed (the policy's figure), or the panel's blended with "
+        "one of the other two."))
     submitted: int
     min_panel: int
     competencies: list[CompetencySummary]
 
 
 class ReasonOut(BaseModel):
-    """A rule that shaped the outcome."""
+    """A rule that bears on the outcome, in policy order."""
 
-    rule: str
+    rule: str = Field(description="veto, incomplete, must_pass or threshold")
+    decisive: bool = Field(description="True for the rule(s) that settled the outcome.")
+    message: str
+    stage: str | None
+    competency: str | None
+
+
+class UncertaintyOut(BaseModel):
+    """How sure the overall score the outcome was decided on is."""
+
+    standard_error: float
+    low: float
+    high: float
+    threshold: str | None = Field(description=(
+        "The policy threshold (strong_hire_at, hire_at, strong_no_hire_below) inside the "
+        "interval, nearest the score; null when none is."))
+    confidence: float = Field(description="How often the interval holds the score (0.9).")
+
+
+class FlipOut(BaseModel):
+    """One rating that, moved by one point, would change the outcome."""
+
+    model_config = ConfigDict(serialize_by_alias=True, populate_by_name=True)
+
+    stage: str
+    competency: str
+    interviewer_id: int
+    before: int = Field(alias="from")
+    after: int = Field(alias="to")
+    outcome: Outcome
     message: str
 
 
@@ -423,11 +459,17 @@ class SummaryOut(BaseModel):
 
     application_id: int
     outcome: Outcome
+    borderline: bool = Field(description=(
+        "The outcome was decided by a threshold that lies inside the score's interval."))
     overall: float | None
     calibrated_overall: float | None
     decided_on: str
+    uncertainty: UncertaintyOut | None
     stages: list[StageSummary]
     reasons: list[ReasonOut]
+    flips: list[FlipOut] = Field(description=(
+        "The single ratings that, moved by one point, would change the outcome: at most "
+        "five, those that move the score least first."))
     disagreements: list[DisagreementOut]
 
 

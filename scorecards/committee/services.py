@@ -6,20 +6,24 @@ interviewers' calibration (one windowed query); the pure core does the arithmeti
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, can, owed_applications, require
 from ..catalog.services import latest_rubric_version, loop_of, rubric_of
+from ..core.aggregation import weighted_mean
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, rationale_problem, recommend
 from ..core.panel import PanelScorecard
 from ..core.rubric import Loop, Rubric
+from ..core.uncertainty import pooled_spread
 from ..core.vocabulary import ApplicationStatus, FinalOutcome, Recommendation, ScorecardStatus
 from ..extensions import db
 from ..models import (
@@ -28,6 +32,7 @@ from ..models import (
     Interview,
     Opening,
     Rating,
+    RubricVersion,
     Scorecard,
     User,
 )
@@ -113,6 +118,51 @@ def calibration(interviewer_ids: Iterable[int]) -> dict[int, Offset]:
             for who, raw, ratings, interviews in rows}
 
 
+# How many of a rubric's latest interviews its past spread is measured on, and how long a
+# process keeps the figure: it moves slowly, and measuring it reads thousands of ratings.
+SPREAD_INTERVIEWS = 2000
+SPREAD_SECONDS = 600
+
+
+def rubric_spreads(rubrics: Iterable[Rubric]) -> dict[str, float]:
+    """Return, per rubric key, the spread between panelists on its latest shared panels.
+
+    Rubrics without a panel of two or more yet are left out (the policy's assumed spread
+    applies). Kept per app for SPREAD_SECONDS.
+    """
+    cache = current_app.extensions.setdefault("scorecards.spreads", {})
+    now = time.monotonic()
+    found = {}
+    for rubric in {r.key: r for r in rubrics}.values():
+        kept = cache.get(rubric.key)
+        if kept is None or kept[0] < now:
+            kept = cache[rubric.key] = (now + SPREAD_SECONDS, _past_spread(rubric))
+        if kept[1] is not None:
+            found[rubric.key] = kept[1]
+    return found
+
+
+def _past_spread(rubric: Rubric) -> float | None:
+    """Measure the pooled spread of panelists' stage scores on the rubric's latest interviews."""
+    latest = (sa.select(Interview.id).join(Interview.rubric_version)
+              .where(RubricVersion.key == rubric.key)
+              .order_by(Interview.id.desc()).limit(SPREAD_INTERVIEWS).subquery())
+    rows = db.session.execute(
+        sa.select(Scorecard.interview_id, Scorecard.id, Rating.competency_key, Rating.score)
+        .join(Rating, Rating.scorecard_id == Scorecard.id)
+        .where(Scorecard.interview_id.in_(sa.select(latest.c.id)),
+               Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None)))
+    weights = {c.key: c.weight for c in rubric.competencies}
+    sheets: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for interview_id, scorecard_id, key, score in rows:
+        if key in weights:
+            sheets[interview_id][scorecard_id].append((score, weights[key]))
+    spread = pooled_spread([weighted_mean(sheet) for sheet in panel.values()]
+                           for panel in sheets.values())
+    return spread[0] if spread else None
+
+
 def _rubrics(loop: Loop, interviews: Iterable[Interview],
              newest: dict[str, object] | None = None) -> dict[str, Rubric]:
     """Return each stage's rubric: the version its interview used, else the newest.
@@ -163,7 +213,8 @@ def candidate_summary(actor: User | None, application_id: int,
     offsets = calibration({s.interviewer_id for s in submitted})
     summary = recommend(loop, rubrics, panels([application.id]).get(application.id, []),
                         {who: offset.shrunk for who, offset in offsets.items()},
-                        {s.interviewer_id: s.interviewer.name for s in submitted})
+                        {s.interviewer_id: s.interviewer.name for s in submitted},
+                        rubric_spreads(rubrics.values()), with_flips=True)
     order = {stage.key: i for i, stage in enumerate(loop.stages)}
     submitted.sort(key=lambda s: (order.get(s.interview.stage_key, 99), s.interviewer.name))
     return CandidateSummary(application, loop, rubrics, summary, submitted, offsets)

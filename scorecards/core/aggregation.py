@@ -25,6 +25,7 @@ class CompetencyScore:
     weight: float
     scores: tuple[float, ...]  # one per panelist who assessed it, in interviewer order
     must_pass: float | None
+    required: bool = True
 
     @property
     def count(self) -> int:
@@ -62,6 +63,9 @@ class StageScore:
     min_panel: int
     submitted: int  # scorecards in, across the stage's interviews
     competencies: tuple[CompetencyScore, ...]
+    # Each panelist's own rubric-weighted score, for the spread between panelists.
+    panelists: tuple[float, ...] = ()
+    min_ratings: int = 1  # ratings each required competency needs
 
     @property
     def score(self) -> float | None:
@@ -69,9 +73,15 @@ class StageScore:
         return weighted_mean((c.mean, c.weight) for c in self.competencies)
 
     @property
+    def unrated(self) -> tuple[CompetencyScore, ...]:
+        """Return the required competencies with fewer ratings than the policy asks for."""
+        return tuple(c for c in self.competencies
+                     if c.required and c.count < self.min_ratings)
+
+    @property
     def complete(self) -> bool:
-        """Tell whether the stage has its minimum panel of submitted scorecards."""
-        return self.submitted >= self.min_panel
+        """Tell whether the stage has its minimum panel and every required competency rated."""
+        return self.submitted >= self.min_panel and not self.unrated
 
 
 @dataclass(frozen=True)
@@ -110,19 +120,28 @@ def aggregate(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[Pa
     by_stage: dict[str, list[PanelScorecard]] = defaultdict(list)
     for scorecard in sorted(scorecards, key=lambda s: (s.interviewer_id, s.interview_id)):
         by_stage[scorecard.stage].append(scorecard)
-    stages = []
-    for stage in loop.stages:
-        panel = by_stage.get(stage.key, [])
-        rubric = rubrics.get(stage.key)
-        competencies = () if rubric is None else tuple(
-            CompetencyScore(c.key, c.title, c.weight,
-                            tuple(_adjusted(s, c.key, offsets) for s in panel
-                                  if s.scores.get(c.key) is not None),
-                            _bar(loop, stage.key, c.key, c.must_pass))
-            for c in rubric.competencies)
-        stages.append(StageScore(stage.key, stage.title, stage.weight, stage.min_panel,
-                                 len(panel), competencies))
-    return Aggregate(tuple(stages))
+    return Aggregate(tuple(
+        aggregate_stage(loop, stage.key, rubrics.get(stage.key), by_stage.get(stage.key, []),
+                        offsets)
+        for stage in loop.stages))
+
+
+def aggregate_stage(loop: Loop, key: str, rubric: Rubric | None,
+                    panel: list[PanelScorecard],
+                    offsets: Mapping[int, float] | None = None) -> StageScore:
+    """Score one stage from its panel's submitted scorecards, in interviewer order."""
+    stage = loop.stage(key)
+    competencies = () if rubric is None else tuple(
+        CompetencyScore(c.key, c.title, c.weight,
+                        tuple(_adjusted(s, c.key, offsets) for s in panel
+                              if s.scores.get(c.key) is not None),
+                        _bar(loop, stage.key, c.key, c.must_pass), c.required)
+        for c in rubric.competencies)
+    own = (weighted_mean((_adjusted(s, c.key, offsets) if s.scores.get(c.key) is not None
+                          else None, c.weight) for c in competencies) for s in panel)
+    return StageScore(stage.key, stage.title, stage.weight, stage.min_panel, len(panel),
+                      competencies, tuple(score for score in own if score is not None),
+                      loop.policy.min_ratings)
 
 
 def _adjusted(scorecard: PanelScorecard, competency: str,

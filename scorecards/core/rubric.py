@@ -67,6 +67,13 @@ class Competency(_Frozen):
     must_pass: float | None = Field(default=None, ge=1, le=4)
     anchors: dict[int, Text]
 
+    @model_validator(mode="after")
+    def _bar_needs_ratings(self) -> Competency:
+        if self.must_pass is not None and not self.required:
+            raise ValueError("a must-pass competency must be required: an optional one may go "
+                             "unrated, and a bar nobody rated can never be passed")
+        return self
+
 
 class Rubric(_Frozen):
     """The form for one interview stage."""
@@ -106,10 +113,16 @@ Score = Annotated[float, Field(ge=1, le=4)]
 
 
 class Veto(_Frozen):
-    """A recommendation that, from any panelist, settles the outcome on its own."""
+    """A recommendation that, from enough panelists of the named stages, settles the outcome.
+
+    A panelist's recommendation counts when it is the named one or further from hire (a
+    strong no hire counts toward a no-hire veto).
+    """
 
     recommendation: Recommendation
     outcome: Outcome
+    stages: tuple[Slug, ...] = Field(min_length=1)
+    panelists: int = Field(default=1, ge=1, le=12)
 
     @model_validator(mode="after")
     def _decides(self) -> Veto:
@@ -126,6 +139,18 @@ class MustPass(_Frozen):
     bar: Score
 
 
+class Uncertainty(_Frozen):
+    """How sure a score is: the interval around it and where its spread comes from."""
+
+    # The share of the time the interval should hold the score a much larger panel would give.
+    confidence: float = Field(default=0.9, ge=0.5, le=0.99)
+    # The spread between panelists' stage scores assumed where neither the panel (one
+    # panelist) nor the rubric's past panels tell it.
+    prior_spread: float = Field(default=0.5, gt=0, le=3)
+    # How many panelists' worth the rubric's past spread counts beside a panel's own spread.
+    prior_weight: float = Field(default=3, ge=0, le=50)
+
+
 class Policy(_Frozen):
     """How a loop turns its panels' scores into a recommended outcome."""
 
@@ -138,6 +163,10 @@ class Policy(_Frozen):
     required_stages: tuple[Slug, ...] | None = None
     # Decide on scores with each interviewer's calibration offset removed, not the raw ones.
     use_calibrated: bool = False
+    # How many panelists of a stage must rate each required competency (1-4, not "not
+    # assessed") before the stage counts as complete.
+    min_ratings: int = Field(default=1, ge=1, le=12)
+    uncertainty: Uncertainty = Uncertainty()
 
     @model_validator(mode="after")
     def _ordered(self) -> Policy:
@@ -251,21 +280,39 @@ def parse_catalog(
 
 
 def _policy_checks(loop: Loop, rubrics: Mapping[str, Rubric]) -> list[tuple[Path, str]]:
-    """Check that a loop's policy names only its own stages and their competencies."""
+    """Check that a loop's policy names only its own stages and that its rules can be met."""
+    policy = loop.policy
     stages = {stage.key: stage for stage in loop.stages}
     found: list[tuple[Path, str]] = []
-    for i, key in enumerate(loop.policy.required_stages or ()):
+    for i, key in enumerate(policy.required_stages or ()):
         if key not in stages:
             found.append((("policy", "required_stages", i), f"unknown stage '{key}'"))
-    for i, bar in enumerate(loop.policy.must_pass):
+    for i, veto in enumerate(policy.vetoes):
+        for j, key in enumerate(veto.stages):
+            if key not in stages:
+                found.append((("policy", "vetoes", i, "stages", j), f"unknown stage '{key}'"))
+    for i, bar in enumerate(policy.must_pass):
         stage = stages.get(bar.stage)
         if stage is None:
             found.append((("policy", "must_pass", i, "stage"), f"unknown stage '{bar.stage}'"))
             continue
         rubric = rubrics.get(stage.rubric)
-        if rubric is not None and bar.competency not in {c.key for c in rubric.competencies}:
+        if rubric is None:
+            continue
+        competency = next((c for c in rubric.competencies if c.key == bar.competency), None)
+        if competency is None:
             found.append((("policy", "must_pass", i, "competency"),
                           f"rubric '{rubric.key}' has no competency '{bar.competency}'"))
+        elif not competency.required:
+            found.append((("policy", "must_pass", i, "competency"),
+                          f"'{bar.competency}' is optional in rubric '{rubric.key}', so panels "
+                          "may leave it unrated and the bar could never be passed; make it "
+                          "required or drop the bar"))
+    for stage in loop.required_stages:
+        if policy.min_ratings > stage.min_panel:
+            found.append((("policy", "min_ratings"),
+                          f"{policy.min_ratings} ratings per required competency is more than "
+                          f"stage '{stage.key}' asks of its panel (min_panel {stage.min_panel})"))
     return found
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import ApplicationStatus, Role
 from scorecards.extensions import db
-from scorecards.models import Decision
+from scorecards.models import Decision, User
 from tests.api.conftest import assert_problem
 
 RATIONALE = "The panel saw clear, consistent evidence across every stage."
@@ -25,8 +25,27 @@ def test_the_summary_gives_outcome_scores_reasons_and_disagreements(ready, membe
     summary = response.get_json()
     assert (summary["outcome"], summary["overall"]) == ("hire", 3.0)
     assert [stage["key"] for stage in summary["stages"]] == ["coding", "design"]
-    assert summary["reasons"][0]["rule"] == "threshold"
+    assert [(r["rule"], r["decisive"]) for r in summary["reasons"]] == [
+        ("must_pass", False), ("must_pass", False), ("must_pass", False), ("threshold", True)]
     assert any("Ben Carter 4, Chen Wei 2" in d["message"] for d in summary["disagreements"])
+
+
+def test_the_summary_says_how_sure_it_is_and_what_would_flip_it(ready, member, make_user):
+    summary = member.get(f"/api/v1/applications/{ready.id}/summary").get_json()
+    # Coding: one panelist, no history, the policy's assumed spread 0.5 -> SE 0.5. Design:
+    # 3.22 and 2.78 (sd 0.31); its rubric's only past panel is this one, so the blend is
+    # the same -> SE 0.31 / sqrt(2) = 0.22. Overall: sqrt(0.5^2 + (2 * 0.22)^2) / 3 = 0.22.
+    assert [(s["standard_error"], s["error_source"]) for s in summary["stages"]] == [
+        (0.5, "assumed"), (0.22, "panel and history")]
+    assert summary["uncertainty"] == {"standard_error": 0.22, "low": 2.63, "high": 3.37,
+                                      "threshold": "hire_at", "confidence": 0.9}
+    assert summary["borderline"] is True
+    # Ana's coding approach at 2 would miss the must-pass bar 2.5: the only single move.
+    ana = db.session.scalar(sa.select(User).where(User.name == "Ana Souza"))
+    assert summary["flips"] == [{
+        "stage": "coding", "competency": "approach", "interviewer_id": ana.id, "from": 3,
+        "to": 2, "outcome": "no_hire",
+        "message": "Coding, Approach: Ana Souza's rating 3 as 2 would make it no hire."}]
 
 
 def test_hr_reads_the_summary_but_interviewers_do_not(ready, make_user, as_user):

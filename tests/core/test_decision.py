@@ -66,15 +66,21 @@ def test_a_stage_without_scorecards_has_no_score_and_does_not_count():
 def test_a_complete_strong_panel_is_a_strong_hire_with_its_reason():
     summary = recommend(LOOP, RUBRICS, full_panel((4, 4, 4, 4), ((4, 4, 4, 4), (4, 3, 4, 4))))
     assert summary.outcome is Outcome.STRONG_HIRE
-    assert [r.rule for r in summary.reasons] == ["threshold"]
-    assert "at or above the strong hire threshold 3.5" in summary.reasons[0].message
+    assert [r.rule for r in summary.decisive] == ["threshold"]
+    assert "at or above the strong hire threshold 3.5" in summary.decisive[0].message
+    assert [r.message for r in summary.reasons if r.rule == "must_pass"] == [
+        "Coding, Approach: mean 4.00 meets the must-pass bar 2.5.",
+        "Design, Approach: mean 3.50 meets the must-pass bar 2.5.",
+        "Design, Code quality: mean 4.00 meets the must-pass bar 2.",
+    ]
 
 
 def test_a_stage_short_of_its_panel_is_incomplete_and_says_which():
     summary = recommend(LOOP, RUBRICS, full_panel()[:2])
     assert summary.outcome is Outcome.INCOMPLETE
-    assert [r.message for r in summary.reasons] == \
+    assert [r.message for r in summary.decisive] == \
         ["Design has 1 of the 2 submitted scorecards it needs."]
+    assert summary.reasons[-1].message.startswith("Overall score 3.00 so far is at or above")
 
 
 def test_a_missed_must_pass_bar_caps_the_outcome_at_no_hire_with_the_numbers():
@@ -83,8 +89,10 @@ def test_a_missed_must_pass_bar_caps_the_outcome_at_no_hire_with_the_numbers():
     summary = recommend(LOOP, RUBRICS, panel)
     assert summary.outcome is Outcome.NO_HIRE
     messages = [r.message for r in summary.reasons]
-    assert "Design, Approach: mean 2.0 is below the must-pass bar 2.5." in messages
+    assert "Design, Approach: mean 2.00 is below the must-pass bar 2.5, which caps the " \
+        "outcome at no hire." in messages
     assert any(m.startswith("Overall score 3.") for m in messages)
+    assert [r.competency for r in summary.decisive] == ["approach"]
 
 
 def test_the_loop_policy_adds_must_pass_bars_of_its_own():
@@ -92,8 +100,8 @@ def test_the_loop_policy_adds_must_pass_bars_of_its_own():
     panel = full_panel((4, 4, 4, 4), ((4, 4, 1, 4), (4, 4, 1, 4)))
     summary = recommend(LOOP, RUBRICS, panel)
     assert summary.outcome is Outcome.NO_HIRE
-    assert "Design, Code quality: mean 1.0 is below the must-pass bar 2." in \
-        [r.message for r in summary.reasons]
+    assert "Design, Code quality: mean 1.00 is below the must-pass bar 2, which caps the " \
+        "outcome at no hire." in [r.message for r in summary.reasons]
 
 
 def test_a_veto_wins_over_scores_and_names_who_gave_it():
@@ -102,7 +110,11 @@ def test_a_veto_wins_over_scores_and_names_who_gave_it():
     summary = recommend(LOOP, RUBRICS, panel, names={3: "Chen Wei"})
     assert summary.outcome is Outcome.STRONG_NO_HIRE
     assert summary.reasons[0].rule == "veto"
+    assert summary.reasons[0].decisive
     assert summary.reasons[0].message.startswith("Chen Wei recommends strong no hire at Design")
+    # The veto is one reason among the others, which the committee still reads.
+    assert [r.rule for r in summary.reasons if not r.decisive] == \
+        ["must_pass", "must_pass", "must_pass", "threshold"]
 
 
 def test_ratings_two_points_apart_and_split_recommendations_are_disagreements():
@@ -137,7 +149,8 @@ def test_the_summary_document_is_json_ready():
     assert document["overall"] == 3.0
     assert document["stages"][1]["competencies"][0] == {
         "key": "understanding", "title": "Problem understanding", "weight": 1.0, "count": 2,
-        "mean": 3.0, "min": 3.0, "max": 3.0, "spread": 0.0, "must_pass": None}
+        "mean": 3.0, "min": 3.0, "max": 3.0, "spread": 0.0, "must_pass": None,
+        "required": True}
 
 
 def test_weighted_mean_leaves_out_missing_values():

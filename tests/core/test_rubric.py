@@ -128,10 +128,21 @@ DESIGN = (DATA / "test-design.yaml").read_text()
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("    - stage: design\n", "    - stage: coffee\n",
-     "loops/l.yaml:23: policy.must_pass[0].stage: unknown stage 'coffee'"),
+     "loops/l.yaml:24: policy.must_pass[0].stage: unknown stage 'coffee'"),
     ("      competency: code\n", "      competency: charm\n",
-     "loops/l.yaml:24: policy.must_pass[0].competency: rubric 'test-design' has no competency "
+     "loops/l.yaml:25: policy.must_pass[0].competency: rubric 'test-design' has no competency "
      "'charm'"),
+    ("      stages: [coding, design]\n", "      stages: [coding, lunch]\n",
+     "loops/l.yaml:22: policy.vetoes[0].stages[1]: unknown stage 'lunch'"),
+    ("      competency: code\n", "      competency: testing\n",
+     "loops/l.yaml:25: policy.must_pass[0].competency: 'testing' is optional in rubric "
+     "'test-design', so panels may leave it unrated and the bar could never be passed; make "
+     "it required or drop the bar"),
+    ("  strong_no_hire_below: 1.75\n", "  strong_no_hire_below: 1.75\n  min_ratings: 2\n",
+     "loops/l.yaml:19: policy.min_ratings: 2 ratings per required competency is more than "
+     "stage 'coding' asks of its panel (min_panel 1)"),
+    ("      stages: [coding, design]\n", "",
+     "loops/l.yaml:20: policy.vetoes[0].stages: required field is missing"),
     ("  hire_at: 2.75\n", "  hire_at: 3.75\n",
      "loops/l.yaml:15: policy: thresholds must satisfy strong_no_hire_below <= "
      "hire_at <= strong_hire_at"),
