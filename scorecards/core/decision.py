@@ -274,8 +274,8 @@ def _vetoes(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard],
         stage = given[0].stage if len({s.stage for s in given}) == 1 else None
         if len(within) >= veto.panelists:
             found.append((veto.outcome, Reason("veto", (
-                f"{who}. The policy makes {scope} {veto.outcome.label.lower()} whatever the "
-                "scores."), stage=stage)))
+                f"{who}. By the policy, {scope} makes the outcome "
+                f"{veto.outcome.label.lower()} whatever the scores."), stage=stage)))
         else:
             found.append((None, Reason("veto", (
                 f"{who}. That does not veto: the policy needs {scope} "
@@ -284,9 +284,16 @@ def _vetoes(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard],
 
 
 def _scope(loop: Loop, veto: Veto) -> str:
-    stages = [stage.title for stage in loop.stages if stage.key in veto.stages]
-    where = "any stage" if len(stages) == len(loop.stages) else (
-        stages[0] if len(stages) == 1 else ", ".join(stages[:-1]) + " or " + stages[-1])
+    """Say which recommendations from whom a veto needs: by round where it covers whole ones."""
+    wanted = set(veto.stages)
+    rounds = list(dict.fromkeys(stage.round for stage in loop.stages))
+    whole = [r for r in rounds if {s.key for s in loop.stages if s.round == r} <= wanted]
+    if len(wanted) == len(loop.stages):
+        where = "any stage"
+    elif {s.key for s in loop.stages if s.round in whole} == wanted and len(whole) < len(wanted):
+        where = f"any stage of the {_listed(whole, 'or')}"
+    else:
+        where = _listed([s.title for s in loop.stages if s.key in wanted], "or")
     many = "one panelist" if veto.panelists == 1 else f"{veto.panelists} panelists"
     return f"{veto.recommendation.label.lower()} from {many} at {where}"
 
@@ -327,9 +334,9 @@ def _rated_by(stage: StageScore, many: int) -> str:
     return f"{'has' if many == 1 else 'have'} fewer than {stage.min_ratings} ratings"
 
 
-def _listed(titles: Iterable[str]) -> str:
-    titles = list(titles)
-    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+def _listed(items: Iterable[str], last: str = "and") -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
 def _bars(loop: Loop, basis: Aggregate) -> list[tuple[bool, Reason]]:

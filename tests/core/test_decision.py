@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scorecards.core.aggregation import aggregate, weighted_mean
 from scorecards.core.decision import RANK, recommend
 from scorecards.core.panel import PanelScorecard
-from scorecards.core.rubric import Loop, Rubric
+from scorecards.core.rubric import Loop, Rubric, Veto
 from scorecards.core.vocabulary import Outcome, Recommendation
 
 DATA = Path(__file__).parents[1] / "data" / "rubrics"
@@ -221,3 +221,150 @@ def test_raising_one_rating_never_lowers_the_outcome(panel, data):
     before, after = recommend(LOOP, RUBRICS, panel).outcome, \
         recommend(LOOP, RUBRICS, raised).outcome
     assert before is Outcome.INCOMPLETE or RANK[after] >= RANK[before]
+
+
+def test_a_stage_whose_required_competencies_nobody_rated_is_incomplete_and_names_them():
+    # Coding's panel is in, but nobody rated understanding or code (testing is optional).
+    panel = full_panel(coding=(None, 3, None, None))
+    summary = recommend(LOOP, RUBRICS, panel)
+    assert summary.outcome is Outcome.INCOMPLETE
+    assert [(r.rule, r.stage, r.message) for r in summary.decisive] == [(
+        "incomplete", "coding", "Coding: Problem understanding and Code quality were rated by "
+        "nobody, so the stage is not complete.")]
+
+
+def test_a_must_pass_competency_nobody_rated_is_never_a_pass():
+    panel = full_panel(design=((3, None, 3, 3), (3, None, 3, 3)))
+    summary = recommend(LOOP, RUBRICS, panel)
+    assert summary.outcome is Outcome.INCOMPLETE
+    assert [(r.stage, r.competency) for r in summary.decisive] == [("design", "approach")]
+    assert "must-pass competency was rated by nobody" in summary.decisive[0].message
+
+
+def test_a_veto_needs_enough_panelists_of_its_own_stages():
+    loop = LOOP.model_copy(update={"policy": LOOP.policy.model_copy(update={"vetoes": (
+        Veto(recommendation=Recommendation.NO_HIRE, outcome=Outcome.NO_HIRE, stages=("design",),
+             panelists=2),)})})
+    strong = ((4, 4, 4, 4), (4, 4, 4, 4))
+    # A no hire at coding is outside the veto's stages; one at design is one of the two.
+    one = recommend(loop, RUBRICS, full_panel((4, 4, 4, 4), strong, (NO_HIRE, NO_HIRE, HIRE)),
+                    names={1: "Ana", 2: "Ben"})
+    assert one.outcome is Outcome.STRONG_HIRE
+    assert one.reasons[0].message == (
+        "Ana recommends no hire at Coding; Ben recommends no hire at Design. That does not "
+        "veto: the policy needs no hire from 2 panelists at Design (1 so far).")
+    assert not one.reasons[0].decisive
+    # A strong no hire counts toward a no-hire veto.
+    two = recommend(loop, RUBRICS, full_panel((4, 4, 4, 4), strong,
+                                              (HIRE, NO_HIRE, Recommendation.STRONG_NO_HIRE)))
+    assert two.outcome is Outcome.NO_HIRE
+    assert two.decisive[0].rule == "veto"
+
+
+def test_a_score_inside_its_interval_of_a_threshold_is_borderline_and_names_it():
+    # Overall 2.75 exactly on the hire threshold: hire, but borderline.
+    panel = full_panel(coding=(3, 3, 3, 3), design=((3, 3, 2, 3), (3, 3, 3, 3)))
+    summary = recommend(LOOP, RUBRICS, panel)
+    assert summary.borderline
+    assert summary.certainty.threshold == "hire_at"
+    assert summary.certainty.interval.contains(LOOP.policy.hire_at)
+    assert summary.decisive[0].message.endswith("The outcome is borderline.")
+    # A panel far from every threshold is not.
+    clear = recommend(LOOP, RUBRICS, full_panel((4, 4, 4, 4), ((4, 4, 4, 4), (4, 4, 4, 4))))
+    assert not clear.borderline
+    assert clear.certainty.threshold is None
+
+
+def test_the_standard_error_blends_the_panel_with_history_as_the_policy_says():
+    # Design panelists' own scores: 4.0 and 2.0 (sd 1.41). History 0.5 counts as 3 panelists:
+    # sqrt((1 * 2 + 3 * 0.25) / 4) = 0.829, SE = 0.829 / sqrt(2).
+    panel = full_panel(design=((4, 4, 4, 4), (2, 2, 2, 2)))
+    summary = recommend(LOOP, RUBRICS, panel, history={"test-design": 0.5})
+    assert summary.spreads["design"].source == "panel and history"
+    assert summary.stage_error("design") == pytest.approx(((2 + 0.75) / 4) ** 0.5 / 2 ** 0.5)
+    # One coding panelist: the rubric has no history, so the policy's assumed spread.
+    assert summary.spreads["coding"].source == "assumed"
+    assert summary.stage_error("coding") == pytest.approx(0.5)
+
+
+def test_flips_name_the_nearest_single_moves_that_change_the_outcome():
+    # Overall just above hire: lowering design ratings by one flips it, raising does not.
+    panel = full_panel(coding=(3, 3, 3, 3), design=((3, 3, 3, 3), (3, 3, 3, 3)))
+    summary = recommend(LOOP, RUBRICS, panel, names={1: "Ana", 2: "Ben", 3: "Chen"},
+                        with_flips=True)
+    assert summary.outcome is Outcome.HIRE
+    assert 0 < len(summary.flips) <= 5
+    for flip in summary.flips:
+        moved = [replace(c, scores={**c.scores, flip.competency: flip.after})
+                 if (c.stage, c.interviewer_id) == (flip.stage, flip.interviewer_id) else c
+                 for c in panel]
+        assert recommend(LOOP, RUBRICS, moved).outcome is flip.outcome
+    # A coding approach of 2 misses its must-pass bar: that move is listed.
+    assert ("coding", "approach", 3, 2, Outcome.NO_HIRE) in {
+        (f.stage, f.competency, f.before, f.after, f.outcome) for f in summary.flips}
+
+
+def test_a_veto_or_missing_evidence_has_no_flips():
+    vetoed = full_panel(recs=(HIRE, HIRE, Recommendation.STRONG_NO_HIRE))
+    assert recommend(LOOP, RUBRICS, vetoed, with_flips=True).flips == ()
+    assert recommend(LOOP, RUBRICS, full_panel()[:2], with_flips=True).flips == ()
+
+
+# Properties of the evidence rules -------------------------------------------------------------
+
+
+@given(panels(), st.data())
+def test_not_assessing_a_rating_never_turns_incomplete_or_no_hire_into_a_hire(panel, data):
+    index = data.draw(st.integers(0, len(panel) - 1))
+    key = data.draw(st.sampled_from(KEYS))
+    before = recommend(LOOP, RUBRICS, panel).outcome
+    if before not in (Outcome.INCOMPLETE, Outcome.NO_HIRE, Outcome.STRONG_NO_HIRE):
+        return
+    changed = list(panel)
+    changed[index] = replace(changed[index], scores={**changed[index].scores, key: None})
+    assert recommend(LOOP, RUBRICS, changed).outcome not in (Outcome.HIRE, Outcome.STRONG_HIRE)
+
+
+@given(panels())
+def test_a_stage_with_no_rated_required_competency_is_never_complete(panel):
+    blanked = [replace(c, scores={k: (None if k != "testing" else v)
+                                  for k, v in c.scores.items()}) if c.stage == "design" else c
+               for c in panel]
+    stage = aggregate(LOOP, RUBRICS, blanked).stage("design")
+    assert not stage.complete
+    assert recommend(LOOP, RUBRICS, blanked).outcome in (
+        Outcome.INCOMPLETE, *(v.outcome for v in LOOP.policy.vetoes))
+
+
+@given(panels(), st.data())
+def test_a_single_move_changes_the_outcome_only_if_it_is_a_listed_flip(panel, data):
+    summary = recommend(LOOP, RUBRICS, panel, with_flips=True)
+    index = data.draw(st.integers(0, len(panel) - 1))
+    key = data.draw(st.sampled_from(KEYS))
+    current = panel[index].scores.get(key)
+    step = data.draw(st.sampled_from((-1, 1)))
+    if current is None or current + step not in (1, 2, 3, 4):
+        return
+    moved = list(panel)
+    moved[index] = replace(panel[index], scores={**panel[index].scores, key: current + step})
+    after = recommend(LOOP, RUBRICS, moved).outcome
+    listed = {(f.stage, f.interviewer_id, f.competency, f.after): f.outcome
+              for f in summary.flips}
+    move = (panel[index].stage, panel[index].interviewer_id, key, current + step)
+    if after is not summary.outcome:
+        assert listed.get(move) is after or len(summary.flips) == 5
+    else:
+        assert move not in listed
+
+
+@given(panels(), st.randoms())
+def test_the_outcome_never_depends_on_panelist_order_or_ids(panel, random):
+    ids = sorted({c.interviewer_id for c in panel})
+    relabelled = dict(zip(ids, random.sample(range(100, 200), len(ids)), strict=True))
+    shuffled = [replace(c, interviewer_id=relabelled[c.interviewer_id]) for c in panel]
+    random.shuffle(shuffled)
+    before, after = recommend(LOOP, RUBRICS, panel), recommend(LOOP, RUBRICS, shuffled)
+    assert (after.outcome, after.borderline, after.raw.overall) == \
+        (before.outcome, before.borderline, before.raw.overall)
+    assert [(r.rule, r.decisive) for r in after.reasons] == \
+        [(r.rule, r.decisive) for r in before.reasons]
