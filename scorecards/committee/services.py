@@ -235,8 +235,9 @@ def queue(actor: User) -> list[QueueRow]:
     rows = []
     for application in applications:
         loop = loop_of(application.opening.loop_version)
-        summary = recommend(loop, _rubrics(loop, application.interviews, newest),
-                            found.get(application.id, []))
+        rubrics = _rubrics(loop, application.interviews, newest)
+        summary = recommend(loop, rubrics, found.get(application.id, []),
+                            history=rubric_spreads(rubrics.values()))
         rows.append(QueueRow(application, summary))
     return rows
 

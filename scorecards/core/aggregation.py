@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import fmean
 
 from .calibration import calibrate
@@ -32,7 +33,7 @@ class CompetencyScore:
         """Return how many panelists assessed the competency."""
         return len(self.scores)
 
-    @property
+    @cached_property
     def mean(self) -> float | None:
         """Return the mean rating, or None when nobody assessed it."""
         return fmean(self.scores) if self.scores else None
@@ -67,7 +68,7 @@ class StageScore:
     panelists: tuple[float, ...] = ()
     min_ratings: int = 1  # ratings each required competency needs
 
-    @property
+    @cached_property
     def score(self) -> float | None:
         """Return the rubric-weighted mean of the competencies anyone assessed."""
         return weighted_mean((c.mean, c.weight) for c in self.competencies)
