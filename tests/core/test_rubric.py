@@ -49,6 +49,9 @@ def test_the_test_rubric_is_valid():
          "observable behaviour instead"),
         ("    must_pass: 2.5", "    must_pass: 5",
          "r.yaml:29: competencies[1].must_pass: Input should be less than or equal to 4 (got 5)"),
+        ("    must_pass: 2.5", "    must_pass: 2.5\n    required: false",
+         "r.yaml:23: competencies[1]: a must-pass competency must be required: an optional one "
+         "may go unrated, and a bar nobody rated can never be passed"),
         ("  4: {label: Raises the bar, meaning: Evidence beyond what the role needs.}\n", "",
          "r.yaml:6: scale: missing scale level for level 4"),
         ("    title: Problem understanding\n", "",
