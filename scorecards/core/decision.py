@@ -266,7 +266,7 @@ def _vetoes(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard],
         given = [s for s in scorecards if _counts_toward(veto, s.recommendation)]
         if not given:
             continue
-        within = [s for s in given if s.stage in veto.stages]
+        within = [s for s in given if veto.applies_at(s.stage)]
         scope = _scope(loop, veto)
         who = "; ".join(f"{names.get(s.interviewer_id, f'Interviewer {s.interviewer_id}')} "
                         f"recommends {s.recommendation.label.lower()} at "
@@ -285,7 +285,7 @@ def _vetoes(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard],
 
 def _scope(loop: Loop, veto: Veto) -> str:
     """Say which recommendations from whom a veto needs: by round where it covers whole ones."""
-    wanted = set(veto.stages)
+    wanted = set(veto.stages or (stage.key for stage in loop.stages))
     rounds = list(dict.fromkeys(stage.round for stage in loop.stages))
     whole = [r for r in rounds if {s.key for s in loop.stages if s.round == r} <= wanted]
     if len(wanted) == len(loop.stages):

@@ -67,13 +67,6 @@ class Competency(_Frozen):
     must_pass: float | None = Field(default=None, ge=1, le=4)
     anchors: dict[int, Text]
 
-    @model_validator(mode="after")
-    def _bar_needs_ratings(self) -> Competency:
-        if self.must_pass is not None and not self.required:
-            raise ValueError("a must-pass competency must be required: an optional one may go "
-                             "unrated, and a bar nobody rated can never be passed")
-        return self
-
 
 class Rubric(_Frozen):
     """The form for one interview stage."""
@@ -121,8 +114,14 @@ class Veto(_Frozen):
 
     recommendation: Recommendation
     outcome: Outcome
-    stages: tuple[Slug, ...] = Field(min_length=1)
+    # Files must name the stages (see _loop_checks); None, every stage, is what a veto meant
+    # in loop versions stored before vetoes were scoped, which are read as they were.
+    stages: tuple[Slug, ...] | None = Field(default=None, min_length=1)
     panelists: int = Field(default=1, ge=1, le=12)
+
+    def applies_at(self, stage: str) -> bool:
+        """Tell whether a recommendation at this stage counts toward the veto."""
+        return self.stages is None or stage in self.stages
 
     @model_validator(mode="after")
     def _decides(self) -> Veto:
@@ -288,7 +287,7 @@ def _policy_checks(loop: Loop, rubrics: Mapping[str, Rubric]) -> list[tuple[Path
         if key not in stages:
             found.append((("policy", "required_stages", i), f"unknown stage '{key}'"))
     for i, veto in enumerate(policy.vetoes):
-        for j, key in enumerate(veto.stages):
+        for j, key in enumerate(veto.stages or ()):
             if key not in stages:
                 found.append((("policy", "vetoes", i, "stages", j), f"unknown stage '{key}'"))
     for i, bar in enumerate(policy.must_pass):
@@ -382,6 +381,10 @@ def _rubric_checks(data: dict) -> list[tuple[Path, str]]:
     for i, competency in enumerate(competencies):
         if not isinstance(competency, dict):
             continue
+        if competency.get("must_pass") is not None and competency.get("required") is False:
+            found.append((("competencies", i), "a must-pass competency must be required: an "
+                                               "optional one may go unrated, and a bar nobody "
+                                               "rated can never be passed"))
         anchors = competency.get("anchors")
         found += _level_checks(("competencies", i, "anchors"), anchors, "anchor")
         for level, text in (anchors or {}).items() if isinstance(anchors, dict) else ():
@@ -393,7 +396,14 @@ def _rubric_checks(data: dict) -> list[tuple[Path, str]]:
 
 def _loop_checks(data: dict) -> list[tuple[Path, str]]:
     stages = data.get("stages")
-    return _duplicate_keys("stages", stages, "stage") if isinstance(stages, list) else []
+    found = _duplicate_keys("stages", stages, "stage") if isinstance(stages, list) else []
+    policy = data.get("policy")
+    vetoes = policy.get("vetoes") if isinstance(policy, dict) else None
+    for i, veto in enumerate(vetoes if isinstance(vetoes, list) else ()):
+        if isinstance(veto, dict) and "stages" not in veto:
+            found.append((("policy", "vetoes", i), "name the stages the veto applies to "
+                                                   "(stages: [...])"))
+    return found
 
 
 def _duplicate_keys(name: str, items: list, what: str) -> list[tuple[Path, str]]:

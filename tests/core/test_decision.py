@@ -368,3 +368,13 @@ def test_the_outcome_never_depends_on_panelist_order_or_ids(panel, random):
         (before.outcome, before.borderline, before.raw.overall)
     assert [(r.rule, r.decisive) for r in after.reasons] == \
         [(r.rule, r.decisive) for r in before.reasons]
+
+
+def test_a_loop_version_stored_before_vetoes_named_stages_reads_as_it_did():
+    # Stored loop versions never change; their vetoes applied at every stage.
+    stored = LOOP.model_dump(mode="json")
+    for veto in stored["policy"]["vetoes"]:
+        del veto["stages"]
+    old = Loop.model_validate(stored)
+    panel = full_panel(recs=(Recommendation.STRONG_NO_HIRE, HIRE, HIRE))
+    assert recommend(old, RUBRICS, panel).outcome is Outcome.STRONG_NO_HIRE

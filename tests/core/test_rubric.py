@@ -145,7 +145,7 @@ DESIGN = (DATA / "test-design.yaml").read_text()
      "loops/l.yaml:19: policy.min_ratings: 2 ratings per required competency is more than "
      "stage 'coding' asks of its panel (min_panel 1)"),
     ("      stages: [coding, design]\n", "",
-     "loops/l.yaml:20: policy.vetoes[0].stages: required field is missing"),
+     "loops/l.yaml:20: policy.vetoes[0]: name the stages the veto applies to (stages: [...])"),
     ("  hire_at: 2.75\n", "  hire_at: 3.75\n",
      "loops/l.yaml:15: policy: thresholds must satisfy strong_no_hire_below <= "
      "hire_at <= strong_hire_at"),
