@@ -239,17 +239,18 @@ def _apply_policy(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard]
     ordered = [reason for _, reason in vetoes] + evidence + [reason for _, reason in bars]
     if basis.overall is not None or not evidence:
         ordered.append(threshold)
-    return outcome, [_decisive(reason, outcome) if id(reason) in marked else reason
+    near = certainty is not None and certainty.threshold is not None
+    return outcome, [_decisive(reason, outcome, near) if id(reason) in marked else reason
                      for reason in ordered]
 
 
-def _decisive(reason: Reason, outcome: Outcome) -> Reason:
+def _decisive(reason: Reason, outcome: Outcome, near_threshold: bool) -> Reason:
     """Mark a reason as the one that settled the outcome, saying how where it helps."""
     message = reason.message
     if reason.rule == "must_pass":
         message = message.removesuffix(".") + f", which caps the outcome at " \
                                               f"{outcome.label.lower()}."
-    elif reason.rule == "threshold" and "contains the" in message:
+    elif reason.rule == "threshold" and near_threshold:
         message += " The outcome is borderline."
     return replace(reason, message=message, decisive=True)
 
