@@ -246,7 +246,7 @@ def report(key: str):
     """Show an opening's funnel through the loop and its time to decision."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
-    return render_template("hr/report.html", report=reports.opening_report(found))
+    return render_template("hr/report.html", report=reports.opening_report(found, current_user))
 
 
 @bp.get("/openings/<key>/report.csv")
@@ -255,7 +255,8 @@ def report_csv(key: str):
     """Download an opening's funnel per stage as CSV."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
-    return Response(reports.report_csv(reports.opening_report(found)), mimetype="text/csv",
+    report = reports.opening_report(found, current_user)
+    return Response(reports.report_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{key}-report.csv"'})
 
 
