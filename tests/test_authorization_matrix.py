@@ -246,3 +246,57 @@ def test_no_api_route_answers_scores_to_whoever_owes_a_scorecard_whatever_their_
                               headers={"Authorization": f"Bearer {token}"})
         shown[who] = response.status_code == 200 and marker in text_of(response)
     assert shown == dict(zip(OWING, expected, strict=True))
+
+
+@pytest.fixture
+def held(make_user, make_application, make_interview, submit, make_opening_for):
+    """Return HR who owes a scorecard on a held application, and the candidate's other one.
+
+    The committee held the first application for more interviews, and HR sits on the new
+    panel with a draft; the candidate's second application was decided no hire, and HR
+    owes a scorecard there too.
+    """
+    from scorecards.models import Decision
+
+    hr_owing = make_user(Role.HR, Role.INTERVIEWER)
+    committee = make_user(Role.COMMITTEE)
+    first = make_application("Ada Lovelace")
+    second = make_opening_for(first.candidate)
+    for application, outcome in ((first, "hold"), (second, "no_hire")):
+        submit(make_interview(application, panel=[make_user()]).scorecards[0], {"code": 3})
+        application.decisions.append(Decision(
+            recommended_outcome="hire", explanation={}, final_outcome=outcome,
+            rationale="Decided as the panel advised.", decided_by=committee))
+        make_interview(application, stage="design", panel=[hr_owing])
+    first.status = ApplicationStatus.INTERVIEWING
+    db.session.commit()
+    return hr_owing, first
+
+
+@pytest.fixture
+def make_opening_for(catalog):
+    """Return a function that applies a candidate to a second opening."""
+    from scorecards.models import Application
+
+    def apply(candidate):
+        opening = Opening(key="second-opening", title="Data Engineer", loop_version=catalog)
+        application = Application(candidate=candidate, opening=opening, source="applied",
+                                  status=ApplicationStatus.DECIDED)
+        db.session.add(application)
+        db.session.commit()
+        return application
+
+    return apply
+
+
+def test_hr_who_owes_a_scorecard_sees_no_committee_outcome_on_the_application_page(
+        held, make_user, client, sign_in):
+    hr_owing, first = held
+    page = sign_in(hr_owing).get(f"/hr/applications/{first.id}").text
+    assert "<dt>Committee</dt><dd>Hold" not in page
+    assert "No hire" not in page  # the other application's outcome
+    assert page.count("Hidden until your scorecard is in") == 2
+    client.delete_cookie("session")
+    page = sign_in(make_user(Role.HR)).get(f"/hr/applications/{first.id}").text
+    assert "<dt>Committee</dt><dd>Hold" in page
+    assert "No hire" in page
