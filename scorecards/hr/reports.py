@@ -94,7 +94,7 @@ class Report:
 def opening_report(opening: Opening, viewer: User | None) -> Report:
     """Return the funnel per stage and the time to decision of an opening, as viewer sees it.
 
-    viewer None (the command line) sees every application.
+    viewer None, as for a caller with no user, sees every application.
     """
     shown = [Application.opening_id == opening.id]
     left_out = 0
