@@ -24,6 +24,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session; forms stay open for hours
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SCORECARD_OVERDUE_HOURS=24,  # a scorecard not submitted this long after is overdue
+        SCORECARD_SUBMIT_EARLY_MINUTES=15,  # submitting opens this long before an interview
         PACKET_CACHE_DIR=str(Path(app.instance_path) / "packet-cache"),
         RETENTION_MONTHS=24,  # candidates whose applications all ended this long ago are erased
         PACKET_WORKERS=None,  # processes rendering a committee packet; None: one per core

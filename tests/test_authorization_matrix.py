@@ -4,12 +4,16 @@ Roles: anonymous, an interviewer on the panel (who has submitted), an interviewe
 the committee, HR and an admin. 302 is the way to sign in; 404 hides what a user may not see.
 """
 
+import io
+import zipfile
+
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from scorecards.core.vocabulary import ApplicationStatus, Role
+from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from scorecards.extensions import db
-from scorecards.models import Opening
+from scorecards.models import Opening, Rating
 
 WHO = ("anonymous", "on_panel", "off_panel", "committee", "hr", "admin")
 OK_FOR_OVERSEERS = (302, 200, 404, 200, 200, 200)
@@ -122,3 +126,177 @@ def test_every_api_route_answers_each_kind_of_user_as_the_table_says(world, clie
         answers[who] = client.get(path.format(**ids), headers=headers,
                                   buffered=True).status_code
     assert answers == dict(zip(WHO, expected, strict=True))
+
+
+# Independent scoring outranks role. Users who sit on the design panel with a draft (HR, an
+# admin, a committee member) see nothing of the application's scores or outcome on any
+# route that could show them, until their own scorecard is in; HR and the committee who owe
+# nothing see them. Each route names what in its answer would give the scoring away.
+
+OWING = ("hr_owing", "admin_owing", "committee_owing", "hr", "committee")
+FOR_HR = (False, False, False, True, False)
+FOR_OVERSEERS = (False, False, False, True, True)
+FOR_COMMITTEE = (False, False, False, False, True)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def owed_world(make_user, make_application, make_interview, submit):
+    """Return the users, the ids, and an application Cleo scored and the owing users did not."""
+    application = make_application("Ada Lovelace")
+    cleo = make_user(Role.INTERVIEWER, name="Cleo Park")
+    coding = make_interview(application, stage="coding", panel=[cleo])
+    submit(coding.scorecards[0], {"understanding": 4, "approach": 4, "code": 4}, "strong_hire")
+    users = {"hr_owing": make_user(Role.HR, Role.INTERVIEWER),
+             "admin_owing": make_user(Role.ADMIN, Role.INTERVIEWER),
+             "committee_owing": make_user(Role.COMMITTEE, Role.INTERVIEWER),
+             "hr": make_user(Role.HR), "committee": make_user(Role.COMMITTEE)}
+    design = make_interview(application, stage="design",
+                            panel=[users[who] for who in OWING if who.endswith("_owing")])
+    for draft in design.scorecards:
+        draft.status = ScorecardStatus.DRAFT
+        draft.ratings.append(Rating(competency_key="code", score=2, evidence="typing"))
+    application.status = ApplicationStatus.COMMITTEE
+    db.session.commit()
+    ids = {"application": application.id, "scorecard": coding.scorecards[0].id,
+           "interview": coding.id, "opening": db.session.scalar(sa.select(Opening.key))}
+    return users, ids
+
+
+def text_of(response) -> str:
+    """Return what a reader finds in an answer: its text, a workbook's cells, a zip's names."""
+    if response.mimetype == XLSX:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True).active
+        return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+    if response.mimetype == "application/zip":
+        return "\n".join(zipfile.ZipFile(io.BytesIO(response.data)).namelist())
+    if response.mimetype == "application/pdf":
+        return response.data[:5].decode()
+    return response.get_data(as_text=True)
+
+
+SCORING_PAGES = [  # path, what in the answer gives the scoring away, who may see it
+    *[(f"/hr/exports/{kind}.{fmt}", "Ada Lovelace", FOR_HR)
+      for kind in ("applications", "ratings") for fmt in ("csv", "xlsx", "jsonl")],
+    ("/hr/openings/{opening}/report", '<td class="num">1 of 1</td>', FOR_HR),
+    ("/hr/openings/{opening}/report.csv", "coding,Coding,1,1,0,1.000", FOR_HR),
+    # The pipeline shows where scorecards stand, never what they say, to anybody.
+    ("/hr/openings/{opening}", "Strong hire", (False,) * 5),
+    ("/committee/", "Ada Lovelace", FOR_COMMITTEE),
+    ("/committee/applications/{application}", "Cleo Park", FOR_OVERSEERS),
+    ("/committee/applications/{application}/packet.pdf", "%PDF", FOR_OVERSEERS),
+    ("/scorecards/{scorecard}", "Cleo Park", FOR_OVERSEERS),
+    ("/interviews/{interview}", "Cleo Park", FOR_OVERSEERS),
+]
+
+
+@pytest.mark.parametrize(("path", "marker", "expected"), SCORING_PAGES,
+                         ids=[path for path, _, _ in SCORING_PAGES])
+def test_no_page_shows_scores_to_whoever_owes_a_scorecard_whatever_their_roles(
+        owed_world, client, sign_in, path, marker, expected):
+    users, ids = owed_world
+    shown = {}
+    for who in OWING:
+        client.delete_cookie("session")
+        response = sign_in(users[who]).get(path.format(**ids), buffered=True)
+        shown[who] = response.status_code == 200 and marker in text_of(response)
+    assert shown == dict(zip(OWING, expected, strict=True))
+
+
+def test_no_prepared_file_holds_scores_of_whoever_owes_a_scorecard(owed_world, client, sign_in):
+    users, ids = owed_world
+    shown = {}
+    for who in OWING:
+        client.delete_cookie("session")
+        found = []
+        for path, form in ((f"/committee/openings/{ids['opening']}/packet", {"format": "zip"}),
+                           ("/hr/exports/", {"kind": "applications", "format": "xlsx"}),
+                           ("/hr/exports/", {"kind": "ratings", "format": "xlsx"})):
+            started = sign_in(users[who]).post(path, data=form)
+            if started.status_code == 303:
+                file = client.get(started.headers["Location"] + "/download", buffered=True)
+                found.append(file.status_code == 200 and (
+                    "ada-lovelace" in text_of(file) or "Ada Lovelace" in text_of(file)))
+        shown[who] = any(found)
+    assert shown == dict(zip(OWING, (False, False, False, True, True), strict=True))
+
+
+SCORING_API = [
+    *[(f"/api/v1/exports/{kind}?format={fmt}", "Ada Lovelace", FOR_HR)
+      for kind in ("applications", "ratings") for fmt in ("csv", "xlsx", "jsonl")],
+    ("/api/v1/applications", "Ada Lovelace", FOR_OVERSEERS),
+    ("/api/v1/applications/{application}", "Ada Lovelace", FOR_OVERSEERS),
+    ("/api/v1/applications/{application}/summary", '"outcome"', FOR_OVERSEERS),
+    ("/api/v1/applications/{application}/packet.pdf", "%PDF", FOR_OVERSEERS),
+    ("/api/v1/scorecards/{scorecard}", "strong_hire", FOR_OVERSEERS),
+]
+
+
+@pytest.mark.parametrize(("path", "marker", "expected"), SCORING_API,
+                         ids=[path for path, _, _ in SCORING_API])
+def test_no_api_route_answers_scores_to_whoever_owes_a_scorecard_whatever_their_roles(
+        owed_world, client, path, marker, expected):
+    from scorecards.api.services import issue_token
+
+    users, ids = owed_world
+    shown = {}
+    for who in OWING:
+        token = issue_token(users[who], name=path[:90])
+        response = client.get(path.format(**ids), buffered=True,
+                              headers={"Authorization": f"Bearer {token}"})
+        shown[who] = response.status_code == 200 and marker in text_of(response)
+    assert shown == dict(zip(OWING, expected, strict=True))
+
+
+@pytest.fixture
+def held(make_user, make_application, make_interview, submit, make_opening_for):
+    """Return HR who owes a scorecard on a held application, and the candidate's other one.
+
+    The committee held the first application for more interviews, and HR sits on the new
+    panel with a draft; the candidate's second application was decided no hire, and HR
+    owes a scorecard there too.
+    """
+    from scorecards.models import Decision
+
+    hr_owing = make_user(Role.HR, Role.INTERVIEWER)
+    committee = make_user(Role.COMMITTEE)
+    first = make_application("Ada Lovelace")
+    second = make_opening_for(first.candidate)
+    for application, outcome in ((first, "hold"), (second, "no_hire")):
+        submit(make_interview(application, panel=[make_user()]).scorecards[0], {"code": 3})
+        application.decisions.append(Decision(
+            recommended_outcome="hire", explanation={}, final_outcome=outcome,
+            rationale="Decided as the panel advised.", decided_by=committee))
+        make_interview(application, stage="design", panel=[hr_owing])
+    first.status = ApplicationStatus.INTERVIEWING
+    db.session.commit()
+    return hr_owing, first
+
+
+@pytest.fixture
+def make_opening_for(catalog):
+    """Return a function that applies a candidate to a second opening."""
+    from scorecards.models import Application
+
+    def apply(candidate):
+        opening = Opening(key="second-opening", title="Data Engineer", loop_version=catalog)
+        application = Application(candidate=candidate, opening=opening, source="applied",
+                                  status=ApplicationStatus.DECIDED)
+        db.session.add(application)
+        db.session.commit()
+        return application
+
+    return apply
+
+
+def test_hr_who_owes_a_scorecard_sees_no_committee_outcome_on_the_application_page(
+        held, make_user, client, sign_in):
+    hr_owing, first = held
+    page = sign_in(hr_owing).get(f"/hr/applications/{first.id}").text
+    assert "<dt>Committee</dt><dd>Hold" not in page
+    assert "No hire" not in page  # the other application's outcome
+    assert page.count("Hidden until your scorecard is in") == 2
+    client.delete_cookie("session")
+    page = sign_in(make_user(Role.HR)).get(f"/hr/applications/{first.id}").text
+    assert "<dt>Committee</dt><dd>Hold" in page
+    assert "No hire" in page

@@ -8,6 +8,7 @@ site's own error pages to everything else.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -43,6 +44,11 @@ class Problem(BaseModel):
         default=None, description="The scorecard's stored version, for a stale save.")
     warnings: list[str] | None = Field(
         default=None, description="What needs confirming before a scorecard is submitted.")
+    interview_starts_at: datetime | None = Field(
+        default=None, description="When the interview starts, for a scorecard submitted "
+        "before then.")
+    submission_opens_at: datetime | None = Field(
+        default=None, description="The earliest time the scorecard can be submitted.")
 
 
 class ApiProblem(Exception):

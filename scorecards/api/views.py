@@ -24,7 +24,7 @@ from ..extensions import csrf, db
 from ..hr import candidates, openings, scheduling
 from ..hr.fields import PipelineError
 from ..interviews import services as interviews
-from ..interviews.services import ScorecardClosed, StaleScorecard
+from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 from ..models import Candidate, Scorecard
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
@@ -68,6 +68,7 @@ api = Api(bp, title="Scorecards API", version="1", description=(
 
 STALE = "urn:scorecards:problem:stale-scorecard"
 NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
+NOT_OPEN = "urn:scorecards:problem:submission-not-open"
 REFUSED = "urn:scorecards:problem:refused"
 CANDIDATE_EXISTS = "urn:scorecards:problem:candidate-exists"
 EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
@@ -289,7 +290,9 @@ def submit_scorecard(scorecard_id: int, body: SubmitIn):
     """Submit the stored answers. Submitting again changes nothing and answers 200.
 
     When the answers may not be submitted (422), the problems name each field, and the
-    answers are kept as a draft at the version given as current_version.
+    answers are kept as a draft at the version given as current_version. Before the
+    interview starts, less a margin of a few minutes, the answer is 409 naming
+    interview_starts_at and submission_opens_at, and nothing changes.
     """
     actor = api_user()
     scorecard = _scorecard(scorecard_id, Action.EDIT)
@@ -298,6 +301,12 @@ def submit_scorecard(scorecard_id: int, body: SubmitIn):
                                    body.version, confirmed=body.confirm_warnings)
     except StaleScorecard as stale:
         raise _stale(stale.current) from None
+    except SubmissionNotOpen as refused:
+        too_early = refused.too_early
+        raise ApiProblem(409, f"{too_early.message} Nothing was changed.", type=NOT_OPEN,
+                         current_version=refused.version,
+                         interview_starts_at=too_early.starts_at,
+                         submission_opens_at=too_early.opens_at) from None
     if not result.done:
         review = result.review
         detail = ("The scorecard cannot be submitted yet." if review.problems else

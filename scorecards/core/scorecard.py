@@ -1,7 +1,8 @@
 """What an interviewer's scorecard says, and the rules a submission must meet.
 
 Plain data in, plain data out: the form, the API and the tests all describe a scorecard as
-``Answers`` and ask ``review_submission`` whether it may be submitted.
+``Answers`` and ask ``review_submission`` whether it may be submitted, and
+``too_early_to_submit`` whether the interview has started.
 """
 
 from __future__ import annotations
@@ -152,3 +153,34 @@ def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetim
     if status is not ScorecardStatus.SUBMITTED and now >= scheduled_at + overdue_after:
         return "overdue"
     return status.value
+
+
+@dataclass(frozen=True)
+class TooEarly:
+    """Why a scorecard cannot be submitted yet: its interview has not started."""
+
+    starts_at: datetime  # the interview's scheduled start
+    opens_at: datetime  # the earliest time its scorecards may be submitted
+
+    @property
+    def message(self) -> str:
+        """Return the reason in words, naming both times."""
+        return (f"The interview starts {_when(self.starts_at)}, and its scorecard can be "
+                f"submitted from {_when(self.opens_at)}.")
+
+
+def too_early_to_submit(scheduled_at: datetime, now: datetime,
+                        early: timedelta) -> TooEarly | None:
+    """Return why a scorecard of an interview at scheduled_at cannot be submitted now, or None.
+
+    A scorecard judges an interview that took place, so it is submitted once the interview
+    has started; early allows a margin before the start (a call that began a little early).
+    Drafts are not bound by this: notes may be taken at any time.
+    """
+    opens_at = scheduled_at - early
+    return TooEarly(scheduled_at, opens_at) if now < opens_at else None
+
+
+def _when(value: datetime) -> str:
+    # As the pages write times ("Tue 24 Nov 2026, 14:00 UTC"); the core cannot use their filter.
+    return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"

@@ -169,12 +169,18 @@ def _interview(application: Application, loop: Loop, spec: dict, users: dict[str
     keys = {competency.key for competency in rubric.competencies}
     for panelist in spec["panel"]:
         status = ScorecardStatus(panelist.get("status", "not_started"))
+        if status == ScorecardStatus.SUBMITTED and scheduled > now:
+            # A scorecard is submitted once its interview has started, in the demo too.
+            raise DemoError(f"{application.candidate.name}: a submitted scorecard for the "
+                            f"{stage.key} interview, which starts in the future")
         scorecard = Scorecard(
             interviewer=users[panelist["interviewer"]], status=status,
             recommendation=panelist.get("recommendation"),
             takeaways=panelist.get("takeaways", "").strip(),
             private_note=(panelist.get("private_note") or "").strip(),
-            submitted_at=scheduled + timedelta(hours=3) if status == "submitted" else None,
+            # Written up a few hours after the interview, and never later than now.
+            submitted_at=min(scheduled + timedelta(hours=3), now)
+            if status == ScorecardStatus.SUBMITTED else None,
         )
         for key, rating in (panelist.get("ratings") or {}).items():
             if key not in keys:

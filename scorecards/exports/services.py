@@ -3,6 +3,10 @@
 Rows come from the database a batch at a time (applications) or through one streaming
 query (ratings), and go out through a writer a chunk at a time, so an export of a year of
 hiring takes as little memory as one of a week.
+
+Independent scoring outranks role: an export leaves out, in SQL, every application on which
+the person exporting still owes a scorecard (authz.owed_applications), rows and all, until
+they have submitted it. The command line has no user and exports everything.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from .. import audit
-from ..authz import Action, Area, require
+from ..authz import Action, Area, owed_applications, require
 from ..catalog.services import latest_rubric_version, loop_of, rubric_of
 from ..committee.services import panels
 from ..core.decision import recommend
@@ -90,6 +94,12 @@ def _date(which: str, text: str | None) -> date | None:
                           "YYYY-MM-DD.") from None
 
 
+def owed_count(actor: User) -> int:
+    """Return how many applications the actor's exports leave out, owing a scorecard on them."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                             .where(Application.id.in_(owed_applications(actor))))
+
+
 def openings() -> list[tuple[str, str]]:
     """Return the key and title of every opening, by title, for choosing one to export."""
     return [(key, title) for key, title in db.session.execute(
@@ -120,7 +130,8 @@ def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Ex
     """Check and record an export of applications or ratings, and return its stream.
 
     actor None is the command line. The audit event is committed before the first byte, so
-    an export that is started is on record even if the download breaks off.
+    an export that is started is on record even if the download breaks off. Applications
+    the actor owes a scorecard on are left out.
     """
     if actor is not None:
         require(actor, Action.VIEW, Area.EXPORTS)
@@ -129,7 +140,9 @@ def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Ex
                  filters={name: value.isoformat() if isinstance(value, date) else value
                           for name, value in asdict(filters).items() if value is not None})
     db.session.commit()
-    columns, rows = (_applications if kind == "applications" else _ratings)(filters, opening_id)
+    hidden = None if actor is None else owed_applications(actor)
+    make = _applications if kind == "applications" else _ratings
+    columns, rows = make(filters, opening_id, hidden)
     write, mimetype = WRITERS[fmt]
     return Export(filename=_filename(kind, fmt, filters), mimetype=mimetype,
                   chunks=write(columns, rows))
@@ -158,20 +171,24 @@ def _window(column, filters: ExportFilter) -> list:
     return conditions
 
 
-def _application_conditions(filters: ExportFilter, opening_id: int | None) -> list:
+def _application_conditions(filters: ExportFilter, opening_id: int | None,
+                            hidden: sa.Select | None) -> list:
+    """Return conditions on Application for the filter, leaving out the hidden ids."""
     conditions = []
     if opening_id is not None:
         conditions.append(Application.opening_id == opening_id)
     if filters.status is not None:
         conditions.append(Application.status == filters.status)
+    if hidden is not None:
+        conditions.append(Application.id.not_in(hidden))
     return conditions
 
 
 # Ratings: one streaming query.
 
 
-def _ratings(filters: ExportFilter, opening_id: int | None) -> tuple[tuple[str, ...],
-                                                                     Iterator[Row]]:
+def _ratings(filters: ExportFilter, opening_id: int | None,
+             hidden: sa.Select | None) -> tuple[tuple[str, ...], Iterator[Row]]:
     query = (
         sa.select(Interview.application_id, Candidate.name, Opening.key, Interview.stage_key,
                   User.email, Rating.competency_key, Rating.score, RubricVersion.key,
@@ -185,7 +202,7 @@ def _ratings(filters: ExportFilter, opening_id: int | None) -> tuple[tuple[str, 
         .join(User, Scorecard.interviewer_id == User.id)
         .join(RubricVersion, Interview.rubric_version_id == RubricVersion.id)
         .where(Scorecard.status == ScorecardStatus.SUBMITTED,
-               *_application_conditions(filters, opening_id),
+               *_application_conditions(filters, opening_id, hidden),
                *_window(Scorecard.submitted_at, filters))
         .order_by(Interview.application_id, Interview.scheduled_at, Interview.id,
                   Scorecard.id, Rating.competency_key)
@@ -204,13 +221,13 @@ def _stream(query: sa.Select) -> Iterator[Row]:
 # Applications: in batches, each scored by the core like the committee's summary.
 
 
-def _applications(filters: ExportFilter, opening_id: int | None) -> tuple[tuple[str, ...],
-                                                                          Iterator[Row]]:
+def _applications(filters: ExportFilter, opening_id: int | None,
+                  hidden: sa.Select | None) -> tuple[tuple[str, ...], Iterator[Row]]:
     stages = _stage_keys(opening_id)
     columns = ("application_id", "candidate", "opening", "source", "referrer", "status",
                *(f"score_{stage}" for stage in stages), "overall", "recommended_outcome",
                "final_outcome", "applied_at", "first_interview_at", "decided_at")
-    return columns, _application_rows(filters, opening_id, stages)
+    return columns, _application_rows(filters, opening_id, hidden, stages)
 
 
 def _stage_keys(opening_id: int | None) -> list[str]:
@@ -292,7 +309,7 @@ class _Scoring:
 
 
 def _application_rows(filters: ExportFilter, opening_id: int | None,
-                      stages: list[str]) -> Iterator[Row]:
+                      hidden: sa.Select | None, stages: list[str]) -> Iterator[Row]:
     scoring, after = _Scoring(), 0
     query = (sa.select(Application.id, Candidate.name.label("candidate"),
                        Opening.key.label("opening"), Opening.loop_version_id,
@@ -300,7 +317,7 @@ def _application_rows(filters: ExportFilter, opening_id: int | None,
                        Application.applied_at)
              .join(Candidate, Application.candidate_id == Candidate.id)
              .join(Opening, Application.opening_id == Opening.id)
-             .where(*_application_conditions(filters, opening_id),
+             .where(*_application_conditions(filters, opening_id, hidden),
                     *_window(Application.applied_at, filters))
              .order_by(Application.id).limit(APPLICATIONS_PER_BATCH))
     while batch := db.session.execute(query.where(Application.id > after)).all():

@@ -57,7 +57,7 @@ def _form(error: str | None = None, chosen: dict | None = None) -> str:
     return render_template("exports/index.html", kinds=services.KINDS,
                            formats=services.FORMATS, openings=services.openings(),
                            statuses=list(ApplicationStatus), error=error,
-                           chosen=chosen or {})
+                           chosen=chosen or {}, left_out=services.owed_count(current_user))
 
 
 @bp.get("/<kind>.<fmt>")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..authz import Action, Area, require
+from ..authz import Action, Area, owed_applications, require
 from ..core.vocabulary import ApplicationStatus, OpeningStatus, Source
 from ..extensions import db
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard, User, utcnow
@@ -83,6 +83,7 @@ class OtherApplication:
     applied_at: datetime
     interviews: int
     final_outcome: str | None  # of the committee's newest decision, if there is one
+    owed: bool = False  # the viewer owes a scorecard on it, so its outcome is not shown
 
 
 def candidate_by_email(email: str | None) -> Candidate | None:
@@ -278,22 +279,29 @@ def load_application(application_id: int) -> Application | None:
                  selectinload(Application.decisions)))
 
 
-def other_applications(application: Application) -> list[OtherApplication]:
-    """Return the candidate's applications to other openings, newest first, in one query."""
+def other_applications(application: Application,
+                       viewer: User | None = None) -> list[OtherApplication]:
+    """Return the candidate's applications to other openings, newest first, in one query.
+
+    The committee's outcome of an application the viewer owes a scorecard on is left out.
+    """
     interviews = (sa.select(sa.func.count(Interview.id))
                   .where(Interview.application_id == Application.id)
                   .correlate(Application).scalar_subquery())
-    newest_outcome = (sa.select(Decision.final_outcome)
-                      .where(Decision.application_id == Application.id)
-                      .order_by(Decision.decided_at.desc(), Decision.id.desc()).limit(1)
-                      .correlate(Application).scalar_subquery())
+    owed = (sa.false() if viewer is None
+            else Application.id.in_(owed_applications(viewer)))
+    newest_outcome = sa.case((owed, None), else_=(
+        sa.select(Decision.final_outcome)
+        .where(Decision.application_id == Application.id)
+        .order_by(Decision.decided_at.desc(), Decision.id.desc()).limit(1)
+        .correlate(Application).scalar_subquery()))
     rows = db.session.execute(
         sa.select(Application.id, Opening.key, Opening.title, Application.status,
-                  Application.applied_at, interviews, newest_outcome)
+                  Application.applied_at, interviews, newest_outcome, owed)
         .join(Application.opening)
         .where(Application.candidate_id == application.candidate_id,
                Application.id != application.id)
         .order_by(Application.applied_at.desc(), Application.id.desc()))
     return [OtherApplication(id_, key, title, ApplicationStatus(status), applied_at, count,
-                             outcome)
-            for id_, key, title, status, applied_at, count, outcome in rows]
+                             outcome, bool(hidden))
+            for id_, key, title, status, applied_at, count, outcome, hidden in rows]

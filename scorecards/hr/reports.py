@@ -2,6 +2,10 @@
 
 The database does the counting (a few GROUP BY queries, whatever the number of
 applications); Python only adds up the handful of rows they return.
+
+Independent scoring outranks role: the applications on which the viewer still owes a
+scorecard are left out of every figure (not only the scoring ones, so that all the figures
+count the same applications), and the report says how many were left out.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..authz import owed_applications
 from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
 from ..extensions import db
-from ..models import Application, Decision, Interview, Opening, Scorecard
+from ..models import Application, Decision, Interview, Opening, Scorecard, User
 
 PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 SECONDS_PER_DAY = 86_400
@@ -78,6 +83,7 @@ class Report:
     referrals: int
     stages: list[StageFunnel]
     time_to_decision: TimeToDecision
+    left_out: int = 0  # applications the viewer owes a scorecard on, in no figure
 
     @property
     def others(self) -> int:
@@ -85,23 +91,33 @@ class Report:
         return self.applications - self.referrals
 
 
-def opening_report(opening: Opening) -> Report:
-    """Return the funnel per stage and the time to decision of an opening."""
+def opening_report(opening: Opening, viewer: User | None) -> Report:
+    """Return the funnel per stage and the time to decision of an opening, as viewer sees it.
+
+    viewer None, as for a caller with no user, sees every application.
+    """
+    shown = [Application.opening_id == opening.id]
+    left_out = 0
+    if viewer is not None:
+        owed = owed_applications(viewer)
+        left_out = db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                                     .where(*shown, Application.id.in_(owed)))
+        shown.append(Application.id.not_in(owed))
     by_source = dict(db.session.execute(
         sa.select(Application.source, sa.func.count())
-        .where(Application.opening_id == opening.id).group_by(Application.source)).all())
-    figures = _stage_figures(opening)
+        .where(*shown).group_by(Application.source)).all())
+    figures = _stage_figures(shown)
     loop = loop_of(opening.loop_version)
     stages = [StageFunnel(stage.key, stage.title,
                           figures.get((stage.key, True), Figures()),
                           figures.get((stage.key, False), Figures()))
               for stage in loop.stages]
     return Report(opening, sum(by_source.values()), by_source.get(Source.REFERRAL, 0), stages,
-                  _time_to_decision(opening))
+                  _time_to_decision(shown), left_out)
 
 
-def _stage_figures(opening: Opening) -> dict[tuple[str, bool], Figures]:
-    """Return (stage key, is referral) -> figures, counted by the database."""
+def _stage_figures(shown: list) -> dict[tuple[str, bool], Figures]:
+    """Return (stage key, is referral) -> figures of the applications shown, counted in SQL."""
     submitted = Scorecard.status == ScorecardStatus.SUBMITTED
     per_application = (
         sa.select(Interview.stage_key.label("stage"),
@@ -110,7 +126,7 @@ def _stage_figures(opening: Opening) -> dict[tuple[str, bool], Figures]:
                   sa.func.sum(sa.case((sa.and_(submitted, Scorecard.recommendation.in_(PASSING)),
                                        1), else_=0)).label("hires"))
         .select_from(Interview).join(Interview.application).outerjoin(Interview.scorecards)
-        .where(Application.opening_id == opening.id)
+        .where(*shown)
         .group_by(Interview.application_id, Interview.stage_key, Application.source)
         .subquery())
     # A stage is passed when more than half of its submitted scorecards recommend hiring.
@@ -124,15 +140,14 @@ def _stage_figures(opening: Opening) -> dict[tuple[str, bool], Figures]:
             for stage, referral, reached, passed, waiting in rows}
 
 
-def _time_to_decision(opening: Opening) -> TimeToDecision:
+def _time_to_decision(shown: list) -> TimeToDecision:
     """Return the days from first interview to latest decision over decided applications."""
     rows = db.session.execute(
         sa.select(sa.func.min(Interview.scheduled_at), sa.func.max(Decision.decided_at))
         .select_from(Application)
         .join(Interview, Interview.application_id == Application.id)
         .join(Decision, Decision.application_id == Application.id)
-        .where(Application.opening_id == opening.id,
-               Application.status == ApplicationStatus.DECIDED)
+        .where(*shown, Application.status == ApplicationStatus.DECIDED)
         .group_by(Application.id)).all()
     days = sorted((decided - first).total_seconds() / SECONDS_PER_DAY for first, decided in rows)
     return TimeToDecision(len(days), percentile(days, 0.5), percentile(days, 0.9))

@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..authz import Action, Area, require
+from ..authz import Action, Area, can, require
 from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus
 from ..models import Application, Opening, utcnow
@@ -204,7 +204,8 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
     return render_template(
         "hr/application.html", application=application, schedule=schedule, close=close,
         stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
-        window=window, others=other_applications(application),
+        window=window, others=other_applications(application, current_user),
+        outcome_hidden=not can(current_user, Action.VIEW, application),
         state_of=scorecard_state,
         closable=application.status not in FINAL_STATUSES), status
 
@@ -246,7 +247,7 @@ def report(key: str):
     """Show an opening's funnel through the loop and its time to decision."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
-    return render_template("hr/report.html", report=reports.opening_report(found))
+    return render_template("hr/report.html", report=reports.opening_report(found, current_user))
 
 
 @bp.get("/openings/<key>/report.csv")
@@ -255,7 +256,8 @@ def report_csv(key: str):
     """Download an opening's funnel per stage as CSV."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
-    return Response(reports.report_csv(reports.opening_report(found)), mimetype="text/csv",
+    report = reports.opening_report(found, current_user)
+    return Response(reports.report_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{key}-report.csv"'})
 
 

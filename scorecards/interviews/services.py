@@ -2,7 +2,9 @@
 
 Every save names the version of the scorecard it started from. A save from an older version
 is refused with StaleScorecard, so that two tabs or devices never overwrite each other
-silently; the caller hands the user's text back.
+silently; the caller hands the user's text back. A scorecard is submitted once its interview
+has started (SCORECARD_SUBMIT_EARLY_MINUTES before at the earliest); drafts are saved at any
+time.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,8 +30,10 @@ from ..core.scorecard import (
     Problem,
     RatingAnswer,
     Review,
+    TooEarly,
     display_status,
     review_submission,
+    too_early_to_submit,
 )
 from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus
 from ..extensions import db
@@ -60,6 +65,18 @@ class StaleScorecard(Exception):
 
 class ScorecardClosed(Exception):
     """Raised when a draft is saved to a scorecard that is already submitted."""
+
+
+class SubmissionNotOpen(Exception):
+    """Raised when a scorecard is submitted before its interview starts.
+
+    The answers sent are kept as a draft; version is the scorecard's version after that.
+    """
+
+    def __init__(self, too_early: TooEarly, version: int):
+        super().__init__(too_early.message)
+        self.too_early = too_early
+        self.version = version
 
 
 @dataclass(frozen=True)
@@ -276,11 +293,19 @@ def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,
     """Submit the scorecard if the answers pass review; otherwise keep them as a draft.
 
     Warnings hold the submission back until the user confirms. Submitting the same answers
-    again (a double click, a retried request) changes nothing and reports success.
+    again (a double click, a retried request) changes nothing and reports success. Before
+    the interview starts, SubmissionNotOpen is raised, with answers that differ from the
+    stored ones saved as a draft first.
     """
     require(actor, Action.EDIT, scorecard)
     if scorecard.status == ScorecardStatus.SUBMITTED:
         return _resubmission(scorecard, answers)
+    too_early = submission_not_open(scorecard, utcnow())
+    if too_early is not None:
+        current = scorecard.version
+        if answers_of(scorecard).to_document() != answers.to_document():
+            current = save_draft(actor, scorecard, answers, version).version
+        raise SubmissionNotOpen(too_early, current)
     review = review_submission(rubric_for(scorecard), answers)
     if not review.ok or (review.warnings and not confirmed):
         save_draft(actor, scorecard, answers, version)
@@ -300,6 +325,12 @@ def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,
             return _resubmission(stale.current, answers)
         raise
     return Submission(review, done=True)
+
+
+def submission_not_open(scorecard: Scorecard, now: datetime) -> TooEarly | None:
+    """Return why the scorecard cannot be submitted at this time, or None if it can."""
+    early = timedelta(minutes=current_app.config["SCORECARD_SUBMIT_EARLY_MINUTES"])
+    return too_early_to_submit(scorecard.interview.scheduled_at, now, early)
 
 
 def _resubmission(scorecard: Scorecard, answers: Answers) -> Submission:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import (
@@ -27,11 +28,12 @@ from ..models import Scorecard, utcnow
 from . import services
 from .forms import ScorecardForm, ShownForm, scorecard_form_class
 from .rendering import scorecard_form
-from .services import ScorecardClosed, StaleScorecard
+from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
 
 PAST_PAGE_SIZE = 50
+SUBMIT_BUTTON = "submit-scorecard"  # the id of the form's submit button
 
 
 @bp.get("/interviews")
@@ -95,6 +97,8 @@ def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
                                  confirmed=action == "confirm")
     except (StaleScorecard, ScorecardClosed):
         return _conflict(scorecard.id, form)
+    except SubmissionNotOpen as refused:
+        return _not_open(scorecard, candidate, form, refused)
     if result.done:
         flash("Scorecard submitted. It was already in: nothing changed." if result.repeated
               else "Scorecard submitted. Thank you.", "success")
@@ -206,6 +210,17 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
                         stored=services.answers_of(current), amending=submitted, status=409)
 
 
+def _not_open(scorecard: Scorecard, candidate: str, form: ScorecardForm,
+              refused: SubmissionNotOpen):
+    """Say why the scorecard was not submitted, beside the button, with the answers kept."""
+    shown = form.shown()
+    reason = (f"Not submitted: {refused.too_early.message} Your answers are saved as a "
+              "draft.")
+    return _render_form(scorecard, candidate,
+                        replace(shown, links=(*shown.links, (SUBMIT_BUTTON, reason))),
+                        refused.version, status=409)
+
+
 def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version: int, *,
                  review: Review | None = None, notice: str | None = None,
                  conflict: str | None = None, stored=None, amending: bool = False,
@@ -213,10 +228,11 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
     rubric = services.rubric_for(scorecard)
     markup = scorecard_form(scorecard, rubric, form, version, amending=amending,
                             warned=bool(review and review.warnings))
+    too_early = None if amending else services.submission_not_open(scorecard, utcnow())
     return render_template(
         "interviews/scorecard_form.html", form_markup=markup, links=form.links,
         interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
-        notice=notice, conflict=conflict, stored=stored, amending=amending,
+        notice=notice, conflict=conflict, stored=stored, amending=amending, too_early=too_early,
     ), status
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from ..authz import Action, can
+from ..authz import Action, can, owed_applications
 from ..committee.services import CandidateSummary, candidate_summary
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
@@ -291,14 +291,17 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
     """Return the packets of an opening's applications awaiting a decision.
 
     They come in one PDF with a table of contents, or as a zip of one PDF per candidate.
+    Applications the actor still owes a scorecard on are left out (actor None, the command
+    line, sees them all).
     """
     opening = db.session.scalar(sa.select(Opening).where(Opening.key == opening_key))
     if opening is None:
         return None
-    ids = db.session.scalars(
-        sa.select(Application.id).where(Application.opening_id == opening.id,
-                                        Application.status == ApplicationStatus.COMMITTEE)
-        .order_by(Application.id)).all()
+    awaiting = sa.select(Application.id).where(Application.opening_id == opening.id,
+                                               Application.status == ApplicationStatus.COMMITTEE)
+    if actor is not None:
+        awaiting = awaiting.where(Application.id.not_in(owed_applications(actor)))
+    ids = db.session.scalars(awaiting.order_by(Application.id)).all()
     contexts = []
     for application_id in ids:
         found = candidate_summary(actor, application_id, missing_ok=True)

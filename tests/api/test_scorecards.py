@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from scorecards.core.vocabulary import Role
@@ -135,6 +137,42 @@ def test_warnings_hold_a_submission_until_confirmed(panel, ana_api):
         "version": problem["current_version"], "confirm_warnings": True})
     assert confirmed.status_code == 200
     assert confirmed.get_json()["status"] == "submitted"
+
+
+def test_a_submit_before_the_interview_starts_is_409_naming_the_times(panel, ana_api):
+    _, _, mine, _ = panel
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=3)
+    mine.interview.scheduled_at = starts
+    db.session.commit()
+    ana_api.put(f"/api/v1/scorecards/{mine.id}", json=_draft())
+    response = ana_api.post(f"/api/v1/scorecards/{mine.id}/submit", json={"version": 2})
+    problem = assert_problem(response, 409)
+    assert problem["type"] == "urn:scorecards:problem:submission-not-open"
+    opens = starts - timedelta(minutes=15)
+    assert datetime.fromisoformat(problem["interview_starts_at"]) == starts
+    assert datetime.fromisoformat(problem["submission_opens_at"]) == opens
+    assert f"{opens:%H:%M} UTC" in problem["detail"]
+    assert problem["current_version"] == 2
+    scorecard = ana_api.get(f"/api/v1/scorecards/{mine.id}").get_json()
+    assert (scorecard["status"], scorecard["version"], scorecard["submitted_at"]) == \
+        ("draft", 2, None)
+
+
+@pytest.mark.parametrize("starts_in", [timedelta(minutes=14), timedelta(hours=-2)])
+def test_a_submit_within_the_margin_or_after_the_start_is_200(panel, ana_api, starts_in):
+    _, _, mine, _ = panel
+    mine.interview.scheduled_at = datetime.now(UTC) + starts_in
+    db.session.commit()
+    assert _submit_as(ana_api, mine.id)["status"] == "submitted"
+
+
+def test_the_document_declares_the_times_of_a_submit_refused_as_too_early(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    submit = document["paths"]["/api/v1/scorecards/{scorecard_id}/submit"]["post"]
+    assert "409" in submit["responses"]
+    assert "interview_starts_at" in submit["description"]
+    problem = document["components"]["schemas"]["Problem"]["properties"]
+    assert {"interview_starts_at", "submission_opens_at"} <= problem.keys()
 
 
 def test_a_stale_submit_is_409(panel, ana_api):

@@ -12,6 +12,7 @@ from scorecards.core.scorecard import (
     RatingAnswer,
     display_status,
     review_submission,
+    too_early_to_submit,
 )
 from scorecards.core.vocabulary import Recommendation, ScorecardStatus
 
@@ -141,3 +142,25 @@ def test_a_scorecard_is_overdue_once_the_window_after_its_interview_passes(statu
                                                                              shown):
     scheduled = NOW - timedelta(hours=hours_ago)
     assert display_status(status, scheduled, NOW, timedelta(hours=24)) == shown
+
+
+@pytest.mark.parametrize(("starts_in", "early", "refused"), [
+    (timedelta(hours=3), timedelta(minutes=15), True),
+    (timedelta(minutes=16), timedelta(minutes=15), True),
+    (timedelta(minutes=15), timedelta(minutes=15), False),
+    (timedelta(minutes=1), timedelta(0), True),
+    (timedelta(0), timedelta(0), False),
+    (timedelta(days=-2), timedelta(minutes=15), False),
+])
+def test_a_scorecard_is_submitted_from_the_start_of_its_interview_less_the_margin(
+        starts_in, early, refused):
+    problem = too_early_to_submit(NOW + starts_in, NOW, early)
+    assert (problem is not None) == refused
+    if refused:
+        assert (problem.starts_at, problem.opens_at) == (NOW + starts_in, NOW + starts_in - early)
+
+
+def test_the_reason_for_refusing_an_early_submission_names_both_times():
+    problem = too_early_to_submit(NOW + timedelta(days=3), NOW, timedelta(minutes=15))
+    assert problem.message == ("The interview starts Sat 28 Nov 2026, 12:00 UTC, and its "
+                               "scorecard can be submitted from Sat 28 Nov 2026, 11:45 UTC.")

@@ -3,13 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from scorecards.core.vocabulary import ApplicationStatus, Source
+from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
 from scorecards.hr import reports
-from scorecards.models import Decision
+from scorecards.models import Application, Candidate, Decision
 
-START = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
+START = datetime(2025, 1, 7, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def figures(f: reports.Figures) -> tuple[int, int, int]:
 
 
 def test_the_funnel_counts_who_reached_and_passed_each_stage(funnel):
-    report = reports.opening_report(funnel)
+    report = reports.opening_report(funnel, None)
     assert (report.applications, report.referrals, report.others) == (6, 2, 4)
     coding, design = report.stages
     assert figures(coding.all) == (5, 3, 1)
@@ -71,7 +72,7 @@ def test_the_funnel_counts_who_reached_and_passed_each_stage(funnel):
 
 
 def test_pass_rates_are_split_between_referrals_and_other_sources(funnel):
-    coding, design = reports.opening_report(funnel).stages
+    coding, design = reports.opening_report(funnel, None).stages
     assert figures(coding.referral) == (2, 2, 0)
     assert figures(coding.other) == (3, 1, 1)
     assert coding.other.pass_rate == 1 / 2
@@ -82,7 +83,7 @@ def test_pass_rates_are_split_between_referrals_and_other_sources(funnel):
 
 
 def test_time_to_decision_runs_from_first_interview_to_latest_decision(funnel):
-    timing = reports.opening_report(funnel).time_to_decision
+    timing = reports.opening_report(funnel, None).time_to_decision
     # Decided: A after 10 days, B after 4 (its latest decision), C after 2.
     assert timing.decided == 3
     assert timing.median_days == 4
@@ -115,6 +116,47 @@ def test_the_report_downloads_as_csv(hr, funnel):
     assert lines[0].startswith("stage_key,stage,reached,passed,awaiting_scorecards,pass_rate")
     assert lines[1:] == ["coding,Coding,5,3,1,0.750,2,2,1.000,3,1,0.500",
                          "design,Design,3,1,1,0.500,2,1,0.500,1,0,"]
+
+
+@pytest.fixture(params=[Role.HR, Role.ADMIN])
+def owing(request, funnel, make_user, make_interview):
+    """Return a user of HR or an admin who sits on D's design panel with a draft."""
+    viewer = make_user(request.param, Role.INTERVIEWER)
+    d = db.session.scalar(sa.select(Application).join(Application.candidate)
+                          .where(Candidate.name == "D"))
+    (card,) = make_interview(d, stage="design", panel=[viewer],
+                             when=START + timedelta(days=2)).scorecards
+    card.status = ScorecardStatus.DRAFT
+    db.session.commit()
+    return viewer
+
+
+def test_a_viewer_who_owes_a_scorecard_gets_figures_without_that_application(funnel, owing):
+    report = reports.opening_report(funnel, owing)
+    assert (report.applications, report.referrals, report.left_out) == (5, 2, 1)
+    coding, design = report.stages
+    assert figures(coding.all) == (4, 2, 1)
+    assert figures(design.all) == (2, 1, 0)
+    assert reports.opening_report(funnel, None).left_out == 0
+
+
+def test_the_report_page_and_csv_leave_out_what_the_viewer_owes_and_say_so(funnel, owing,
+                                                                           sign_in):
+    client = sign_in(owing)
+    html = client.get("/hr/openings/test-opening/report").text
+    assert "1 application you still owe a scorecard on is left out" in html
+    assert '<td class="num">2 of 3</td>' in html  # coding, all sources, without D
+    lines = client.get("/hr/openings/test-opening/report.csv").text.splitlines()
+    assert lines[1:] == ["coding,Coding,4,2,1,0.667,2,2,1.000,2,0,0.000",
+                         "design,Design,2,1,0,0.500,2,1,0.500,0,0,"]
+
+
+def test_hr_who_owes_nothing_sees_every_application_in_the_report(funnel, owing, hr):
+    html = hr.get("/hr/openings/test-opening/report").text
+    assert "you still owe" not in html
+    assert '<td class="num">3 of 4</td>' in html
+    lines = hr.get("/hr/openings/test-opening/report.csv").text.splitlines()
+    assert lines[1] == "coding,Coding,5,3,1,0.750,2,2,1.000,3,1,0.500"
 
 
 def test_the_report_page_runs_the_same_queries_whatever_the_number_of_applications(
