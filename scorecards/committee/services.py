@@ -19,6 +19,7 @@ from ..catalog.services import latest_rubric_version, loop_of, rubric_of
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, rationale_problem, recommend
 from ..core.panel import PanelScorecard
+from ..core.pipeline import transition
 from ..core.rubric import Loop, Rubric
 from ..core.vocabulary import ApplicationStatus, FinalOutcome, Recommendation, ScorecardStatus
 from ..extensions import db
@@ -212,8 +213,8 @@ def record_decision(actor: User, application_id: int, final: FinalOutcome,
                         explanation=found.summary.to_document(), final_outcome=final,
                         rationale=rationale, decided_by=actor, supersedes=previous)
     db.session.add(decision)
-    application.status = ApplicationStatus.INTERVIEWING if final is FinalOutcome.HOLD \
-        else ApplicationStatus.DECIDED
+    application.status = transition(application.status, ApplicationStatus.INTERVIEWING
+                                    if final is FinalOutcome.HOLD else ApplicationStatus.DECIDED)
     db.session.flush()
     audit.record(actor, "decision.recorded", application, decision_id=decision.id,
                  final=final.value, recommended=found.summary.outcome.value,

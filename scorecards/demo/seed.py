@@ -25,9 +25,9 @@ from ..catalog.services import (
     rubric_of,
     sync_catalog,
 )
-from ..core.pipeline import status_from_scoring
+from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Loop
-from ..core.vocabulary import Role, ScorecardStatus
+from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
 from ..models import Application, Candidate, Interview, Opening, Rating, Scorecard, User
 
@@ -142,6 +142,7 @@ def _application(opening: Opening, spec: dict, users: dict[str, User], now: date
     application = Application(
         candidate=candidate, opening=opening, source=spec["source"], referrer=spec.get("referrer"),
         applied_at=now - timedelta(days=spec["applied_days_ago"]),
+        status=ApplicationStatus.APPLIED,
     )
     db.session.add(application)
     loop = loop_of(opening.loop_version)
@@ -150,7 +151,8 @@ def _application(opening: Opening, spec: dict, users: dict[str, User], now: date
         interview = _interview(application, loop, interview_spec, users, now)
         submitted[interview.stage_key] += sum(
             s.status == ScorecardStatus.SUBMITTED for s in interview.scorecards)
-    application.status = status_from_scoring(loop, submitted, bool(spec.get("interviews")))
+    application.status = transition(application.status, status_from_scoring(
+        loop, submitted, bool(spec.get("interviews"))))
     return True
 
 

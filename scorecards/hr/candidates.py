@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, Area, require
+from ..core.pipeline import transition
 from ..core.vocabulary import ApplicationStatus, OpeningStatus, Source
 from ..extensions import db
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard, User, utcnow
@@ -259,7 +260,7 @@ def close_application(actor: User, application: Application, status: Application
         raise PipelineError(f"The application of {application.candidate.name} is "
                             f"{application.status} already; it cannot be {status.value}.")
     previous = application.status
-    application.status = status
+    application.status = transition(previous, status)
     application.closed_at = utcnow()
     application.closed_reason = reason
     audit.record(actor, "application.closed", application, status=status.value,

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import latest_rubric_version, loop_of
+from ..core.pipeline import transition
 from ..core.scorecard import display_status
 from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
@@ -75,7 +76,7 @@ def schedule_interview(actor: User, application: Application, stage_key: str,
         interview.scorecards.append(Scorecard(interviewer=interviewer))
     db.session.add(interview)
     if application.status == ApplicationStatus.APPLIED:
-        application.status = ApplicationStatus.INTERVIEWING
+        application.status = transition(application.status, ApplicationStatus.INTERVIEWING)
     db.session.flush()
     audit.record(actor, "interview.scheduled", interview, application_id=application.id,
                  stage=stage.key, scheduled_at=interview.scheduled_at.isoformat(),

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import loop_of, rubric_of
-from ..core.pipeline import status_from_scoring
+from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Rubric
 from ..core.scorecard import (
     Answers,
@@ -425,4 +425,5 @@ def _advance(application: Application) -> None:
                Scorecard.status == ScorecardStatus.SUBMITTED)
         .group_by(Interview.stage_key)).all()
     loop = loop_of(application.opening.loop_version)
-    application.status = status_from_scoring(loop, Counter(dict(counts)), True)
+    application.status = transition(application.status,
+                                    status_from_scoring(loop, Counter(dict(counts)), True))
