@@ -242,7 +242,8 @@ class InterviewIn(Body):
     """An interview to schedule for one stage of the application's loop."""
 
     stage: Key = Field(description="The key of a stage of the opening's loop.")
-    scheduled_at: Instant
+    scheduled_at: Instant = Field(description="RFC 3339 date and time with an offset, within "
+                                  "five years of now (before or after).")
     panel: list[text(254, 1)] = Field(min_length=1, max_length=20,
                                       description="The interviewers' emails.")
 

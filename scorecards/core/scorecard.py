@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .rubric import Rubric
-from .vocabulary import Recommendation, ScorecardStatus
+from .vocabulary import OWED_STATUSES, Recommendation, ScorecardStatus
 
 # Scores at which a rating needs written evidence: the extremes are the ones a committee
 # questions, and the ones most prone to halo effects.
@@ -148,7 +148,12 @@ def contradiction(rubric: Rubric, answers: Answers) -> str | None:
 
 def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetime,
                    overdue_after: timedelta) -> str:
-    """Return the status to show: the stored one, or "overdue" once the window has passed."""
-    if status is not ScorecardStatus.SUBMITTED and now >= scheduled_at + overdue_after:
+    """Return the status to show: the stored one, or "overdue" once the window has passed.
+
+    Only a scorecard still owed is ever overdue.
+    """
+    # A difference of two times never overflows; a time plus the window does, for an
+    # interview stored at the end of the calendar.
+    if status in OWED_STATUSES and now - scheduled_at >= overdue_after:
         return "overdue"
     return status.value

@@ -27,6 +27,7 @@ from ..catalog.services import (
 )
 from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Loop
+from ..core.schedule import interview_time_problem
 from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
 from ..models import Application, Candidate, Interview, Opening, Rating, Scorecard, User
@@ -165,6 +166,9 @@ def _interview(application: Application, loop: Loop, spec: dict, users: dict[str
     rubric_version = latest_rubric_version(stage.rubric)
     day = (now - timedelta(days=spec["days_ago"])).date()
     scheduled = datetime(day.year, day.month, day.day, spec.get("hour", 10), tzinfo=UTC)
+    problem = interview_time_problem(scheduled, now)
+    if problem:
+        raise DemoError(f"the demo interview of stage '{stage.key}': {problem}")
     interview = Interview(application=application, stage_key=stage.key,
                           rubric_version=rubric_version, scheduled_at=scheduled)
     rubric = rubric_of(rubric_version)

@@ -10,10 +10,11 @@ from .. import audit
 from ..authz import Action, require
 from ..catalog.services import latest_rubric_version, loop_of
 from ..core.pipeline import transition
+from ..core.schedule import interview_time_problem
 from ..core.scorecard import display_status
 from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
-from ..models import Application, Interview, Scorecard, User, UserRole
+from ..models import Application, Interview, Scorecard, User, UserRole, utcnow
 from .candidates import FINAL_STATUSES
 from .fields import PipelineError
 
@@ -48,7 +49,8 @@ def schedule_interview(actor: User, application: Application, stage_key: str,
     """Schedule one stage of the application's loop with a panel, one scorecard each.
 
     The interview is scored with the newest version of the stage's rubric. Past times are
-    accepted, for interviews recorded after they took place.
+    accepted, for interviews recorded after they took place, within five years of now either
+    way.
     """
     require(actor, Action.MANAGE, application)
     if application.status in FINAL_STATUSES:
@@ -65,9 +67,7 @@ def schedule_interview(actor: User, application: Application, stage_key: str,
     if rubric_version is None:
         raise PipelineError(f"Stage '{stage.key}' uses rubric '{stage.rubric}', which is not "
                             "stored; run flask rubrics sync.", "stage")
-    if scheduled_at.tzinfo is None:
-        raise PipelineError("The interview time has no time zone; give it in UTC.",
-                            "scheduled_at")
+    _check_time(scheduled_at)
     _check_panel(panel)
     interview = Interview(application=application, stage_key=stage.key,
                           rubric_version=rubric_version,
@@ -83,6 +83,12 @@ def schedule_interview(actor: User, application: Application, stage_key: str,
                  panel=[user.id for user in panel])
     db.session.commit()
     return interview
+
+
+def _check_time(scheduled_at: datetime) -> None:
+    problem = interview_time_problem(scheduled_at, utcnow())
+    if problem:
+        raise PipelineError(problem, "scheduled_at")
 
 
 def _check_panel(panel: list[User]) -> None:

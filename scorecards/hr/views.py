@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 
 from ..authz import Action, Area, require
 from ..catalog.services import loop_of
+from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
 from ..models import Application, Opening, utcnow
 from . import reports
@@ -192,6 +193,14 @@ def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
     form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
     form.panel.choices = [(user.email, f"{user.name} ({user.email})")
                           for user in active_interviewers()]
+    return _within_window(form)
+
+
+def _within_window(form: FlaskForm) -> FlaskForm:
+    """Let the browser's date picker offer only the times an interview may be set to."""
+    earliest, latest = interview_window(utcnow())
+    form.scheduled_at.render_kw = {"min": f"{earliest:%Y-%m-%dT%H:%M}",
+                                   "max": f"{latest:%Y-%m-%dT%H:%M}"}
     return form
 
 
