@@ -147,11 +147,14 @@ def contradiction(rubric: Rubric, answers: Answers) -> str | None:
 
 
 def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetime,
-                   overdue_after: timedelta) -> str:
+                   overdue_after: timedelta, cancelled: bool = False) -> str:
     """Return the status to show: the stored one, or "overdue" once the window has passed.
 
-    Only a scorecard still owed is ever overdue.
+    Only a scorecard still owed is ever overdue; the scorecards of a cancelled interview
+    (never a submitted one) show as "cancelled".
     """
+    if cancelled and status is not ScorecardStatus.SUBMITTED:
+        return "cancelled"
     # A difference of two times never overflows; a time plus the window does, for an
     # interview stored at the end of the calendar.
     if status in OWED_STATUSES and now - scheduled_at >= overdue_after:

@@ -269,13 +269,15 @@ def close_application(actor: User, application: Application, status: Application
 
 
 def load_application(application_id: int) -> Application | None:
-    """Return an application with its candidate, opening, interviews and panels."""
+    """Return an application with its candidate, opening, interviews and their panels."""
     return db.session.scalar(
         sa.select(Application).where(Application.id == application_id)
         .options(joinedload(Application.candidate),
                  joinedload(Application.opening).joinedload(Opening.loop_version),
                  selectinload(Application.interviews).selectinload(Interview.scorecards)
                  .joinedload(Scorecard.interviewer),
+                 selectinload(Application.interviews).options(
+                     joinedload(Interview.cancelled_by), joinedload(Interview.noted_by)),
                  selectinload(Application.decisions)))
 
 

@@ -17,6 +17,7 @@ from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
 from ..extensions import db
 from ..models import Application, Decision, Interview, Opening, Scorecard
+from .openings import LIVE_INTERVIEW, PANEL_SEAT
 
 PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 SECONDS_PER_DAY = 86_400
@@ -109,8 +110,8 @@ def _stage_figures(opening: Opening) -> dict[tuple[str, bool], Figures]:
                   sa.func.sum(sa.case((submitted, 1), else_=0)).label("submitted"),
                   sa.func.sum(sa.case((sa.and_(submitted, Scorecard.recommendation.in_(PASSING)),
                                        1), else_=0)).label("hires"))
-        .select_from(Interview).join(Interview.application).outerjoin(Interview.scorecards)
-        .where(Application.opening_id == opening.id)
+        .select_from(Interview).join(Interview.application).outerjoin(Scorecard, PANEL_SEAT)
+        .where(Application.opening_id == opening.id, LIVE_INTERVIEW)
         .group_by(Interview.application_id, Interview.stage_key, Application.source)
         .subquery())
     # A stage is passed when more than half of its submitted scorecards recommend hiring.
@@ -131,7 +132,7 @@ def _time_to_decision(opening: Opening) -> TimeToDecision:
         .select_from(Application)
         .join(Interview, Interview.application_id == Application.id)
         .join(Decision, Decision.application_id == Application.id)
-        .where(Application.opening_id == opening.id,
+        .where(Application.opening_id == opening.id, LIVE_INTERVIEW,
                Application.status == ApplicationStatus.DECIDED)
         .group_by(Application.id)).all()
     days = sorted((decided - first).total_seconds() / SECONDS_PER_DAY for first, decided in rows)
