@@ -34,6 +34,18 @@ from .fields import PipelineError, optional
 MAX_NOTE = 500
 
 
+class InterviewConflict(PipelineError):
+    """Raised when an interview cannot change as asked in the state it is in.
+
+    reason names the state: "pinned" (a scorecard of it is submitted), "closed" (it was
+    cancelled, or its application is closed) or "busy" (a panelist wrote at the same moment).
+    """
+
+    def __init__(self, message: str, reason: str, field: str | None = None):
+        super().__init__(message, field)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class InterviewChange:
     """What a change did to an interview and its panel, for HR to be told."""
@@ -229,9 +241,9 @@ def _panel_change(interview: Interview, panel: list[User] | None,
     leaving = [seats[user.id] for user in current if user.id not in staying]
     for seat in leaving:
         if seat.status == ScorecardStatus.SUBMITTED:
-            raise PipelineError(f"{seat.interviewer.name} cannot leave the panel: their "
-                                "scorecard is submitted and counts. Add a note to the interview "
-                                "instead.", "panel")
+            raise InterviewConflict(f"{seat.interviewer.name} cannot leave the panel: their "
+                                    "scorecard is submitted and counts. Add a note to the "
+                                    "interview instead.", "pinned", "panel")
     return InterviewChange(
         interview, moved_from,
         added=tuple(user for user in panel if user.id not in seats),
@@ -287,11 +299,13 @@ def annotate_interview(actor: User, interview: Interview, note: str | None) -> I
 def _check_open(interview: Interview) -> None:
     application = interview.application
     if interview.cancelled:
-        raise PipelineError(f"The interview was cancelled on {interview.cancelled_at:%d %b %Y}; "
-                            "schedule a new one instead.")
+        raise InterviewConflict(f"The interview was cancelled on "
+                                f"{interview.cancelled_at:%d %b %Y}; schedule a new one instead.",
+                                "closed")
     if application.status in FINAL_STATUSES:
-        raise PipelineError(f"The application of {application.candidate.name} is "
-                            f"{application.status}; its interviews no longer change.")
+        raise InterviewConflict(f"The application of {application.candidate.name} is "
+                                f"{application.status}; its interviews no longer change.",
+                                "closed")
 
 
 def _refuse_if_pinned(interview: Interview, change: str, field: str | None) -> None:
@@ -299,9 +313,10 @@ def _refuse_if_pinned(interview: Interview, change: str, field: str | None) -> N
     if submitted:
         first = min(submitted, key=lambda s: s.submitted_at)
         others = f" and {len(submitted) - 1} more" if len(submitted) > 1 else ""
-        raise PipelineError(
+        raise InterviewConflict(
             f"The interview cannot be {change}: {first.interviewer.name}{others} submitted a "
-            f"scorecard for it, so it stays on record as held. Add a note to it instead.", field)
+            f"scorecard for it, so it stays on record as held. Add a note to it instead.",
+            "pinned", field)
 
 
 def _restate(application: Application) -> tuple[str, str] | None:
@@ -333,8 +348,9 @@ def _one_transaction() -> Iterator[None]:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise PipelineError("A panelist changed their scorecard at the same moment; nothing "
-                            "was changed. Look at the interview again and retry.") from None
+        raise InterviewConflict("A panelist changed their scorecard at the same moment; "
+                                "nothing was changed. Look at the interview again and retry.",
+                                "busy") from None
     except Exception:
         db.session.rollback()
         raise
