@@ -308,8 +308,13 @@ def _check_open(interview: Interview) -> None:
                                 "closed")
 
 
+def pinned_by(interview: Interview) -> list[Scorecard]:
+    """Return the submitted scorecards that pin the interview to its time and panel."""
+    return [s for s in interview.scorecards if s.status == ScorecardStatus.SUBMITTED]
+
+
 def _refuse_if_pinned(interview: Interview, change: str, field: str | None) -> None:
-    submitted = [s for s in interview.scorecards if s.status == ScorecardStatus.SUBMITTED]
+    submitted = pinned_by(interview)
     if submitted:
         first = min(submitted, key=lambda s: s.submitted_at)
         others = f" and {len(submitted) - 1} more" if len(submitted) > 1 else ""

@@ -64,6 +64,7 @@ from .scheduling import (
     change_interview,
     find_interviewers,
     load_interview,
+    pinned_by,
     schedule_interview,
     scorecard_state,
     seated,
@@ -344,7 +345,7 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         window=_overdue_window(), state_of=scorecard_state, change=change,
         cancel=cancel or CancelForm(prefix="cancel", formdata=None),
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
-        pinned=any(s.status == "submitted" for s in interview.scorecards),
+        pinned=bool(pinned_by(interview)),
         changeable=interview.application.status not in FINAL_STATUSES), status
 
 
