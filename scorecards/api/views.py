@@ -73,7 +73,7 @@ STALE = "urn:scorecards:problem:stale-scorecard"
 NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
 REFUSED = "urn:scorecards:problem:refused"
 CANDIDATE_EXISTS = "urn:scorecards:problem:candidate-exists"
-INTERVIEW_CONFLICT = "urn:scorecards:problem:interview-{reason}"  # pinned, closed or busy
+INTERVIEW_CONFLICT = "urn:scorecards:problem:interview-{reason}"  # see InterviewConflict
 EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

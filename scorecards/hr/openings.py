@@ -38,7 +38,7 @@ class StageCount:
     key: str
     title: str
     applications: int  # with at least one interview of the stage
-    scorecards: int  # of the stage, in any state
+    scorecards: int  # of the stage's panels, in any state but withdrawn
     submitted: int
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import latest_rubric_version, loop_of
-from ..core.pipeline import SCORING_STATUSES, status_from_scoring, transition
+from ..core.pipeline import SCORING_STATUSES, IllegalMove, status_from_scoring, transition
 from ..core.schedule import interview_time_problem
 from ..core.scorecard import display_status
 from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
@@ -38,7 +38,8 @@ class InterviewConflict(PipelineError):
     """Raised when an interview cannot change as asked in the state it is in.
 
     reason names the state: "pinned" (a scorecard of it is submitted), "closed" (it was
-    cancelled, or its application is closed) or "busy" (a panelist wrote at the same moment).
+    cancelled, or its application is closed), "status" (its application cannot move as the
+    change would move it) or "busy" (a panelist wrote at the same moment).
     """
 
     def __init__(self, message: str, reason: str, field: str | None = None):
@@ -336,8 +337,11 @@ def _restate(application: Application) -> tuple[str, str] | None:
         .group_by(Interview.stage_key)).all()
     interviewed = db.session.scalar(sa.select(sa.exists().where(live)))
     before = application.status
-    application.status = transition(before, status_from_scoring(
-        loop_of(application.opening.loop_version), Counter(dict(counts)), interviewed))
+    try:
+        application.status = transition(before, status_from_scoring(
+            loop_of(application.opening.loop_version), Counter(dict(counts)), interviewed))
+    except IllegalMove as refused:
+        raise InterviewConflict(f"The interview was not cancelled: {refused}", "status") from None
     return None if application.status == before else (str(before), str(application.status))
 
 

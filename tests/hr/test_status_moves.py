@@ -62,3 +62,21 @@ def test_deciding_a_closed_application_is_refused_by_the_api(client, ready, make
     db.session.expire_all()
     assert ready.status == status
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 0
+
+
+def test_cancelling_refuses_to_move_an_application_where_the_pipeline_does_not_go(
+        hr, hr_user, make_application, interviewers):
+    from scorecards.hr import scheduling
+
+    application = make_application("Ada Lovelace")
+    interview = scheduling.schedule_interview(hr_user, application, "coding", datetime.now(UTC),
+                                              interviewers[:1])
+    application.status = ApplicationStatus.COMMITTEE  # left so by hand, with nothing submitted
+    db.session.commit()
+    response = hr.post(f"/hr/interviews/{interview.id}/cancel", data={"cancel-confirm": "y"})
+    assert response.status_code == 400
+    assert ("The interview was not cancelled: An application that is committee cannot become "
+            "applied") in response.text
+    db.session.expire_all()
+    assert (interview.cancelled_at, application.status) == (None, ApplicationStatus.COMMITTEE)
+    assert {s.status for s in interview.scorecards} == {"not_started"}
