@@ -48,6 +48,8 @@ _AREA_ROLES = {
 # Roles that oversee every application, unless they sit on its panel and still owe a
 # scorecard (independent scoring outranks role).
 _OVERSEERS = {Role.COMMITTEE, Role.HR, Role.ADMIN}
+# What the author may still do with a withdrawn scorecard: read it, never change it.
+_READING = {Action.VIEW, Action.VIEW_PRIVATE_NOTE, Action.VIEW_HISTORY}
 
 
 def can(user: User | None, action: Action, obj: object) -> bool:
@@ -79,6 +81,10 @@ def require(user: User | None, action: Action, obj: object) -> None:
 
 def _on_scorecard(user: User, action: Action, scorecard: Scorecard) -> bool:
     mine = scorecard.interviewer_id == user.id
+    if scorecard.status == ScorecardStatus.WITHDRAWN:
+        # The draft of a cancelled interview or of a panelist taken off the panel: kept for
+        # its author to read, shown to nobody else, and never edited or submitted again.
+        return mine and action in _READING
     if action is Action.EDIT:
         return mine
     if action is Action.AMEND:
@@ -95,8 +101,9 @@ def _on_scorecard(user: User, action: Action, scorecard: Scorecard) -> bool:
     if scorecard.status != ScorecardStatus.SUBMITTED:
         return False  # a draft is its author's working copy, shown to nobody else
     own = _panelist(user, scorecard.interview)
-    if own is not None:
-        # A co-panelist sees the others once their own scorecard is in, and not before.
+    if own is not None and own.status != ScorecardStatus.WITHDRAWN:
+        # A co-panelist sees the others once their own scorecard is in, and not before; one
+        # taken off the panel is a panelist no more.
         return ScorecardStatus.SUBMITTED == own.status == scorecard.status
     return _oversees(user, scorecard.interview.application)
 

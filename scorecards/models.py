@@ -266,6 +266,16 @@ class Interview(db.Model):
     )
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A cancelled interview stays on record, with who cancelled it, and counts no more.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    # HR's short note on the interview ("a panelist left the company"); erased with the
+    # candidate, as it may speak of them.
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    noted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT"))
 
     application: Mapped[Application] = relationship(back_populates="interviews")
     rubric_version: Mapped[RubricVersion] = relationship()
@@ -273,6 +283,21 @@ class Interview(db.Model):
         back_populates="interview", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Scorecard.id",
     )
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
+    noted_by: Mapped[User | None] = relationship(foreign_keys=[noted_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("(cancelled_at IS NULL) = (cancelled_by_id IS NULL)",
+                           name="cancelled_by_someone"),
+        sa.CheckConstraint("(note IS NULL) = (noted_at IS NULL) AND "
+                           "(note IS NULL) = (noted_by_id IS NULL)", name="noted_by_someone"),
+        sa.CheckConstraint("length(note) > 0", name="note_not_empty"),
+    )
+
+    @property
+    def cancelled(self) -> bool:
+        """Tell whether the interview was cancelled."""
+        return self.cancelled_at is not None
 
 
 class Scorecard(db.Model):

@@ -20,6 +20,7 @@ OK_FOR_OVERSEERS = (302, 200, 404, 200, 200, 200)
 OK_FOR_COMMITTEE = (302, 404, 404, 200, 404, 404)
 OK_FOR_HR = (302, 404, 404, 404, 200, 200)
 OK_FOR_EVERYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200)
+OK_TO_CHANGE_INTERVIEWS = (302, 404, 404, 404, 302, 302)
 
 PAGES = [
     ("/", OK_FOR_EVERYONE_SIGNED_IN),
@@ -37,12 +38,14 @@ PAGES = [
     ("/hr/", OK_FOR_HR),
     ("/hr/openings/{opening}", OK_FOR_HR),
     ("/hr/applications/{application}", OK_FOR_HR),
+    ("/hr/interviews/{interview}", OK_FOR_HR),
     ("/hr/overdue", OK_FOR_HR),
     ("/hr/openings/{opening}/report", OK_FOR_HR),
     ("/hr/candidates/{candidate}/erase", OK_FOR_HR),
     ("/scorecards/999999", (302, 404, 404, 404, 404, 404)),
     ("/committee/applications/999999", (302, 404, 404, 404, 404, 404)),
     ("/hr/applications/999999", (302, 404, 404, 404, 404, 404)),
+    ("/hr/interviews/999999", (302, 404, 404, 404, 404, 404)),
 ]
 
 
@@ -60,7 +63,7 @@ def world(make_user, make_application, make_interview, submit):
              "admin": make_user(Role.ADMIN)}
     ids = {"interview": interview.id, "scorecard": interview.scorecards[0].id,
            "application": application.id, "candidate": application.candidate_id,
-           "opening": db.session.scalar(sa.select(Opening.key))}
+           "opening": db.session.scalar(sa.select(Opening.key)), "panelist": on_panel.email}
     return users, ids
 
 
@@ -81,6 +84,13 @@ FORMS = [  # what a form posts; 303 leads on to the download or the prepared fil
     ("/committee/openings/{opening}/packet", {"format": "pdf"}, (302, 404, 404, 303, 404, 404)),
     ("/hr/exports/", {"kind": "ratings", "format": "csv"}, (302, 404, 404, 404, 303, 303)),
     ("/hr/exports/", {"kind": "ratings", "format": "xlsx"}, (302, 404, 404, 404, 303, 303)),
+    ("/hr/interviews/{interview}/note", {"note-note": "Checked."}, OK_TO_CHANGE_INTERVIEWS),
+    # The interview's scorecard is submitted: HR is told it cannot be moved or cancelled.
+    ("/hr/interviews/{interview}", {"change-scheduled_at": "2030-01-01T10:00",
+                                    "change-panel_emails": "{panelist}"},
+     (302, 404, 404, 404, 400, 400)),
+    ("/hr/interviews/{interview}/cancel", {"cancel-confirm": "y"},
+     (302, 404, 404, 404, 400, 400)),
 ]
 
 
@@ -94,7 +104,8 @@ def test_every_form_answers_each_kind_of_user_as_the_table_says(world, client, s
         client.delete_cookie("session")
         if users[who] is not None:
             sign_in(users[who])
-        answers[who] = client.post(path.format(**ids), data=form).status_code
+        answers[who] = client.post(path.format(**ids), data={
+            name: value.format(**ids) for name, value in form.items()}).status_code
     assert answers == dict(zip(WHO, expected, strict=True))
 
 
@@ -108,6 +119,8 @@ API = [
     ("/api/v1/candidates/{candidate}", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/exports/ratings?format=csv", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404)),
+    ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200)),
+    ("/api/v1/interviews/999999", (401, 404, 404, 404, 404, 404)),
     ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
 ]
 
@@ -300,3 +313,28 @@ def test_hr_who_owes_a_scorecard_sees_no_committee_outcome_on_the_application_pa
     page = sign_in(make_user(Role.HR)).get(f"/hr/applications/{first.id}").text
     assert "<dt>Committee</dt><dd>Hold" in page
     assert "No hire" in page
+
+
+API_CHANGES = [  # the interview's scorecard is submitted, so it is not cancelled (409)
+    ("PUT", "/api/v1/interviews/{interview}/note", {"note": "Checked."},
+     (401, 404, 404, 404, 200, 200)),
+    ("PATCH", "/api/v1/interviews/{interview}", {}, (401, 404, 404, 404, 422, 422)),
+    ("POST", "/api/v1/interviews/{interview}/cancel", None, (401, 404, 404, 404, 409, 409)),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), API_CHANGES,
+                         ids=[f"{method} {path}" for method, path, _, _ in API_CHANGES])
+def test_every_api_change_answers_each_kind_of_user_as_the_table_says(world, client, method,
+                                                                      path, body, expected):
+    from scorecards.api.services import issue_token
+
+    users, ids = world
+    answers = {}
+    for who in WHO:
+        headers = {}
+        if users[who] is not None:
+            headers["Authorization"] = f"Bearer {issue_token(users[who], name=method + path)}"
+        answers[who] = client.open(path.format(**ids), method=method, json=body,
+                                   headers=headers).status_code
+    assert answers == dict(zip(WHO, expected, strict=True))

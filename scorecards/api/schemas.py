@@ -31,6 +31,7 @@ from ..core.vocabulary import (
     ScorecardStatus,
     Source,
 )
+from ..hr.scheduling import MAX_NOTE, InterviewChange
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
 from .errors import Problem
 from .services import decode_cursor
@@ -242,7 +243,8 @@ class InterviewIn(Body):
     """An interview to schedule for one stage of the application's loop."""
 
     stage: Key = Field(description="The key of a stage of the opening's loop.")
-    scheduled_at: Instant
+    scheduled_at: Instant = Field(description="RFC 3339 date and time with an offset, within "
+                                  "five years of now (before or after).")
     panel: list[text(254, 1)] = Field(min_length=1, max_length=20,
                                       description="The interviewers' emails.")
 
@@ -252,6 +254,9 @@ class PanelSeat(BaseModel):
 
     scorecard_id: int
     interviewer: str = Field(description="The interviewer's email.")
+    status: ScorecardStatus = Field(description="withdrawn: a draft kept for its author "
+                                    "after the interview was cancelled or they left the panel; "
+                                    "it counts nowhere.")
 
 
 class InterviewOut(BaseModel):
@@ -261,15 +266,72 @@ class InterviewOut(BaseModel):
     application_id: int
     stage: str
     scheduled_at: datetime
-    panel: list[PanelSeat]
+    panel: list[PanelSeat] = Field(description="Every scorecard of the interview, withdrawn "
+                                   "ones included.")
+    cancelled_at: datetime | None = None
+    note: str | None = Field(default=None, description="HR's note on the interview.")
 
     @classmethod
     def of(cls, interview: Interview) -> InterviewOut:
         """Return the answer describing an interview and its panel's scorecards."""
-        return cls(id=interview.id, application_id=interview.application_id,
-                   stage=interview.stage_key, scheduled_at=interview.scheduled_at,
-                   panel=[PanelSeat(scorecard_id=s.id, interviewer=s.interviewer.email)
-                          for s in interview.scorecards])
+        return cls(**_interview_fields(interview))
+
+
+def _interview_fields(interview: Interview) -> dict:
+    return {"id": interview.id, "application_id": interview.application_id,
+            "stage": interview.stage_key, "scheduled_at": interview.scheduled_at,
+            "panel": [PanelSeat(scorecard_id=s.id, interviewer=s.interviewer.email,
+                                status=s.status) for s in interview.scorecards],
+            "cancelled_at": interview.cancelled_at, "note": interview.note}
+
+
+# Interviews: moving, changing the panel, cancelling, annotating.
+
+
+class InterviewChangeIn(Body):
+    """A new time for an interview, a new panel, or both; what is left out stays as it is."""
+
+    scheduled_at: Instant | None = Field(default=None, description=(
+        "RFC 3339 date and time with an offset, within five years of now. Refused (409) once "
+        "a scorecard of the interview is submitted."))
+    panel: list[text(254, 1)] | None = Field(default=None, min_length=1, max_length=20,
+                                             description=(
+        "The interviewers' emails: the whole panel as it is to be. Someone left out keeps a "
+        "draft as withdrawn and loses a scorecard not started; one who submitted cannot be "
+        "left out (409)."))
+
+
+class NoteIn(Body):
+    """HR's short note on an interview."""
+
+    note: text(MAX_NOTE) | None = Field(description="Empty or null removes the note.")
+
+
+class InterviewChanged(InterviewOut):
+    """An interview after a change, and what the change did."""
+
+    moved_from: datetime | None = Field(description="The time before a move; null if not moved.")
+    added: list[str] = Field(description="Emails of new panelists, each with a new scorecard.")
+    restored: list[str] = Field(description="Emails of panelists back on the panel, with the "
+                                "draft withdrawn from them.")
+    withdrawn: list[str] = Field(description="Emails of panelists whose draft this change "
+                                 "withdrew: kept for them to read, counted nowhere.")
+    removed: list[str] = Field(description="Emails of panelists taken off with a scorecard not "
+                               "started, which was deleted.")
+    application_status: ApplicationStatus
+
+    @classmethod
+    def of_change(cls, change: InterviewChange) -> InterviewChanged:
+        """Return the answer describing an interview after a change."""
+        interview = change.interview
+
+        def emails(users) -> list[str]:
+            return [user.email for user in users]
+
+        return cls(**_interview_fields(interview), moved_from=change.moved_from,
+                   added=emails(change.added), restored=emails(change.restored),
+                   withdrawn=emails(change.withdrawn), removed=emails(change.removed),
+                   application_status=interview.application.status)
 
 
 # Scorecards.

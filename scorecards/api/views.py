@@ -25,7 +25,7 @@ from ..hr import candidates, openings, scheduling
 from ..hr.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
-from ..models import Candidate, Scorecard
+from ..models import Candidate, Interview, Scorecard
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
 from . import errors, services
@@ -43,8 +43,11 @@ from .schemas import (
     DecisionIn,
     DecisionOut,
     ExportQuery,
+    InterviewChanged,
+    InterviewChangeIn,
     InterviewIn,
     InterviewOut,
+    NoteIn,
     OpeningIn,
     OpeningList,
     OpeningOut,
@@ -71,6 +74,7 @@ NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
 NOT_OPEN = "urn:scorecards:problem:submission-not-open"
 REFUSED = "urn:scorecards:problem:refused"
 CANDIDATE_EXISTS = "urn:scorecards:problem:candidate-exists"
+INTERVIEW_CONFLICT = "urn:scorecards:problem:interview-{reason}"  # see InterviewConflict
 EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -233,6 +237,83 @@ def schedule_interview(application_id: int, body: InterviewIn):
         panel = scheduling.find_interviewers(body.panel)
         interview = scheduling.schedule_interview(actor, application, body.stage,
                                                   body.scheduled_at, panel)
+    except PipelineError as error:
+        raise _refused(error) from None
+    return InterviewOut.of(interview)
+
+
+# Interviews: reading, moving, changing the panel, cancelling, annotating.
+
+
+def _interview(interview_id: int) -> Interview:
+    interview = scheduling.load_interview(interview_id) or abort(404)
+    require(api_user(), Action.MANAGE, interview.application)
+    return interview
+
+
+def _conflict(error: scheduling.InterviewConflict) -> ApiProblem:
+    return ApiProblem(409, str(error), type=INTERVIEW_CONFLICT.format(reason=error.reason),
+                      errors=[FieldProblem(field=error.field, message=str(error),
+                                           location="body")] if error.field else None)
+
+
+@api.operation("GET", "/interviews/<int:interview_id>", summary="Read an interview",
+               tag="interviews", answers={200: InterviewOut})
+def get_interview(interview_id: int):
+    """For HR and admins: its time, note, whether it was cancelled, and every panel seat."""
+    return InterviewOut.of(_interview(interview_id))
+
+
+@api.operation("PATCH", "/interviews/<int:interview_id>",
+               summary="Move an interview or change its panel", tag="interviews",
+               body=InterviewChangeIn, answers={200: InterviewChanged}, problems=(409,))
+def change_interview(interview_id: int, body: InterviewChangeIn):
+    """For HR and admins; one transaction: all of it is stored, or nothing.
+
+    A submitted scorecard pins its interview: moving it, or leaving out a panelist who
+    submitted, is a conflict (409), as is changing a cancelled interview or one of a closed
+    application. The answer names whose drafts were withdrawn.
+    """
+    interview = _interview(interview_id)
+    if body.scheduled_at is None and body.panel is None:
+        raise ApiProblem(422, "Give scheduled_at, panel or both.", errors=[
+            FieldProblem(field=name, message="give this, the other or both", location="body")
+            for name in ("scheduled_at", "panel")])
+    try:
+        panel = None if body.panel is None else scheduling.find_interviewers(
+            body.panel, scheduling.seated(interview))
+        change = scheduling.change_interview(api_user(), interview,
+                                             scheduled_at=body.scheduled_at, panel=panel)
+    except scheduling.InterviewConflict as conflict:
+        raise _conflict(conflict) from None
+    except PipelineError as error:
+        raise _refused(error) from None
+    return InterviewChanged.of_change(change)
+
+
+@api.operation("POST", "/interviews/<int:interview_id>/cancel", summary="Cancel an interview",
+               tag="interviews", answers={200: InterviewChanged}, problems=(409,))
+def cancel_interview(interview_id: int):
+    """For HR and admins: the interview stays on record, cancelled, and counts no more.
+
+    Its panel's drafts are withdrawn (named in withdrawn), and the application's status is
+    worked out again. An interview with a submitted scorecard is not cancelled (409).
+    Cancelling a cancelled interview changes nothing and answers 200.
+    """
+    try:
+        change = scheduling.cancel_interview(api_user(), _interview(interview_id))
+    except scheduling.InterviewConflict as conflict:
+        raise _conflict(conflict) from None
+    return InterviewChanged.of_change(change)
+
+
+@api.operation("PUT", "/interviews/<int:interview_id>/note", summary="Annotate an interview",
+               tag="interviews", body=NoteIn, answers={200: InterviewOut})
+def annotate_interview(interview_id: int, body: NoteIn):
+    """For HR and admins: any interview takes a note, pinned or cancelled."""
+    try:
+        interview = scheduling.annotate_interview(api_user(), _interview(interview_id),
+                                                  body.note)
     except PipelineError as error:
         raise _refused(error) from None
     return InterviewOut.of(interview)

@@ -22,6 +22,7 @@ from ..core.aggregation import weighted_mean
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, rationale_problem, recommend
 from ..core.panel import PanelScorecard
+from ..core.pipeline import transition
 from ..core.rubric import Loop, Rubric
 from ..core.uncertainty import pooled_spread
 from ..core.vocabulary import ApplicationStatus, FinalOutcome, Recommendation, ScorecardStatus
@@ -264,8 +265,8 @@ def record_decision(actor: User, application_id: int, final: FinalOutcome,
                         explanation=found.summary.to_document(), final_outcome=final,
                         rationale=rationale, decided_by=actor, supersedes=previous)
     db.session.add(decision)
-    application.status = ApplicationStatus.INTERVIEWING if final is FinalOutcome.HOLD \
-        else ApplicationStatus.DECIDED
+    application.status = transition(application.status, ApplicationStatus.INTERVIEWING
+                                    if final is FinalOutcome.HOLD else ApplicationStatus.DECIDED)
     db.session.flush()
     audit.record(actor, "decision.recorded", application, decision_id=decision.id,
                  final=final.value, recommended=found.summary.outcome.value,

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .rubric import Rubric
-from .vocabulary import Recommendation, ScorecardStatus
+from .vocabulary import OWED_STATUSES, Recommendation, ScorecardStatus
 
 # Scores at which a rating needs written evidence: the extremes are the ones a committee
 # questions, and the ones most prone to halo effects.
@@ -148,9 +148,17 @@ def contradiction(rubric: Rubric, answers: Answers) -> str | None:
 
 
 def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetime,
-                   overdue_after: timedelta) -> str:
-    """Return the status to show: the stored one, or "overdue" once the window has passed."""
-    if status is not ScorecardStatus.SUBMITTED and now >= scheduled_at + overdue_after:
+                   overdue_after: timedelta, cancelled: bool = False) -> str:
+    """Return the status to show: the stored one, or "overdue" once the window has passed.
+
+    Only a scorecard still owed is ever overdue; the scorecards of a cancelled interview
+    (never a submitted one) show as "cancelled".
+    """
+    if cancelled and status is not ScorecardStatus.SUBMITTED:
+        return "cancelled"
+    # A difference of two times never overflows; a time plus the window does, for an
+    # interview stored at the end of the calendar.
+    if status in OWED_STATUSES and now - scheduled_at >= overdue_after:
         return "overdue"
     return status.value
 
@@ -177,8 +185,11 @@ def too_early_to_submit(scheduled_at: datetime, now: datetime,
     has started; early allows a margin before the start (a call that began a little early).
     Drafts are not bound by this: notes may be taken at any time.
     """
-    opens_at = scheduled_at - early
-    return TooEarly(scheduled_at, opens_at) if now < opens_at else None
+    # Compared as a difference of two times, which never leaves the calendar, so that an
+    # interview stored at year 1 or 9999 still answers.
+    if scheduled_at - now <= early:
+        return None
+    return TooEarly(scheduled_at, scheduled_at - early)
 
 
 def _when(value: datetime) -> str:

@@ -79,6 +79,9 @@ class ScorecardStatus(_Labelled):
     NOT_STARTED = "not_started"
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    # A draft kept for its author after its interview was cancelled or they left the panel:
+    # shown to nobody else, owed by nobody, counted nowhere.
+    WITHDRAWN = "withdrawn"
 
 
 # A panelist who holds a scorecard in one of these states still owes it, and so sees

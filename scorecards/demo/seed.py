@@ -25,9 +25,10 @@ from ..catalog.services import (
     rubric_of,
     sync_catalog,
 )
-from ..core.pipeline import status_from_scoring
+from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Loop
-from ..core.vocabulary import Role, ScorecardStatus
+from ..core.schedule import interview_time_problem
+from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
 from ..models import Application, Candidate, Interview, Opening, Rating, Scorecard, User
 
@@ -142,6 +143,7 @@ def _application(opening: Opening, spec: dict, users: dict[str, User], now: date
     application = Application(
         candidate=candidate, opening=opening, source=spec["source"], referrer=spec.get("referrer"),
         applied_at=now - timedelta(days=spec["applied_days_ago"]),
+        status=ApplicationStatus.APPLIED,
     )
     db.session.add(application)
     loop = loop_of(opening.loop_version)
@@ -150,7 +152,8 @@ def _application(opening: Opening, spec: dict, users: dict[str, User], now: date
         interview = _interview(application, loop, interview_spec, users, now)
         submitted[interview.stage_key] += sum(
             s.status == ScorecardStatus.SUBMITTED for s in interview.scorecards)
-    application.status = status_from_scoring(loop, submitted, bool(spec.get("interviews")))
+    application.status = transition(application.status, status_from_scoring(
+        loop, submitted, bool(spec.get("interviews"))))
     return True
 
 
@@ -163,6 +166,9 @@ def _interview(application: Application, loop: Loop, spec: dict, users: dict[str
     rubric_version = latest_rubric_version(stage.rubric)
     day = (now - timedelta(days=spec["days_ago"])).date()
     scheduled = datetime(day.year, day.month, day.day, spec.get("hour", 10), tzinfo=UTC)
+    problem = interview_time_problem(scheduled, now)
+    if problem:
+        raise DemoError(f"the demo interview of stage '{stage.key}': {problem}")
     interview = Interview(application=application, stage_key=stage.key,
                           rubric_version=rubric_version, scheduled_at=scheduled)
     rubric = rubric_of(rubric_version)

@@ -330,13 +330,14 @@ def _score_batch(batch: list, scoring: _Scoring, stages: list[str]) -> Iterator[
     used: dict[int, dict[str, int]] = {}
     first: dict[int, datetime] = {}
     # Later interviews of a stage win, as on the committee's summary.
-    for application_id, stage, rubric_id, when in db.session.execute(
+    for application_id, stage, rubric_id, when, cancelled_at in db.session.execute(
             sa.select(Interview.application_id, Interview.stage_key,
-                      Interview.rubric_version_id, Interview.scheduled_at)
+                      Interview.rubric_version_id, Interview.scheduled_at, Interview.cancelled_at)
             .where(Interview.application_id.in_(ids))
             .order_by(Interview.scheduled_at, Interview.id)):
         used.setdefault(application_id, {})[stage] = rubric_id
-        first.setdefault(application_id, when)
+        if cancelled_at is None:  # the first interview held, or to be held
+            first.setdefault(application_id, when)
     latest: dict[int, tuple[str, datetime]] = {}
     for application_id, outcome, decided_at in db.session.execute(
             sa.select(Decision.application_id, Decision.final_outcome, Decision.decided_at)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, Area, owed_applications, require
+from ..core.pipeline import transition
 from ..core.vocabulary import ApplicationStatus, OpeningStatus, Source
 from ..extensions import db
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard, User, utcnow
@@ -260,7 +261,7 @@ def close_application(actor: User, application: Application, status: Application
         raise PipelineError(f"The application of {application.candidate.name} is "
                             f"{application.status} already; it cannot be {status.value}.")
     previous = application.status
-    application.status = status
+    application.status = transition(previous, status)
     application.closed_at = utcnow()
     application.closed_reason = reason
     audit.record(actor, "application.closed", application, status=status.value,
@@ -269,13 +270,15 @@ def close_application(actor: User, application: Application, status: Application
 
 
 def load_application(application_id: int) -> Application | None:
-    """Return an application with its candidate, opening, interviews and panels."""
+    """Return an application with its candidate, opening, interviews and their panels."""
     return db.session.scalar(
         sa.select(Application).where(Application.id == application_id)
         .options(joinedload(Application.candidate),
                  joinedload(Application.opening).joinedload(Opening.loop_version),
                  selectinload(Application.interviews).selectinload(Interview.scorecards)
                  .joinedload(Scorecard.interviewer),
+                 selectinload(Application.interviews).options(
+                     joinedload(Interview.cancelled_by), joinedload(Interview.noted_by)),
                  selectinload(Application.decisions)))
 
 

@@ -1,9 +1,10 @@
-"""HR's forms: a new opening, a candidate's application, an interview, closing, a reminder."""
+"""HR's forms: an opening, an application, an interview and its changes, closing, a reminder."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     RadioField,
     SelectField,
@@ -18,6 +19,7 @@ from ..core.vocabulary import ApplicationStatus, Source
 from .candidates import MAX_REASON
 from .fields import EMAIL
 from .openings import OPENING_KEY
+from .scheduling import MAX_NOTE
 
 SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied",
                  Source.SOURCED: "Sourced by a recruiter"}
@@ -68,10 +70,9 @@ class ApplicationForm(FlaskForm):
         return self.referrer.data if self.source.data == Source.REFERRAL else None
 
 
-class ScheduleForm(FlaskForm):
-    """An interview of one stage, its time and its panel."""
+class InterviewForm(FlaskForm):
+    """An interview's time and panel: to schedule it, or to move it and change the panel."""
 
-    stage = SelectField("Stage", validators=[DataRequired(message="Choose the stage.")])
     scheduled_at = DateTimeLocalField(
         "Date and time (UTC)",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
@@ -83,6 +84,28 @@ class ScheduleForm(FlaskForm):
         """Return the chosen and the typed emails, in that order."""
         typed = (self.panel_emails.data or "").replace(",", " ").split()
         return [*(self.panel.data or []), *typed]
+
+
+class ScheduleForm(InterviewForm):
+    """An interview of one stage, its time and its panel."""
+
+    stage = SelectField("Stage", validators=[DataRequired(message="Choose the stage.")])
+
+
+class NoteForm(FlaskForm):
+    """HR's short note on an interview; an empty one clears it."""
+
+    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+        max=MAX_NOTE, message=f"Keep the note within {MAX_NOTE} characters.")])
+
+
+class CancelForm(FlaskForm):
+    """Cancel an interview, once HR confirms it."""
+
+    confirm = BooleanField("Cancel this interview; the panel's drafts are withdrawn and kept "
+                           "for their authors", validators=[DataRequired(
+                               message="Tick the box to confirm that the interview is "
+                                       "cancelled.")])
 
 
 class CloseForm(FlaskForm):

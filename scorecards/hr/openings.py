@@ -24,6 +24,11 @@ from ..models import Application, Interview, LoopVersion, Opening, Scorecard, Us
 from .fields import PipelineError, optional, required
 
 OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# What pipelines and reports count: interviews not cancelled, and the scorecards of their
+# panels (a withdrawn draft is its author's alone).
+LIVE_INTERVIEW = Interview.cancelled_at.is_(None)
+PANEL_SEAT = sa.and_(Scorecard.interview_id == Interview.id,
+                     Scorecard.status != ScorecardStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class StageCount:
     key: str
     title: str
     applications: int  # with at least one interview of the stage
-    scorecards: int  # of the stage, in any state
+    scorecards: int  # of the stage's panels, in any state but withdrawn
     submitted: int
 
 
@@ -148,8 +153,8 @@ def pipeline(opening: Opening) -> Pipeline:
                   sa.select(Interview.stage_key,
                             sa.func.count(sa.distinct(Interview.application_id)),
                             sa.func.count(Scorecard.id), sa.func.sum(submitted))
-                  .join(Interview.application).outerjoin(Interview.scorecards)
-                  .where(Application.opening_id == opening.id)
+                  .join(Interview.application).outerjoin(Scorecard, PANEL_SEAT)
+                  .where(Application.opening_id == opening.id, LIVE_INTERVIEW)
                   .group_by(Interview.stage_key))}
     loop = loop_of(opening.loop_version)
     by_stage = [StageCount(s.key, s.title, *stages.get(s.key, (0, 0, 0))) for s in loop.stages]
@@ -181,8 +186,8 @@ def _progress(opening: Opening, application_ids: Iterable[int]) -> dict[int, lis
               for application_id, stage, done, total in db.session.execute(
                   sa.select(Interview.application_id, Interview.stage_key,
                             sa.func.sum(submitted), sa.func.count(Scorecard.id))
-                  .outerjoin(Interview.scorecards)
-                  .where(Interview.application_id.in_(ids))
+                  .outerjoin(Scorecard, PANEL_SEAT)
+                  .where(Interview.application_id.in_(ids), LIVE_INTERVIEW)
                   .group_by(Interview.application_id, Interview.stage_key))}
     loop = loop_of(opening.loop_version)
     found: dict[int, list[StageProgress]] = defaultdict(list)

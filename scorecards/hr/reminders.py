@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from .. import audit
 from ..authz import Action, Area, require
 from ..catalog.services import loop_of
-from ..core.vocabulary import ScorecardStatus
+from ..core.vocabulary import OWED_STATUSES
 from ..extensions import db
 from ..models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
 from . import mail
@@ -37,9 +37,10 @@ class OverdueRow:
 
 def overdue_scorecards(now: datetime, overdue_after: timedelta, *,
                        limit: int | None = None) -> list[OverdueRow]:
-    """Return the scorecards not submitted overdue_after their interview, oldest first.
+    """Return the scorecards still owed overdue_after their interview, oldest first.
 
-    Applications that were withdrawn or rejected owe nothing.
+    Applications that were withdrawn or rejected, cancelled interviews and withdrawn drafts
+    owe nothing.
     """
     return _overdue(now, overdue_after, limit=limit)
 
@@ -53,7 +54,7 @@ def _overdue(now: datetime, overdue_after: timedelta, *, scorecard_id: int | Non
         .join(Scorecard.interview).join(Interview.application)
         .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
         .join(Scorecard.interviewer)
-        .where(Scorecard.status != ScorecardStatus.SUBMITTED,
+        .where(Scorecard.status.in_(OWED_STATUSES), Interview.cancelled_at.is_(None),
                Interview.scheduled_at <= now - overdue_after,
                Application.status.not_in(CLOSING_STATUSES))
         .order_by(Interview.scheduled_at, Scorecard.id)
@@ -84,8 +85,9 @@ def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datet
     require(actor, Action.VIEW, Area.PIPELINE)
     found = _overdue(now, overdue_after, scorecard_id=scorecard_id)
     if not found:
-        raise PipelineError(f"Scorecard {scorecard_id} is not overdue: it was submitted, its "
-                            "application closed, or it does not exist.")
+        raise PipelineError(f"Scorecard {scorecard_id} is not overdue: it was submitted or "
+                            "withdrawn, its interview cancelled, its application closed, or it "
+                            "does not exist.")
     row = found[0]
     message = mail.Message(to=row.interviewer_email,
                            subject=f"Scorecard overdue: {row.candidate}, {row.stage}",

@@ -22,6 +22,7 @@ from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
 from ..extensions import db
 from ..models import Application, Decision, Interview, Opening, Scorecard, User
+from .openings import LIVE_INTERVIEW, PANEL_SEAT
 
 PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 SECONDS_PER_DAY = 86_400
@@ -125,8 +126,8 @@ def _stage_figures(shown: list) -> dict[tuple[str, bool], Figures]:
                   sa.func.sum(sa.case((submitted, 1), else_=0)).label("submitted"),
                   sa.func.sum(sa.case((sa.and_(submitted, Scorecard.recommendation.in_(PASSING)),
                                        1), else_=0)).label("hires"))
-        .select_from(Interview).join(Interview.application).outerjoin(Interview.scorecards)
-        .where(*shown)
+        .select_from(Interview).join(Interview.application).outerjoin(Scorecard, PANEL_SEAT)
+        .where(*shown, LIVE_INTERVIEW)
         .group_by(Interview.application_id, Interview.stage_key, Application.source)
         .subquery())
     # A stage is passed when more than half of its submitted scorecards recommend hiring.
@@ -147,7 +148,7 @@ def _time_to_decision(shown: list) -> TimeToDecision:
         .select_from(Application)
         .join(Interview, Interview.application_id == Application.id)
         .join(Decision, Decision.application_id == Application.id)
-        .where(*shown, Application.status == ApplicationStatus.DECIDED)
+        .where(*shown, LIVE_INTERVIEW, Application.status == ApplicationStatus.DECIDED)
         .group_by(Application.id)).all()
     days = sorted((decided - first).total_seconds() / SECONDS_PER_DAY for first, decided in rows)
     return TimeToDecision(len(days), percentile(days, 0.5), percentile(days, 0.9))

@@ -1,4 +1,4 @@
-"""HR pages: openings, an opening's pipeline and report, applications, overdue scorecards."""
+"""HR pages: openings, pipelines and reports, applications and their interviews, overdue lists."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from flask_wtf import FlaskForm
 
 from ..authz import Action, Area, can, require
 from ..catalog.services import loop_of
+from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
-from ..models import Application, Opening, utcnow
+from ..models import Application, Interview, Opening, User, utcnow
+from ..templating import when
 from . import reports
 from .candidates import (
     FINAL_STATUSES,
@@ -36,7 +38,10 @@ from .fields import PipelineError
 from .forms import (
     CLOSE_LABELS,
     ApplicationForm,
+    CancelForm,
     CloseForm,
+    InterviewForm,
+    NoteForm,
     OpeningForm,
     ReminderForm,
     ScheduleForm,
@@ -48,13 +53,21 @@ from .openings import (
     opening_by_key,
     opening_rows,
     pipeline,
+    stage_title,
 )
 from .reminders import overdue_scorecards, reminder_text, send_reminder
 from .scheduling import (
+    InterviewChange,
     active_interviewers,
+    annotate_interview,
+    cancel_interview,
+    change_interview,
     find_interviewers,
+    load_interview,
+    pinned_by,
     schedule_interview,
     scorecard_state,
+    seated,
 )
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
@@ -192,6 +205,14 @@ def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
     form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
     form.panel.choices = [(user.email, f"{user.name} ({user.email})")
                           for user in active_interviewers()]
+    return _within_window(form)
+
+
+def _within_window(form: FlaskForm) -> FlaskForm:
+    """Let the browser's date picker offer only the times an interview may be set to."""
+    earliest, latest = interview_window(utcnow())
+    form.scheduled_at.render_kw = {"min": f"{earliest:%Y-%m-%dT%H:%M}",
+                                   "max": f"{latest:%Y-%m-%dT%H:%M}"}
     return form
 
 
@@ -208,6 +229,125 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
         outcome_hidden=not can(current_user, Action.VIEW, application),
         state_of=scorecard_state,
         closable=application.status not in FINAL_STATUSES), status
+
+
+@bp.get("/interviews/<int:interview_id>")
+@login_required
+def interview(interview_id: int):
+    """Show an interview, with forms to move it, change its panel, cancel or annotate it."""
+    return _render_interview(_load_interview(interview_id))
+
+
+@bp.post("/interviews/<int:interview_id>")
+@login_required
+def change(interview_id: int):
+    """Move an interview, or change its panel."""
+    found = _load_interview(interview_id)
+    form = _panel_choices(InterviewForm(prefix="change"), found)
+    if form.validate():
+        try:
+            panel = find_interviewers(form.panel_email_list(), seated(found))
+            changed = change_interview(current_user, found, panel=panel,
+                                       scheduled_at=_moved_to(form, found))
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(_change_message(changed), "success" if changed.changed else "info")
+            return redirect(url_for(".application", application_id=found.application_id))
+    return _render_interview(found, change=form, status=400)
+
+
+@bp.post("/interviews/<int:interview_id>/cancel")
+@login_required
+def cancel(interview_id: int):
+    """Cancel an interview that no scorecard is submitted for."""
+    found = _load_interview(interview_id)
+    form = CancelForm(prefix="cancel")
+    if form.validate():
+        try:
+            cancelled = cancel_interview(current_user, found)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash(_change_message(cancelled, "Interview cancelled."), "success")
+            return redirect(url_for(".application", application_id=found.application_id))
+    return _render_interview(found, cancel=form, status=400)
+
+
+@bp.post("/interviews/<int:interview_id>/note")
+@login_required
+def note(interview_id: int):
+    """Set or clear HR's note on an interview."""
+    found = _load_interview(interview_id)
+    form = NoteForm(prefix="note")
+    if form.validate():
+        try:
+            annotate_interview(current_user, found, form.note.data)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash("Note saved." if found.note else "Note removed.", "success")
+            return redirect(url_for(".application", application_id=found.application_id))
+    return _render_interview(found, note=form, status=400)
+
+
+def _load_interview(interview_id: int) -> Interview:
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = load_interview(interview_id) or abort(404)
+    require(current_user, Action.MANAGE, found.application)
+    return found
+
+
+def _panel_choices(form: InterviewForm, interview: Interview) -> InterviewForm:
+    # The panel as it is stays choosable, even someone deactivated since.
+    people = {user.email: user for user in (*seated(interview), *active_interviewers())}
+    form.panel.choices = [(user.email, f"{user.name} ({user.email})")
+                          for user in sorted(people.values(), key=lambda u: (u.name, u.email))]
+    return _within_window(form)
+
+
+def _moved_to(form: InterviewForm, interview: Interview):
+    """Return the time typed, or None when it is the stored one as the form shows it."""
+    typed = form.scheduled_at.data.replace(tzinfo=UTC)
+    return None if typed == interview.scheduled_at.replace(second=0, microsecond=0) else typed
+
+
+def _change_message(change: InterviewChange, opening: str = "") -> str:
+    """Say what a change did, naming whose draft was withdrawn."""
+    parts = [opening] if opening else []
+    if change.moved_from is not None:
+        parts.append(f"Interview moved to {when(change.interview.scheduled_at)}.")
+    for users, said in ((change.added, "Added to the panel"),
+                        (change.restored, "Back on the panel, with their withdrawn draft"),
+                        (change.withdrawn, "Draft withdrawn, kept for its author to read"),
+                        (change.removed, "Taken off the panel, with no scorecard started")):
+        if users:
+            parts.append(f"{said}: {_names(users)}.")
+    if change.status:
+        parts.append(f"The application is {change.status[1]} again.")
+    return " ".join(parts) or "Nothing changed: the time and the panel are as they were."
+
+
+def _names(users: tuple[User, ...]) -> str:
+    return ", ".join(user.name for user in users)
+
+
+def _render_interview(interview: Interview, *, change: InterviewForm | None = None,
+                      cancel: CancelForm | None = None, note: NoteForm | None = None,
+                      status: int = 200):
+    loop = loop_of(interview.application.opening.loop_version)
+    if change is None:
+        change = _panel_choices(InterviewForm(prefix="change", formdata=None, data={
+            "scheduled_at": interview.scheduled_at.replace(tzinfo=None),
+            "panel": [user.email for user in seated(interview)]}), interview)
+    return render_template(
+        "hr/interview.html", interview=interview, application=interview.application,
+        stage_title=stage_title(loop, interview.stage_key), now=utcnow(),
+        window=_overdue_window(), state_of=scorecard_state, change=change,
+        cancel=cancel or CancelForm(prefix="cancel", formdata=None),
+        note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
+        pinned=bool(pinned_by(interview)),
+        changeable=interview.application.status not in FINAL_STATUSES), status
 
 
 @bp.get("/overdue")

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import loop_of, rubric_of
-from ..core.pipeline import status_from_scoring
+from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Rubric
 from ..core.scorecard import (
     Answers,
@@ -106,18 +106,20 @@ class InterviewRow:
     opening: str
     stage: str
     scheduled_at: datetime
-    state: str  # not_started, draft, submitted or overdue
+    state: str  # not_started, draft, submitted, overdue, withdrawn or cancelled
 
 
 def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limit: int,
                   past_offset: int = 0) -> tuple[list[InterviewRow], list[InterviewRow], int]:
     """Return the user's upcoming interviews, a page of past ones and the number of past ones.
 
-    Past interviews come newest first.
+    Past interviews come newest first. Cancelled interviews and withdrawn drafts stay in the
+    list, marked as such, so that a panelist sees what became of them.
     """
     base = (
         sa.select(Scorecard.id, Scorecard.status, Interview.id, Interview.stage_key,
-                  Interview.scheduled_at, Candidate.name, Opening.title, Opening.loop_version_id)
+                  Interview.scheduled_at, Candidate.name, Opening.title, Opening.loop_version_id,
+                  Interview.cancelled_at)
         .join(Scorecard.interview).join(Interview.application)
         .join(Application.candidate).join(Application.opening)
         .where(Scorecard.interviewer_id == user.id)
@@ -134,10 +136,12 @@ def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limi
     titles = _stage_titles({row[7] for row in (*upcoming, *past)})
 
     def row(found) -> InterviewRow:
-        scorecard_id, status, interview_id, stage_key, when, candidate, opening, loop_id = found
+        (scorecard_id, status, interview_id, stage_key, when, candidate, opening, loop_id,
+         cancelled_at) = found
         return InterviewRow(scorecard_id, interview_id, candidate, opening,
                             titles.get((loop_id, stage_key), stage_key), when,
-                            display_status(ScorecardStatus(status), when, now, overdue_after))
+                            display_status(ScorecardStatus(status), when, now, overdue_after,
+                                           cancelled=cancelled_at is not None))
 
     return [row(r) for r in upcoming], [row(r) for r in past], past_total
 
@@ -456,4 +460,5 @@ def _advance(application: Application) -> None:
                Scorecard.status == ScorecardStatus.SUBMITTED)
         .group_by(Interview.stage_key)).all()
     loop = loop_of(application.opening.loop_version)
-    application.status = status_from_scoring(loop, Counter(dict(counts)), True)
+    application.status = transition(application.status,
+                                    status_from_scoring(loop, Counter(dict(counts)), True))

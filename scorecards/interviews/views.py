@@ -71,6 +71,10 @@ def scorecard(scorecard_id: int):
     """Show the scorecard form to its author, or the scorecard to whoever may read it."""
     scorecard, candidate = _load(scorecard_id, Action.VIEW)
     if not can(current_user, Action.EDIT, scorecard):
+        if request.method == "POST" and scorecard.status == ScorecardStatus.WITHDRAWN:
+            # Withdrawn while its author had the form open: what they sent comes back to copy.
+            return _show(scorecard, candidate, unsaved=_form_class(scorecard)().answers(),
+                         status=409)
         return _show(scorecard, candidate)
     if request.method == "GET":
         if scorecard.status == ScorecardStatus.SUBMITTED:
@@ -142,6 +146,10 @@ def amend(scorecard_id: int):
 def autosave(scorecard_id: int):
     """Save a draft from the page's script and answer in JSON."""
     scorecard = services.load_for_saving(scorecard_id) or abort(404)
+    if scorecard.status == ScorecardStatus.WITHDRAWN and can(current_user, Action.VIEW, scorecard):
+        return jsonify(error="Not saved: this scorecard was withdrawn, as the interview was "
+                             "cancelled or you left its panel. Press Save draft to get a copy "
+                             "of your text."), 409
     require(current_user, Action.EDIT, scorecard)
     cls = _form_class(scorecard)
     posted = cls.plain_answers(request.form) if _token_checked() else None

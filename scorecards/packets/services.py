@@ -50,7 +50,8 @@ class Packet:
 def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
     """Return everything a candidate's packet shows, as plain JSON-ready values."""
     application, summary = found.application, found.summary
-    interviews = sorted(application.interviews, key=lambda i: i.scheduled_at)
+    interviews = sorted((i for i in application.interviews if not i.cancelled),
+                        key=lambda i: i.scheduled_at)
     stages = []
     for stage in summary.raw.stages:
         cards = [s for s in found.scorecards if s.interview.stage_key == stage.key]

@@ -1,10 +1,10 @@
 """Erase a candidate's personal data, and apply the retention rule.
 
 Erasure removes what identifies the person (their name and contact details, and every free
-text written about them: evidence, takeaways, private notes, revisions, decision rationales,
-closing reasons) and keeps the anonymous scores, so that statistics such as calibration and
-panel agreement stay true. The audit trail records that an erasure happened, never what was
-erased.
+text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
+decision rationales, closing reasons, HR's notes on interviews) and keeps the anonymous
+scores, so that statistics such as calibration and panel agreement stay true. The audit trail
+records that an erasure happened, never what was erased.
 """
 
 from __future__ import annotations
@@ -85,6 +85,10 @@ def _erase(candidate: Candidate) -> list[int]:
             revision.reason = ERASED_RATIONALE
     db.session.execute(sa.update(Decision).where(Decision.application_id.in_(applications))
                        .values(rationale=ERASED_RATIONALE)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.update(Interview).where(Interview.application_id.in_(applications),
+                                                  Interview.note.is_not(None))
+                       .values(note=ERASED_RATIONALE)
                        .execution_options(synchronize_session=False))
     # The referrer's name and the closing reason could point to the person too.
     db.session.execute(

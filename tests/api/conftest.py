@@ -40,6 +40,10 @@ class ApiClient:
         """Send a PUT request."""
         return self.open("PUT", path, **kwargs)
 
+    def patch(self, path: str, **kwargs):
+        """Send a PATCH request."""
+        return self.open("PATCH", path, **kwargs)
+
     def delete(self, path: str, **kwargs):
         """Send a DELETE request."""
         return self.open("DELETE", path, **kwargs)

@@ -113,3 +113,14 @@ def test_the_committees_summary_and_decision_answer_as_documented(schema, seeded
 
 def test_erasure_answers_as_documented(schema, seeded):
     _exercise(schema["/api/v1/candidates/{candidate_id}"]["DELETE"], seeded["hr"])
+
+
+def test_the_interview_routes_answer_as_documented(schema, seeded, make_user, make_interview):
+    """On an interview with a draft and one not pinned, as well as on random ones."""
+    ana = make_user(Role.INTERVIEWER, email="chen@example.com")
+    interview = make_interview(panel=[ana])
+    path = "/api/v1/interviews/{interview_id}"
+    fixed = {"path_parameters": {"interview_id": interview.id}}
+    for operation in (schema[path]["GET"], schema[path]["PATCH"],
+                      schema[path + "/note"]["PUT"], schema[path + "/cancel"]["POST"]):
+        _exercise(operation, seeded["hr"], **fixed)

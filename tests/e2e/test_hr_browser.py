@@ -64,7 +64,8 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
 
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
 @pytest.mark.parametrize("path", [
-    "/hr/", "/hr/openings/test-opening", "/hr/applications/{application}", "/hr/overdue",
+    "/hr/", "/hr/openings/test-opening", "/hr/applications/{application}",
+    "/hr/interviews/{interview}", "/hr/overdue",
     "/hr/openings/test-opening/report", "/hr/exports/", "/hr/candidates/{candidate}/erase",
     "/analytics/agreement",
 ])
@@ -73,7 +74,7 @@ def test_hr_pages_have_no_serious_accessibility_problems(page: Page, axe_js, mak
     hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD)
     interview = make_interview(panel=[make_user(Role.INTERVIEWER)])
     sign_in_as(page, hr)
-    page.goto(path.format(application=interview.application_id,
+    page.goto(path.format(application=interview.application_id, interview=interview.id,
                           candidate=interview.application.candidate_id))
     page.add_script_tag(path=axe_js)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
