@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
 from ..authz import Action, Area, can, require
+from ..core.explanation import recommendation_block
 from ..core.vocabulary import FinalOutcome
 from ..interviews.services import answers_of
 from . import services
@@ -44,6 +45,7 @@ def summary(application_id: int):
                 flash("Decision recorded.", "success")
                 return redirect(url_for(".summary", application_id=application_id))
     return render_template("committee/summary.html", found=found, summary=found.summary,
+                           block=recommendation_block(found.summary, found.loop.policy),
                            form=form, may_decide=may_decide, answers_of=answers_of,
                            labels=LABELS, private_notes={
                                s.id for s in found.scorecards
