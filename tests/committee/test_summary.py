@@ -125,6 +125,8 @@ def test_a_refused_decision_says_so_at_the_top_and_brings_the_form_with_its_prob
     assert 'id="error-summary" autofocus' in summary.group(0)  # in view without scripts
     assert "Give the rationale in at least 20 characters (11 so far)." in text(summary.group(1))
     assert "committee.js" in html  # and focused by the page's own script
+    # Posted to an address without a fragment, which would take the focus away again.
+    assert f'<form method="post" action="/committee/applications/{ready.id}"' in html
     assert ">Looks fine.</textarea>" in html  # nothing typed is lost
     assert "<title>Not recorded: " in html
 

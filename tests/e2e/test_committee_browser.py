@@ -51,6 +51,48 @@ def test_a_committee_member_goes_from_the_queue_to_a_recorded_decision(page: Pag
     assert db.session.scalar(sa.select(Decision.final_outcome)) == "hire"
 
 
+SHORT = "Looks fine."
+ENOUGH = "Consistent evidence of careful design across stages."
+
+
+def refuse_then_record(page: Page, ready) -> None:
+    """Record a decision with too short a rationale, check where that leaves the reader."""
+    page.goto(f"/committee/applications/{ready.id}")
+    page.get_by_role("link", name="Record the decision").click()
+    page.get_by_label("Hire", exact=True).check()
+    page.get_by_label("Rationale").fill(SHORT)
+    page.get_by_role("button", name="Record decision").click()
+    problem = page.locator("#error-summary")
+    expect(problem).to_contain_text("Give the rationale in at least 20 characters")
+    expect(problem).to_be_focused()
+    expect(problem).to_be_in_viewport()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.get_by_label("Rationale")).to_be_in_viewport()
+    # The page says so at its top too, and leads back to the form.
+    expect(page.locator(".refused[role=alert]")).to_contain_text(
+        "The decision was not recorded.")
+    expect(page.get_by_label("Rationale")).to_have_value(SHORT)
+    page.get_by_label("Rationale").fill(ENOUGH)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".flashes")).to_contain_text("Decision recorded.")
+    expect(page.locator(".decisions")).to_contain_text(ENOUGH)
+
+
+def test_a_refused_decision_brings_the_reader_to_its_problem_at_the_form(page: Page, member,
+                                                                         ready):
+    sign_in_as(page, member)
+    refuse_then_record(page, ready)
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Decision.rationale)).all() == [ENOUGH]
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_scripts_a_refused_decision_still_brings_its_problem_into_view(page: Page,
+                                                                               member, ready):
+    sign_in_as(page, member)
+    refuse_then_record(page, ready)
+
+
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
 @pytest.mark.parametrize("path", ["/committee/", "/committee/applications/{id}"])
 def test_committee_pages_have_no_serious_accessibility_problems(page: Page, axe_js, member,
