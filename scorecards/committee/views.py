@@ -15,6 +15,8 @@ from .forms import LABELS, DecisionForm
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
+DECIDED_PAGE_SIZE = 50
+
 
 @bp.get("/")
 @login_required
@@ -22,6 +24,20 @@ def queue():
     """List the applications whose required scorecards are in, waiting for a decision."""
     require(current_user, Action.VIEW, Area.COMMITTEE)
     return render_template("committee/queue.html", rows=services.queue(current_user))
+
+
+@bp.get("/decided")
+@login_required
+def decided():
+    """List the decisions in force, newest first, a page at a time."""
+    require(current_user, Action.VIEW, Area.COMMITTEE)
+    try:
+        page = services.decided(current_user, DECIDED_PAGE_SIZE, request.args.get("after"),
+                                request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from the "
+                               "newest decisions.")
+    return render_template("committee/decided.html", page=page, labels=LABELS)
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
