@@ -29,6 +29,7 @@ PAGES = [
     ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}/amend", (302, 200, 404, 404, 404, 404)),
     ("/committee/", OK_FOR_COMMITTEE),
+    ("/committee/decided", OK_FOR_COMMITTEE),
     ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200)),
     ("/committee/applications/{application}/packet.pdf", (302, 404, 404, 200, 200, 200)),
     ("/analytics/agreement", OK_FOR_HR),

@@ -6,29 +6,40 @@ interviewers' calibration (one windowed query); the pure core does the arithmeti
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, can, owed_applications, require
 from ..catalog.services import latest_rubric_version, loop_of, rubric_of
 from ..core.aggregation import weighted_mean
 from ..core.calibration import Offset, shrink
-from ..core.decision import Summary, rationale_problem, recommend
+from ..core.decision import Summary, departs, rationale_problem, recommend
 from ..core.panel import PanelScorecard
 from ..core.pipeline import transition
 from ..core.rubric import Loop, Rubric
 from ..core.uncertainty import pooled_spread
-from ..core.vocabulary import ApplicationStatus, FinalOutcome, Recommendation, ScorecardStatus
+from ..core.vocabulary import (
+    ApplicationStatus,
+    FinalOutcome,
+    Outcome,
+    Recommendation,
+    ScorecardStatus,
+)
 from ..extensions import db
 from ..models import (
     Application,
+    Candidate,
     Decision,
     Interview,
     Opening,
@@ -241,6 +252,90 @@ def queue(actor: User) -> list[QueueRow]:
                             history=rubric_spreads(rubrics.values()))
         rows.append(QueueRow(application, summary))
     return rows
+
+
+@dataclass(frozen=True)
+class DecidedRow:
+    """One decision in force, as the Decided list shows it."""
+
+    decision_id: int
+    application_id: int
+    candidate: str
+    opening: str
+    final: FinalOutcome
+    recommended: Outcome
+    departed: bool  # the committee went against the recommendation
+    decided_by: str
+    decided_at: datetime
+    changed: bool  # it supersedes an earlier decision
+
+
+@dataclass(frozen=True)
+class DecidedPage:
+    """A page of the Decided list, with the cursors of the pages around it (None at an end)."""
+
+    rows: list[DecidedRow]
+    older: str | None
+    newer: str | None
+
+
+def decided(actor: User, limit: int, after: str | None = None,
+            before: str | None = None) -> DecidedPage:
+    """Return a page of the decisions in force, newest first, in one query.
+
+    A decision is in force until a newer one supersedes it. Applications the actor still
+    owes a scorecard on are left out. after continues below a page (older decisions), before
+    above it (newer ones); either raises ValueError for a cursor this list never issued.
+    """
+    later = aliased(Decision)
+    query = (
+        sa.select(Decision.id, Decision.application_id, Candidate.name, Opening.title,
+                  Decision.final_outcome, Decision.recommended_outcome, User.name,
+                  Decision.decided_at, Decision.supersedes_id)
+        .join(Decision.application).join(Application.candidate).join(Application.opening)
+        .join(Decision.decided_by)
+        .where(~sa.exists().where(later.supersedes_id == Decision.id),
+               Decision.application_id.not_in(owed_applications(actor)))
+        .limit(limit + 1))
+    if before is not None:  # the page above this one, read upward from its cursor
+        found = db.session.execute(query.where(Decision.id > decode_cursor(before))
+                                   .order_by(Decision.id)).all()
+        rows = [_decided_row(row) for row in found[:limit]][::-1]
+        newer_exists, older_exists = len(found) > limit, True
+    else:
+        if after is not None:
+            query = query.where(Decision.id < decode_cursor(after))
+        found = db.session.execute(query.order_by(Decision.id.desc())).all()
+        rows = [_decided_row(row) for row in found[:limit]]
+        newer_exists, older_exists = after is not None, len(found) > limit
+    return DecidedPage(
+        rows, encode_cursor(rows[-1].decision_id) if rows and older_exists else None,
+        encode_cursor(rows[0].decision_id) if rows and newer_exists else None)
+
+
+def encode_cursor(decision_id: int) -> str:
+    """Return the opaque cursor of a place in the Decided list: beside this decision."""
+    return base64.urlsafe_b64encode(f"d{decision_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Return the decision a cursor stands beside; raise ValueError for one never issued."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ValueError("not a cursor of the Decided list") from None
+    if not re.fullmatch(r"d[1-9][0-9]{0,17}", text):
+        raise ValueError("not a cursor of the Decided list")
+    return int(text[1:])
+
+
+def _decided_row(row: sa.Row) -> DecidedRow:
+    (decision_id, application_id, candidate, opening, final, recommended, decided_by,
+     decided_at, supersedes_id) = row
+    final, recommended = FinalOutcome(final), Outcome(recommended)
+    return DecidedRow(decision_id, application_id, candidate, opening, final, recommended,
+                      departs(recommended, final), decided_by, decided_at,
+                      supersedes_id is not None)
 
 
 def record_decision(actor: User, application_id: int, final: FinalOutcome,

@@ -7,12 +7,15 @@ from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
 from ..authz import Action, Area, can, require
+from ..core.explanation import recommendation_block
 from ..core.vocabulary import FinalOutcome
 from ..interviews.services import answers_of
 from . import services
 from .forms import LABELS, DecisionForm
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
+
+DECIDED_PAGE_SIZE = 50
 
 
 @bp.get("/")
@@ -21,6 +24,20 @@ def queue():
     """List the applications whose required scorecards are in, waiting for a decision."""
     require(current_user, Action.VIEW, Area.COMMITTEE)
     return render_template("committee/queue.html", rows=services.queue(current_user))
+
+
+@bp.get("/decided")
+@login_required
+def decided():
+    """List the decisions in force, newest first, a page at a time."""
+    require(current_user, Action.VIEW, Area.COMMITTEE)
+    try:
+        page = services.decided(current_user, DECIDED_PAGE_SIZE, request.args.get("after"),
+                                request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from the "
+                               "newest decisions.")
+    return render_template("committee/decided.html", page=page, labels=LABELS)
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -44,6 +61,7 @@ def summary(application_id: int):
                 flash("Decision recorded.", "success")
                 return redirect(url_for(".summary", application_id=application_id))
     return render_template("committee/summary.html", found=found, summary=found.summary,
+                           block=recommendation_block(found.summary, found.loop.policy),
                            form=form, may_decide=may_decide, answers_of=answers_of,
                            labels=LABELS, private_notes={
                                s.id for s in found.scorecards

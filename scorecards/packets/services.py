@@ -24,13 +24,14 @@ from markupsafe import Markup
 
 from ..authz import Action, can, owed_applications
 from ..committee.services import CandidateSummary, candidate_summary
+from ..core.explanation import policy_terms, recommendation_block
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..interviews.services import answers_of
 from ..models import Application, Opening, User, utcnow
 
 TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/_running.css",
-             "packets/meeting.html")
+             "packets/meeting.html", "_macros/recommendation.html")
 # Below this many panelists a packet is laid out in one piece: starting a second process and
 # joining the parts would cost more than the second core saves.
 SPLIT_FROM_PANELISTS = 8
@@ -78,6 +79,9 @@ def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
         "last_interview": _day(interviews[-1].scheduled_at) if interviews else None,
         "recommendation": summary.to_document(),
         "outcome_label": summary.outcome.label,
+        # The block the committee's page shows too, and the policy it was decided by.
+        "block": recommendation_block(summary, found.loop.policy),
+        "policy": policy_terms(found.loop, found.rubrics),
         "stages": stages,
         "decision": {"final": latest.final_outcome.replace("_", " ").capitalize(),
                      "rationale": latest.rationale, "by": latest.decided_by.name,

@@ -1,14 +1,31 @@
 """The committee's queue, a candidate's summary and the recorded decision."""
 
+import re
+from html import unescape
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from scorecards.committee.services import candidate_summary
 from scorecards.core.vocabulary import ApplicationStatus, Role
 from scorecards.extensions import db
 from scorecards.models import AuditEvent, Decision
 
 RATIONALE = "The panel saw clear, consistent evidence across every stage."
+
+
+def text(html: str) -> str:
+    """Return the words of a page as a reader sees them, tags and spacing aside."""
+    words = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r" ([.,;:)])", r"\1", words)
+
+
+def items(html: str, list_class: str) -> list[str]:
+    """Return the text of each item of the list with this class."""
+    found = re.search(rf'<(ol|ul) class="{list_class}">(.*?)</\1>', html, re.S)
+    assert found, list_class
+    return [text(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", found.group(2), re.S)]
 
 
 @pytest.fixture
@@ -36,6 +53,88 @@ def test_the_summary_shows_scores_reasons_disagreements_and_every_scorecard(read
     for name in ("Ana Souza", "Ben Carter", "Chen Wei"):
         assert f": {name}" in html
     assert "Calibration:" in html
+
+
+def test_the_recommendation_says_it_is_borderline_and_how_close_the_threshold_is(ready,
+                                                                               member):
+    page = text(member.get(f"/committee/applications/{ready.id}").text)
+    assert "Recommended: Hire Borderline: the overall score 3.00 could be anywhere from 2.63 " \
+        "to 3.37 (90% interval), which includes the hire threshold 2.75." in page
+
+
+def test_every_reason_is_listed_in_policy_order_with_the_decisive_one_labelled(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    reasons = candidate_summary(None, ready.id).summary.reasons
+    shown = items(html, "reasons")
+    assert len(shown) == len(reasons) == 4
+    for line, reason in zip(shown, reasons, strict=True):
+        assert line.endswith(reason.message)
+        # Marked in words, not by colour alone.
+        assert line.startswith("Decided by ") == reason.decisive
+    assert shown[-1].startswith("Decided by Thresholds: Overall score 3.00")
+    assert shown[0] == "Must-pass bar: Coding, Approach: mean 3.00 meets the must-pass bar 2.5."
+
+
+def test_the_summary_shows_what_would_change_the_outcome(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    assert "What would change it" in html
+    assert items(html, "flips") == [
+        "Coding, Approach: Ana Souza's rating 3 as 2 would make it no hire."]
+
+
+def test_each_stage_score_carries_its_standard_error_and_its_source(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    page = text(html)
+    assert "Coding 1.0 1 of 1 3.00 ± 0.50 assumed" in page
+    assert "Design 2.0 2 of 2 3.00 ± 0.22 panel and history" in page
+    assert 'title="Standard error, from this panel&#39;s spread, blended with the ' \
+        'rubric&#39;s past panels"' in html
+    assert "panel and history This panel's spread, blended with the rubric's past panels." \
+        in page
+
+
+def test_each_scorecard_folds_away_and_only_the_first_stage_starts_open(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    cards = re.findall(r"<details class=\"panel-card\"[^>]*>\s*<summary><h3[^>]*>([^<]*)</h3>",
+                       html)
+    opened = re.findall(r"<details class=\"panel-card\"[^>]* open>\s*<summary><h3[^>]*>([^<]*)<",
+                        html)
+    assert cards == ["Coding: Ana Souza", "Design: Ben Carter", "Design: Chen Wei"]
+    assert opened == ["Coding: Ana Souza"]
+
+
+def test_a_link_at_the_top_leads_to_the_decision_form(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    link = html.index('<a class="button" href="#decide">Record the decision</a>')
+    assert link < html.index('id="recommended"') < html.index('<h2 id="decide">')
+
+
+def test_a_refused_decision_says_so_at_the_top_and_brings_the_form_with_its_problem_forward(
+        ready, member):
+    response = member.post(f"/committee/applications/{ready.id}",
+                           data={"final_outcome": "hire", "rationale": "Looks fine."})
+    assert response.status_code == 400
+    html = response.text
+    top = re.search(r'<div class="refused" role="alert">(.*?)</div>', html, re.S)
+    assert top is not None
+    assert text(top.group(1)) == "The decision was not recorded. See what to change at the form."
+    assert 'href="#error-summary"' in top.group(1)
+    assert html.index('role="alert"') < html.index("<h1>")
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert html.index('<h2 id="decide">') < summary.start() < html.index("<form method=\"post\"")
+    assert 'id="error-summary" autofocus' in summary.group(0)  # in view without scripts
+    assert "Give the rationale in at least 20 characters (11 so far)." in text(summary.group(1))
+    assert "committee.js" in html  # and focused by the page's own script
+    # Posted to an address without a fragment, which would take the focus away again.
+    assert f'<form method="post" action="/committee/applications/{ready.id}"' in html
+    assert ">Looks fine.</textarea>" in html  # nothing typed is lost
+    assert "<title>Not recorded: " in html
+
+
+def test_a_page_with_no_decision_refused_has_no_alert(ready, member):
+    html = member.get(f"/committee/applications/{ready.id}").text
+    assert 'class="refused"' not in html
+    assert "error-summary" not in html
 
 
 def test_the_summary_runs_the_same_number_of_queries_whatever_the_panel_size(

@@ -51,17 +51,100 @@ def test_a_committee_member_goes_from_the_queue_to_a_recorded_decision(page: Pag
     assert db.session.scalar(sa.select(Decision.final_outcome)) == "hire"
 
 
+SHORT = "Looks fine."
+ENOUGH = "Consistent evidence of careful design across stages."
+
+
+def refuse_then_record(page: Page, ready) -> None:
+    """Record a decision with too short a rationale, check where that leaves the reader."""
+    page.goto(f"/committee/applications/{ready.id}")
+    page.get_by_role("link", name="Record the decision").click()
+    page.get_by_label("Hire", exact=True).check()
+    page.get_by_label("Rationale").fill(SHORT)
+    page.get_by_role("button", name="Record decision").click()
+    problem = page.locator("#error-summary")
+    expect(problem).to_contain_text("Give the rationale in at least 20 characters")
+    expect(problem).to_be_focused()
+    expect(problem).to_be_in_viewport()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.get_by_label("Rationale")).to_be_in_viewport()
+    # The page says so at its top too, and leads back to the form.
+    expect(page.locator(".refused[role=alert]")).to_contain_text(
+        "The decision was not recorded.")
+    expect(page.get_by_label("Rationale")).to_have_value(SHORT)
+    page.get_by_label("Rationale").fill(ENOUGH)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator(".flashes")).to_contain_text("Decision recorded.")
+    expect(page.locator(".decisions")).to_contain_text(ENOUGH)
+
+
+def test_a_refused_decision_brings_the_reader_to_its_problem_at_the_form(page: Page, member,
+                                                                         ready):
+    sign_in_as(page, member)
+    refuse_then_record(page, ready)
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Decision.rationale)).all() == [ENOUGH]
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_scripts_a_refused_decision_still_brings_its_problem_into_view(page: Page,
+                                                                               member, ready):
+    sign_in_as(page, member)
+    refuse_then_record(page, ready)
+
+
+def serious_problems(page: Page, axe_js) -> list[str]:
+    """Return what axe-core finds seriously or critically wrong with the page."""
+    page.add_script_tag(path=axe_js)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
-@pytest.mark.parametrize("path", ["/committee/", "/committee/applications/{id}"])
+@pytest.mark.parametrize("path", ["/committee/", "/committee/applications/{id}",
+                                  "/committee/decided"])
 def test_committee_pages_have_no_serious_accessibility_problems(page: Page, axe_js, member,
                                                                 ready, path):
     sign_in_as(page, member)
     page.goto(path.format(id=ready.id))
-    page.add_script_tag(path=axe_js)
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
-               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_problems(page, axe_js)
     assert not serious, "\n".join(serious)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+def test_a_refused_decision_and_the_decided_list_have_no_serious_accessibility_problems(
+        page: Page, axe_js, member, ready):
+    sign_in_as(page, member)
+    page.goto(f"/committee/applications/{ready.id}")
+    page.get_by_label("Hire", exact=True).check()
+    page.get_by_label("Rationale").fill(SHORT)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    page.locator("details.panel-card >> nth=1").locator("summary").click()  # open one more
+    assert not serious_problems(page, axe_js)
+    page.get_by_label("Rationale").fill(ENOUGH)
+    page.get_by_role("button", name="Record decision").click()
+    page.get_by_role("link", name="Committee", exact=True).click()
+    page.get_by_role("link", name="Decided", exact=True).click()
+    expect(page.get_by_role("row", name="Grace Hopper")).to_contain_text("Johan Berg")
+    serious = serious_problems(page, axe_js)
+    assert not serious, "\n".join(serious)
+
+
+def test_a_scorecard_opens_and_closes_from_the_keyboard(page: Page, member, ready):
+    sign_in_as(page, member)
+    page.goto(f"/committee/applications/{ready.id}")
+    cards = page.locator("details.panel-card")
+    expect(cards).to_have_count(3)
+    closed = cards.nth(1)
+    assert closed.get_attribute("open") is None
+    expect(closed.get_by_role("table")).to_be_hidden()
+    closed.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(closed.get_by_role("table")).to_be_visible()
+    page.keyboard.press("Space")
+    expect(closed.get_by_role("table")).to_be_hidden()
 
 
 def test_a_committee_member_downloads_the_packet_from_the_summary(page: Page, member, ready,

@@ -69,8 +69,9 @@ def test_a_packet_laid_out_in_parts_has_the_pages_of_the_whole(documents):
         assert f"Page {number} of {whole.pages}" in text
         assert "Åsa Söderström 王小明 🎉 · Confidential" in text
     assert outline(joined.pdf) == outline(whole.pdf)
-    assert [title for _, title, _, _ in outline(joined.pdf)][-3:] == [
-        "Coding", "Design", "Appendix: rubric versions used"]
+    assert [title for _, title, _, _ in outline(joined.pdf)][-4:] == [
+        "Coding", "Design", "Appendix: the decision policy in force",
+        "Appendix: rubric versions used"]
     reader, original = PdfReader(io.BytesIO(joined.pdf)), PdfReader(io.BytesIO(whole.pdf))
     assert dict(reader.metadata) == dict(original.metadata)
     assert reader.trailer["/Root"]["/Lang"] == "en"
