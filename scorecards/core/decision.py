@@ -292,9 +292,9 @@ def _scope(loop: Loop, veto: Veto) -> str:
     if len(wanted) == len(loop.stages):
         where = "any stage"
     elif {s.key for s in loop.stages if s.round in whole} == wanted and len(whole) < len(wanted):
-        where = f"any stage of the {_listed(whole, 'or')}"
+        where = f"any stage of the {listed(whole, 'or')}"
     else:
-        where = _listed([s.title for s in loop.stages if s.key in wanted], "or")
+        where = listed([s.title for s in loop.stages if s.key in wanted], "or")
     many = "one panelist" if veto.panelists == 1 else f"{veto.panelists} panelists"
     return f"{veto.recommendation.label.lower()} from {many} at {where}"
 
@@ -317,7 +317,7 @@ def _evidence(loop: Loop, basis: Aggregate) -> list[Reason]:
         unrated = [c for c in stage.unrated if stage.key in required and c.must_pass is None]
         if unrated:
             found.append(Reason("incomplete", (
-                f"{stage.title}: {_listed(c.title for c in unrated)} "
+                f"{stage.title}: {listed(c.title for c in unrated)} "
                 f"{_rated_by(stage, len(unrated))}, so the stage is not complete."),
                 stage=stage.key))
         for c in stage.competencies:
@@ -335,7 +335,8 @@ def _rated_by(stage: StageScore, many: int) -> str:
     return f"{'has' if many == 1 else 'have'} fewer than {stage.min_ratings} ratings"
 
 
-def _listed(items: Iterable[str], last: str = "and") -> str:
+def listed(items: Iterable[str], last: str = "and") -> str:
+    """Return the items as a sentence lists them: "A, B and C"."""
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 

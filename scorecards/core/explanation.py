@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .decision import THRESHOLD_NAMES, Summary, _listed
+from .decision import THRESHOLD_NAMES, Summary, listed
 from .rubric import Loop, Policy, Rubric, Veto
 from .vocabulary import Recommendation
 
@@ -117,20 +117,20 @@ def _veto_words(loop: Loop, veto: Veto) -> str:
     titles = [stage.title for stage in loop.stages if veto.applies_at(stage.key)]
     others = [stage.title for stage in loop.stages if not veto.applies_at(stage.key)]
     who = "One panelist" if veto.panelists == 1 else f"{veto.panelists} panelists"
-    where = "any stage" if not others else _listed(titles, "or")
+    where = "any stage" if not others else listed(titles, "or")
     weaker = " (or further from hire)" if veto.recommendation is not Recommendation.STRONG_NO_HIRE \
         else ""
     words = (f"{who} recommending {veto.recommendation.label.lower()}{weaker} at {where} "
              f"{'makes' if veto.panelists == 1 else 'make'} the outcome "
              f"{veto.outcome.label.lower()}, whatever the scores.")
     if others:
-        words += f" Recommendations at {_listed(others)} do not count toward it."
+        words += f" Recommendations at {listed(others)} do not count toward it."
     return words
 
 
 def _evidence_words(loop: Loop, policy: Policy, required: set[str]) -> list[str]:
     stages = "Every stage is required" if len(required) == len(loop.stages) else (
-        f"Required stages: {_listed(s.title for s in loop.stages if s.key in required)}")
+        f"Required stages: {listed(s.title for s in loop.stages if s.key in required)}")
     many = "one panelist" if policy.min_ratings == 1 else f"{policy.min_ratings} panelists"
     return [
         f"{stages}: each needs its minimum panel of submitted scorecards (see the table).",

@@ -40,6 +40,7 @@ def test_the_queue_lists_applications_ready_for_a_decision(ready, member, make_a
     assert "Ada Lovelace" in html
     assert "Still Interviewing" not in html
     assert "Hire" in html
+    assert "Borderline" in html  # 3.00 with an interval of 2.63 to 3.37 around the bar 2.75
 
 
 def test_the_summary_shows_scores_reasons_disagreements_and_every_scorecard(ready, member):
