@@ -33,8 +33,9 @@ from ..core.vocabulary import (
 )
 from ..hr.scheduling import MAX_NOTE, InterviewChange
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
+from ..paging import decode_cursor
 from .errors import Problem
-from .services import decode_cursor
+from .services import APPLICATIONS
 
 MAX_TEXT = 20_000  # as the scorecard form: pages of notes, short of a pasted log file
 MAX_ID = 2**31 - 1
@@ -225,7 +226,7 @@ class ApplicationsQuery(Query):
     @classmethod
     def _known_cursor(cls, value: str | None) -> str | None:
         if value is not None:
-            decode_cursor(value)
+            decode_cursor(APPLICATIONS, value)
         return value
 
     @field_validator("offset")

@@ -6,11 +6,8 @@ copy of the database lets nobody call the API.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +20,7 @@ from ..authz import Action, Area, can, owed_applications
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..models import ApiToken, Application, Opening, User, utcnow
+from ..paging import decode_cursor, encode_cursor
 
 ISSUED_PREFIX = "sc_"
 DEFAULT_NAME = "default"
@@ -117,6 +115,9 @@ def openings() -> list[Opening]:
         .order_by(Opening.created_at.desc(), Opening.id.desc())))
 
 
+APPLICATIONS = "a"  # the kind of the applications list's cursors
+
+
 def applications(actor: User, *, opening: str | None = None,
                  status: ApplicationStatus | None = None, limit: int = 50,
                  cursor: str | None = None, offset: int | None = None) -> Page:
@@ -135,26 +136,10 @@ def applications(actor: User, *, opening: str | None = None,
     if status is not None:
         query = query.where(Application.status == status)
     if cursor is not None:
-        query = query.where(Application.id > decode_cursor(cursor))
+        query = query.where(Application.id > decode_cursor(APPLICATIONS, cursor))
     if offset is not None:
         query = query.offset(offset)
     found = list(db.session.scalars(query))
     more = len(found) > limit
     found = found[:limit]
-    return Page(found, encode_cursor(found[-1].id) if more else None)
-
-
-def encode_cursor(last_id: int) -> str:
-    """Return the opaque cursor of the page after the row with this id."""
-    return base64.urlsafe_b64encode(f"a{last_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Return the id a cursor continues after; raise ValueError for a cursor never issued."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError("not a cursor this API issued") from None
-    if not re.fullmatch(r"a[1-9][0-9]{0,9}", text) or int(text[1:]) >= 2**31:
-        raise ValueError("not a cursor this API issued")
-    return int(text[1:])
+    return Page(found, encode_cursor(APPLICATIONS, found[-1].id) if more else None)

@@ -6,9 +6,6 @@ interviewers' calibration (one windowed query); the pure core does the arithmeti
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -48,7 +45,9 @@ from ..models import (
     Scorecard,
     User,
 )
+from ..paging import decode_cursor, encode_cursor
 
+DECIDED = "d"  # the kind of the Decided list's cursors
 QUEUE_STATUSES = (ApplicationStatus.COMMITTEE,)
 DECIDABLE_STATUSES = {ApplicationStatus.INTERVIEWING, ApplicationStatus.COMMITTEE,
                       ApplicationStatus.DECIDED}
@@ -298,35 +297,19 @@ def decided(actor: User, limit: int, after: str | None = None,
                Decision.application_id.not_in(owed_applications(actor)))
         .limit(limit + 1))
     if before is not None:  # the page above this one, read upward from its cursor
-        found = db.session.execute(query.where(Decision.id > decode_cursor(before))
+        found = db.session.execute(query.where(Decision.id > decode_cursor(DECIDED, before))
                                    .order_by(Decision.id)).all()
         rows = [_decided_row(row) for row in found[:limit]][::-1]
         newer_exists, older_exists = len(found) > limit, True
     else:
         if after is not None:
-            query = query.where(Decision.id < decode_cursor(after))
+            query = query.where(Decision.id < decode_cursor(DECIDED, after))
         found = db.session.execute(query.order_by(Decision.id.desc())).all()
         rows = [_decided_row(row) for row in found[:limit]]
         newer_exists, older_exists = after is not None, len(found) > limit
     return DecidedPage(
-        rows, encode_cursor(rows[-1].decision_id) if rows and older_exists else None,
-        encode_cursor(rows[0].decision_id) if rows and newer_exists else None)
-
-
-def encode_cursor(decision_id: int) -> str:
-    """Return the opaque cursor of a place in the Decided list: beside this decision."""
-    return base64.urlsafe_b64encode(f"d{decision_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    """Return the decision a cursor stands beside; raise ValueError for one never issued."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError("not a cursor of the Decided list") from None
-    if not re.fullmatch(r"d[1-9][0-9]{0,17}", text):
-        raise ValueError("not a cursor of the Decided list")
-    return int(text[1:])
+        rows, encode_cursor(DECIDED, rows[-1].decision_id) if rows and older_exists else None,
+        encode_cursor(DECIDED, rows[0].decision_id) if rows and newer_exists else None)
 
 
 def _decided_row(row: sa.Row) -> DecidedRow:
