@@ -475,7 +475,7 @@ class StageSummary(BaseModel):
 class ReasonOut(BaseModel):
     """A rule that bears on the outcome, in policy order."""
 
-    rule: str = Field(description="veto, incomplete, must_pass or threshold")
+    rule: str = Field(description="veto, incomplete, not_assessed, must_pass or threshold")
     decisive: bool = Field(description="True for the rule(s) that settled the outcome.")
     message: str
     stage: str | None

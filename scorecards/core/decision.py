@@ -8,7 +8,10 @@ disagreements are listed for the committee to discuss. The rules, in policy orde
    an onsite stage, say); the worst veto that applies wins over everything below.
 2. Evidence: every required stage has its minimum panel, and each of its required
    competencies was rated (1-4) by enough panelists; a must-pass competency nobody rated is
-   never taken as passed. Missing evidence makes the outcome incomplete.
+   never taken as passed. Missing evidence makes the outcome incomplete. A required rating
+   some panelist left "not assessed" is left out of the scores, but an outcome on the hire
+   side must also hold with every such rating taken at the lowest level; where it would
+   not, the outcome is incomplete too: missing evidence never makes a hire.
 3. Must-pass bars: a competency's panel mean below its bar caps the outcome at no hire.
 4. Thresholds: the overall score against strong hire, hire and strong no hire.
 
@@ -34,6 +37,7 @@ RECOMMENDATION_RANK = {r: i for i, r in enumerate(Recommendation)}  # weakest fi
 HIRE_SIDE = {Recommendation.HIRE, Recommendation.STRONG_HIRE}
 DISAGREEMENT_SPREAD = 2  # ratings this far apart on one competency are worth a discussion
 MAX_FLIPS = 5
+MAX_LISTED = 6  # unassessed ratings named in one reason
 # A decision always says why; one that goes against the recommendation says more.
 MIN_RATIONALE = 20
 MIN_RATIONALE_DEPARTING = 100
@@ -188,11 +192,13 @@ def recommend(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[Pa
     spreads = {stage.key: stage_spread(stage.panelists, (history or {}).get(
         loop.stage(stage.key).rubric), loop.policy.uncertainty) for stage in basis.stages}
     certainty = _certainty(loop.policy, basis, spreads)
-    outcome, reasons = _apply_policy(loop, basis, scorecards, names, certainty)
+    worst = aggregate(loop, rubrics, at_worst(rubrics, scorecards),
+                      offsets if use_calibrated else None)
+    outcome, reasons = _apply_policy(loop, rubrics, basis, worst, scorecards, names, certainty)
     borderline = any(r.decisive and r.rule == "threshold" for r in reasons) \
         and certainty is not None and certainty.threshold is not None
     found_flips = _flips(loop, rubrics, scorecards, offsets if use_calibrated else None, basis,
-                         outcome, reasons, names) if with_flips else ()
+                         worst, outcome, reasons, names) if with_flips else ()
     return Summary(outcome, raw, calibrated, tuple(reasons),
                    tuple(disagreements(raw, scorecards, names)), use_calibrated, spreads,
                    certainty, borderline, found_flips)
@@ -215,8 +221,8 @@ def _certainty(policy: Policy, basis: Aggregate,
     return Certainty(found, nearest, settings.confidence)
 
 
-def _apply_policy(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard],
-                  names: Mapping[int, str],
+def _apply_policy(loop: Loop, rubrics: Mapping[str, Rubric], basis: Aggregate,
+                  worst: Aggregate, scorecards: list[PanelScorecard], names: Mapping[int, str],
                   certainty: Certainty | None) -> tuple[Outcome, list[Reason]]:
     """Return the outcome and every rule that bears on it, in policy order, decisive marked."""
     vetoes = _vetoes(loop, basis, scorecards, names)
@@ -226,22 +232,66 @@ def _apply_policy(loop: Loop, basis: Aggregate, scorecards: list[PanelScorecard]
                                    so_far=bool(evidence))
     applied = [outcome for outcome, _ in vetoes if outcome is not None]
     failed = [reason for passed, reason in bars if not passed]
+    scored, lowest = _outcome_of_scores(loop.policy, basis), _outcome_of_scores(loop.policy, worst)
+    unassessed = _unassessed(rubrics, basis, scorecards, names, lowest)
     if applied:
         outcome = min(applied, key=RANK.__getitem__)
         decisive = [reason for found, reason in vetoes if found is outcome]
     elif evidence or ranked is Outcome.INCOMPLETE:
         outcome, decisive = Outcome.INCOMPLETE, evidence or [threshold]
+    elif _rests_on_missing(scored, lowest):
+        outcome, decisive = Outcome.INCOMPLETE, unassessed
     elif failed and RANK[ranked] > RANK[Outcome.NO_HIRE]:
         outcome, decisive = Outcome.NO_HIRE, failed
     else:
         outcome, decisive = ranked, [threshold]
     marked = {id(reason) for reason in decisive}
-    ordered = [reason for _, reason in vetoes] + evidence + [reason for _, reason in bars]
+    ordered = [reason for _, reason in vetoes] + evidence + unassessed + \
+        [reason for _, reason in bars]
     if basis.overall is not None or not evidence:
         ordered.append(threshold)
     near = certainty is not None and certainty.threshold is not None
     return outcome, [_decisive(reason, outcome, near) if id(reason) in marked else reason
                      for reason in ordered]
+
+
+def _rests_on_missing(scored: Outcome, at_worst: Outcome) -> bool:
+    """Tell whether a hire-side outcome would fall with its unassessed ratings at the lowest."""
+    return scored in (Outcome.HIRE, Outcome.STRONG_HIRE) and \
+        at_worst not in (Outcome.HIRE, Outcome.STRONG_HIRE)
+
+
+def at_worst(rubrics: Mapping[str, Rubric],
+             scorecards: Iterable[PanelScorecard]) -> list[PanelScorecard]:
+    """Return the scorecards with every required competency left unrated taken at the lowest."""
+    found = []
+    for scorecard in scorecards:
+        rubric = rubrics.get(scorecard.stage)
+        gaps = {} if rubric is None else {
+            c.key: LEVELS[0] for c in rubric.competencies
+            if c.required and scorecard.scores.get(c.key) is None}
+        found.append(replace(scorecard, scores={**scorecard.scores, **gaps}) if gaps
+                     else scorecard)
+    return found
+
+
+def _unassessed(rubrics: Mapping[str, Rubric], basis: Aggregate,
+                scorecards: list[PanelScorecard], names: Mapping[int, str],
+                worst: Outcome) -> list[Reason]:
+    """Return the reason that names the required ratings panelists left unassessed, if any."""
+    gaps = [(s, c) for s in scorecards if s.stage in rubrics
+            for c in rubrics[s.stage].competencies
+            if c.required and s.scores.get(c.key) is None]
+    if not gaps:
+        return []
+    shown = [f"{names.get(s.interviewer_id, f'Interviewer {s.interviewer_id}')}'s "
+             f"{c.title} at {_stage_title(basis, s.stage)}" for s, c in gaps[:MAX_LISTED]]
+    if len(gaps) > MAX_LISTED:
+        shown.append(f"{len(gaps) - MAX_LISTED} more")
+    stage = gaps[0][0].stage if len({s.stage for s, _ in gaps}) == 1 else None
+    return [Reason("not_assessed", (
+        f"Required but not assessed: {listed(shown)}. Taken at the lowest level, the scores "
+        f"would make it {worst.label.lower()}."), stage=stage)]
 
 
 def _decisive(reason: Reason, outcome: Outcome, near_threshold: bool) -> Reason:
@@ -252,6 +302,8 @@ def _decisive(reason: Reason, outcome: Outcome, near_threshold: bool) -> Reason:
                                               f"{outcome.label.lower()}."
     elif reason.rule == "threshold" and near_threshold:
         message += " The outcome is borderline."
+    elif reason.rule == "not_assessed":
+        message += " A hire must not rest on missing evidence: the outcome waits for it."
     return replace(reason, message=message, decisive=True)
 
 
@@ -386,23 +438,32 @@ def _threshold(policy: Policy, overall: float | None, certainty: Certainty | Non
     return outcome, Reason("threshold", message)
 
 
-def _outcome_of_scores(policy: Policy, basis: Aggregate) -> Outcome:
-    """Return the outcome of a panel with no veto and complete evidence: thresholds, bars."""
+def _outcome_of_scores(policy: Policy, basis: Aggregate,
+                       worst: Aggregate | None = None) -> Outcome:
+    """Return the outcome of a panel with no veto and complete evidence: thresholds, bars.
+
+    With worst (the panel with its unassessed required ratings at the lowest level), a
+    hire-side outcome that would not hold at worst is incomplete.
+    """
     overall = basis.overall
     if overall is None:
         return Outcome.INCOMPLETE
     outcome, _ = _ranked(policy, overall)
     failed = any(c.must_pass is not None and c.mean is not None and c.mean < c.must_pass
                  for stage in basis.stages for c in stage.competencies)
-    return Outcome.NO_HIRE if failed and RANK[outcome] > RANK[Outcome.NO_HIRE] else outcome
+    outcome = Outcome.NO_HIRE if failed and RANK[outcome] > RANK[Outcome.NO_HIRE] else outcome
+    if worst is not None and _rests_on_missing(outcome, _outcome_of_scores(policy, worst)):
+        return Outcome.INCOMPLETE
+    return outcome
 
 
 def _flips(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: list[PanelScorecard],
-           offsets: Mapping[int, float] | None, basis: Aggregate, outcome: Outcome,
-           reasons: list[Reason], names: Mapping[int, str]) -> tuple[Flip, ...]:
+           offsets: Mapping[int, float] | None, basis: Aggregate, worst: Aggregate,
+           outcome: Outcome, reasons: list[Reason],
+           names: Mapping[int, str]) -> tuple[Flip, ...]:
     """Return the single ratings that, moved by one point, change the outcome.
 
-    A veto or missing evidence does not move with a rating, so only an outcome the scores
+    A veto or a short panel does not move with a rating, so only an outcome the scores
     decided can flip. The nearest come first: those that move the overall score least.
     """
     if any(r.decisive and r.rule in ("veto", "incomplete") for r in reasons):
@@ -417,19 +478,24 @@ def _flips(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: list[PanelScor
                 if after not in LEVELS:
                     continue
                 moved = replace(scorecard, scores={**scorecard.scores, competency: after})
-                stage = aggregate_stage(loop, scorecard.stage, rubrics.get(scorecard.stage),
-                                        sorted((moved if s is scorecard else s for s in panel),
-                                               key=lambda s: (s.interviewer_id,
-                                                              s.interview_id)), offsets)
-                changed = Aggregate(tuple(stage if s.key == stage.key else s
-                                          for s in basis.stages))
-                result = _outcome_of_scores(loop.policy, changed)
+                cards = sorted((moved if s is scorecard else s for s in panel),
+                               key=lambda s: (s.interviewer_id, s.interview_id))
+                changed = _with_stage(basis, aggregate_stage(
+                    loop, scorecard.stage, rubrics.get(scorecard.stage), cards, offsets))
+                changed_worst = _with_stage(worst, aggregate_stage(
+                    loop, scorecard.stage, rubrics.get(scorecard.stage),
+                    at_worst(rubrics, cards), offsets))
+                result = _outcome_of_scores(loop.policy, changed, changed_worst)
                 if result is not outcome:
                     shift = abs((changed.overall or 0) - (basis.overall or 0))
                     found.append((shift, index, competency, after, _flip(
                         basis, scorecard, competency, score, after, result, names)))
     found.sort(key=lambda item: item[:4])
     return tuple(flip for *_, flip in found[:MAX_FLIPS])
+
+
+def _with_stage(scores: Aggregate, stage: StageScore) -> Aggregate:
+    return Aggregate(tuple(stage if s.key == stage.key else s for s in scores.stages))
 
 
 def _flip(basis: Aggregate, scorecard: PanelScorecard, competency: str, before: int,

@@ -14,8 +14,8 @@ from .decision import THRESHOLD_NAMES, Summary, listed
 from .rubric import Loop, Policy, Rubric, Veto
 from .vocabulary import Recommendation
 
-RULE_LABELS = {"veto": "Veto", "incomplete": "Evidence", "must_pass": "Must-pass bar",
-               "threshold": "Thresholds"}
+RULE_LABELS = {"veto": "Veto", "incomplete": "Evidence", "not_assessed": "Missing ratings",
+               "must_pass": "Must-pass bar", "threshold": "Thresholds"}
 # Where a stage's spread between panelists came from (see uncertainty.stage_spread).
 SPREAD_SOURCES = {
     "panel": "the spread of this panel's own scores",
