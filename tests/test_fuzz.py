@@ -46,7 +46,7 @@ FIELDS = [
     "location", "source", "referrer", "stage", "scheduled_at", "panel", "panel_emails", "note",
     "kind", "format", "since", "until", "status", "opening", "password", "remember", "next",
     "page", "after", "cursor", "limit", "offset", "rescued",
-    *(f"c-{key}-{part}" for key in ("understanding", "approach", "code")
+    *(f"rating-{key}-{part}" for key in ("understanding", "approach", "code")
       for part in ("score", "evidence")),
 ]
 CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "application/json",
