@@ -108,3 +108,52 @@ def wait_until(check, seconds: float = 20.0, every: float = 0.1):
             return answer
         time.sleep(every)
     pytest.fail(f"Still not so after {seconds} s.")
+
+
+class OwnRedis:
+    """A Redis server of the test's own, without persistence, that a test may kill and restart."""
+
+    def __init__(self, folder: Path):
+        self.binary = shutil.which("redis-server")
+        if not self.binary:
+            pytest.fail("The fault suite starts a Redis of its own and needs redis-server: "
+                        "apt-get install redis-server.")
+        self.folder, self.port = folder, _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        import redis
+
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def answers() -> bool:
+            try:
+                with redis.Redis.from_url(self.url, socket_connect_timeout=0.5) as client:
+                    return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        wait_until(answers, seconds=10)
+
+    def kill(self) -> None:
+        """Kill the server outright, as a crash would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    """Return a running Redis of the test's own, killed afterwards."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()
