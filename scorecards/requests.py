@@ -44,7 +44,7 @@ class IdConverter(IntegerConverter):
 
     regex = digits_up_to(MAX_ID)
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,
                  max: int | None = MAX_ID, signed: bool = False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
