@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # axe-core, which the browser tests run on each page to find accessibility problems.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-system test-sqlite test-postgres lint format migrate system clean
+.PHONY: run test test-system test-sqlite test-postgres test-faults lint format migrate system clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -49,6 +49,11 @@ test-postgres: test-system $(AXE)
 	  echo "== The suite again, on PostgreSQL =="; \
 	  SCORECARDS_TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest; \
 	else echo "PostgreSQL does not answer at $(TEST_POSTGRES_URL); skipped the PostgreSQL run."; fi
+
+# Stops and restarts a PostgreSQL of its own (initdb, pg_ctl; port and folder of its own), so it
+# runs once, apart from the two suite runs, and never touches the shared server.
+test-faults: test-system
+	$(BIN)/pytest -m faults -p no:playwright tests/faults
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

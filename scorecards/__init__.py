@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, errors, extensions, security, templating
+from . import cli, errors, extensions, requests, security, templating
 from .config import PROJECT_ROOT, load_config
 
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_config(app, config)
     extensions.init_app(app)
     security.init_app(app)
+    requests.init_app(app)  # before the blueprints: their routes take its id converter
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
 from .auth.views import posted_to_text_keeper, rescue_text, wants_json
+from .extensions import db
+
+RETRY_AFTER_SECONDS = 10
+# What SQLAlchemy raises when the database cannot be reached or answer in time (a server down
+# or restarting, a connection cut, the pool exhausted, SQLite's file locked or missing).
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)
 
 
 def init_app(app: Flask) -> None:
     """Render HTTP errors, CSRF failures and crashes with the error template.
 
-    Flask logs an unhandled exception with its traceback and hands this handler a 500.
+    Flask logs an unhandled exception with its traceback and hands this handler a 500. A
+    database that cannot be reached is a 503 instead, answered without touching the database.
     """
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
 
 
 def _http_error(error: HTTPException):
@@ -23,11 +33,45 @@ def _http_error(error: HTTPException):
     # A description given where the error was raised says more than the generic one.
     custom = error.description != type(error).description
     message = error.description if custom else _MESSAGES.get(error.code, error.description)
-    body = render_template("errors/error.html", code=error.code, title=error.name,
-                           message=message)
+    if (error.code or 500) >= 500:
+        _discard_transaction()
+    try:
+        body = render_template("errors/error.html", code=error.code, title=error.name,
+                               message=message)
+    except exc.SQLAlchemyError:
+        # The page's header names the signed-in user; without a database, leave it out.
+        _discard_transaction()
+        body = _standalone(error.code, error.name, message)
     response.set_data(body)
     response.content_type = "text/html; charset=utf-8"
     return response
+
+
+def _database_unavailable(error: Exception):
+    current_app.logger.warning("Answered 503, the database is unavailable: %s", error)
+    _discard_transaction()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.blueprint == "api" or request.path.startswith("/api/") or wants_json():
+        from .api.errors import Problem, problem_response  # the API package loads views
+
+        return problem_response(Problem(title="Service Unavailable", status=503,
+                                        detail=_MESSAGES[503]), headers)
+    return _standalone(503, "Service Unavailable", _MESSAGES[503]), 503, headers
+
+
+def _standalone(code: int | None, title: str, message: str) -> str:
+    # Straight from the environment: context processors would load the signed-in user.
+    template = current_app.jinja_env.get_template("errors/standalone.html")
+    return template.render(code=code, title=title, message=message, request=request)
+
+
+def _discard_transaction() -> None:
+    # A failed statement leaves the session unusable until rolled back; a dead connection may
+    # fail the rollback too, and then there is nothing left to keep.
+    try:
+        db.session.rollback()
+    except exc.SQLAlchemyError:
+        db.session.close()
 
 
 def _csrf_error(error: CSRFError):
@@ -49,4 +93,7 @@ _MESSAGES = {
     405: "This address does not accept that kind of request.",
     413: "What you sent is too large.",
     500: "Something went wrong on our side. It has been logged; please try again.",
+    503: ("The service is unavailable for a moment: its database does not answer. Try again in "
+          "a few seconds; if you were sending a form, your text is still in the page you came "
+          "from."),
 }

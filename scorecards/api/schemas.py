@@ -31,6 +31,7 @@ from ..core.vocabulary import (
     ScorecardStatus,
     Source,
 )
+from ..exports.services import EARLIEST_DAY, LATEST_DAY
 from ..hr.scheduling import MAX_NOTE, InterviewChange
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
 from ..paging import decode_cursor
@@ -581,6 +582,8 @@ class ExportQuery(Query):
 
     format: ExportFormat = ExportFormat.CSV
     opening: Key | None = Field(default=None, description="An opening's key.")
-    since: date | None = Field(default=None, description="On or after this day (UTC).")
-    until: date | None = Field(default=None, description="On or before this day (UTC).")
+    since: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
+                               description="On or after this day (UTC), 1900-01-01 to 2999-12-31.")
+    until: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
+                               description="On or before this day (UTC), at most 2999-12-31.")
     status: ApplicationStatus | None = None

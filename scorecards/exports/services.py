@@ -53,6 +53,11 @@ class ExportError(ValueError):
     """Raised for an export that cannot be made as asked; the message says what is wrong."""
 
 
+# Dates a filter may name: wide enough for any record, narrow enough that the day after the
+# last one, which bounds the query, is still a date every database and Python can hold.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 @dataclass(frozen=True)
 class ExportFilter:
     """Which rows an export holds; None means no restriction."""
@@ -88,10 +93,14 @@ def _date(which: str, text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ExportError(f"The {which} date '{text}' is not a date; write it as "
                           "YYYY-MM-DD.") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ExportError(f"The {which} date {day.isoformat()} is out of range; give one "
+                          f"between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}.")
+    return day
 
 
 def owed_count(actor: User) -> int:

@@ -23,6 +23,7 @@ from ..catalog.services import loop_of
 from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
 from ..models import Application, Interview, Opening, User, utcnow
+from ..requests import page_number
 from ..templating import when
 from . import reports
 from .candidates import (
@@ -139,7 +140,7 @@ def _render_opening(opening: Opening, form: ApplicationForm,
     counts = pipeline(opening)
     shown = counts.by_status[status] if status else counts.total
     pages = max(1, -(-shown // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_number(), pages)
     rows = applications(opening, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("hr/opening.html", opening=opening, counts=counts, rows=rows,
                            form=form, status=status, page=page, pages=pages,

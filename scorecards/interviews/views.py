@@ -25,6 +25,7 @@ from ..catalog.services import rubric_of
 from ..core.scorecard import Answers, Review
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
+from ..requests import page_number
 from . import services
 from .forms import ScorecardForm, ShownForm, scorecard_form_class
 from .rendering import scorecard_form
@@ -40,7 +41,7 @@ SUBMIT_BUTTON = "submit-scorecard"  # the id of the form's submit button
 @login_required
 def mine():
     """List the signed-in user's interviews with the state of each scorecard."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     window = timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
     upcoming, past, past_total = services.my_interviews(
         current_user, utcnow(), window, PAST_PAGE_SIZE, (page - 1) * PAST_PAGE_SIZE)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis import checks
+from schemathesis import GenerationMode, checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from scorecards.api.services import issue_token
@@ -22,7 +22,11 @@ from scorecards.extensions import db
 
 CHECKS = [checks.not_a_server_error, openapi_checks.response_schema_conformance,
           openapi_checks.status_code_conformance, openapi_checks.content_type_conformance]
+# For requests that break the document: refused with a 4xx, never a server error.
+NEGATIVE_CHECKS = [checks.not_a_server_error, openapi_checks.negative_data_rejection,
+                   openapi_checks.content_type_conformance]
 EXAMPLES = 25
+NEGATIVE_EXAMPLES = 10  # an operation; tests/test_fuzz.py sends hostile values besides
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
@@ -70,14 +74,17 @@ def seeded(make_user, make_application, make_interview, submit) -> dict:
     }
 
 
-def _exercise(operation, token: str, **fixed) -> None:
+def _exercise(operation, token: str, mode: GenerationMode = GenerationMode.POSITIVE,
+              **fixed) -> None:
     headers = {"Authorization": f"Bearer {token}"}
+    positive = mode is GenerationMode.POSITIVE
 
-    @SETTINGS
-    @given(case=operation.as_strategy(**fixed))
+    @settings(SETTINGS, max_examples=EXAMPLES if positive else NEGATIVE_EXAMPLES)
+    @given(case=operation.as_strategy(mode, **fixed))
     def run(case):
         response = case.call(headers=headers)
-        case.validate_response(response, checks=CHECKS, headers=headers)
+        case.validate_response(response, checks=CHECKS if positive else NEGATIVE_CHECKS,
+                               headers=headers)
 
     run()
 
@@ -95,6 +102,13 @@ def test_every_operation_answers_as_documented(schema, seeded):
         if operation.method.upper() == "DELETE":
             continue  # erasure changes the seeded data under the other operations
         _exercise(operation, seeded["hr"])
+
+
+def test_every_operation_refuses_what_its_document_forbids(schema, seeded):
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() != "DELETE":
+            _exercise(operation, seeded["hr"], GenerationMode.NEGATIVE)
 
 
 def test_an_authors_scorecard_saves_answer_as_documented(schema, seeded):
