@@ -123,3 +123,10 @@ def test_demo_seed_if_empty_leaves_a_real_database_alone(runner, shipped_rubrics
     assert result.exit_code == 0
     assert "not seeded" in result.output
     assert counts()["Application"] == 0
+
+
+def test_a_worker_without_redis_url_says_so_and_fails(app, runner):
+    app.config["REDIS_URL"] = None
+    result = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 1
+    assert "REDIS_URL is not set" in result.output
