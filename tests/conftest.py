@@ -262,7 +262,7 @@ def sign_in(client: FlaskClient) -> Callable[[User], FlaskClient]:
 
     def as_user(user: User) -> FlaskClient:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return client
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
+from flask import current_app
 
 from .. import audit
 from ..core.vocabulary import Role
@@ -19,12 +22,28 @@ _USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the signed-in user for Flask-Login, or None if the id is stale."""
-    if not user_id.isdigit():
+def load_user(sign_in_id: str) -> User | None:
+    """Return the signed-in user for Flask-Login, or None if the sign-in was ended or is too old.
+
+    The id is the one ``User.get_id`` issued: user, session generation, issue time, nonce.
+    """
+    parts = sign_in_id.split(".")
+    if len(parts) != 4 or not all(part.isdigit() for part in parts[:3]):
         return None
-    return db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).unique() \
-        .scalar_one_or_none()
+    user_id, generation, issued = (int(part) for part in parts[:3])
+    if time.time() - issued > current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds():
+        return None
+    user = db.session.execute(_USER_BY_ID, {"user_id": user_id}).unique().scalar_one_or_none()
+    if user is None or user.session_generation != generation:
+        return None
+    return user
+
+
+def end_sessions(user: User, reason: str) -> None:
+    """End every session and remember-me cookie of the user, on every device."""
+    user.session_generation += 1
+    audit.record(user, "user.sessions_ended", user, reason=reason)
+    db.session.commit()
 
 
 def find_user(email: str) -> User | None:

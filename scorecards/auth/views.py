@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_url, login_user, log
 
 from ..extensions import login_manager
 from .forms import SignInForm
-from .services import authenticate
+from .services import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -51,7 +51,8 @@ def login():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def logout():
-    """Sign the user out."""
+    """Sign the user out, here and on every other device."""
+    end_sessions(current_user._get_current_object(), reason="signed out")
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
