@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import time
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..core.vocabulary import Role
@@ -57,11 +60,24 @@ def normalise_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None."""
+    """Return the active user with these credentials, or None, taking as long either way.
+
+    An unknown email, or an account without a password, is checked against a stand-in hash, so
+    the answer's timing does not tell which emails have accounts.
+    """
     user = find_user(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.password_hash:
+        check_password_hash(_stand_in_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
+
+
+@cache
+def _stand_in_hash() -> str:
+    # Made like every stored hash, so checking against it costs the same.
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def add_user(email: str, name: str, roles: list[Role], password: str | None,
