@@ -9,6 +9,7 @@ from functools import cache
 import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from .. import audit
 from ..core.vocabulary import Role
@@ -42,10 +43,10 @@ def load_user(sign_in_id: str) -> User | None:
     return user
 
 
-def end_sessions(user: User, reason: str) -> None:
+def end_sessions(user: User, reason: str, actor: User | None = None) -> None:
     """End every session and remember-me cookie of the user, on every device."""
     user.session_generation += 1
-    audit.record(user, "user.sessions_ended", user, reason=reason)
+    audit.record(actor, "user.sessions_ended", user, reason=reason)
     db.session.commit()
 
 
@@ -94,7 +95,7 @@ def add_user(email: str, name: str, roles: list[Role], password: str | None,
     for role in roles:
         user.grant(role)
     if password is not None:
-        validate_password(password)
+        validate_password(password, [email, user.name, *email.split("@")])
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -104,9 +105,31 @@ def add_user(email: str, name: str, roles: list[Role], password: str | None,
 
 
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's time grows with length; what it finds in the first characters decides anyway.
+_SCORED_LENGTH = 100
 
 
-def validate_password(password: str) -> None:
-    """Raise UserError unless the password is long enough to resist guessing."""
+def validate_password(password: str, user_inputs: list[str] = ()) -> None:
+    """Raise UserError, saying why, unless the password is long and hard enough to guess.
+
+    Common passwords, keyboard patterns, dates, repeats and the user's own email or name are
+    what zxcvbn recognises, as password-cracking lists do.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    result = zxcvbn(password[:_SCORED_LENGTH], user_inputs=[i for i in user_inputs if i])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result["feedback"]
+        reasons = " ".join([feedback["warning"], *feedback["suggestions"]]).strip()
+        raise UserError("the password is too easy to guess. "
+                        + (reasons or "Add another word or two. Uncommon words are better."))
+
+
+def change_password(user: User, password: str, actor: User | None = None) -> None:
+    """Set a new password after checking it, and end every session of the user."""
+    validate_password(password, [user.email, user.name, *user.email.split("@")])
+    user.set_password(password)
+    audit.record(actor, "user.password_changed", user)
+    end_sessions(user, reason="password changed", actor=actor)

@@ -52,7 +52,8 @@ def login():
 @login_required
 def logout():
     """Sign the user out, here and on every other device."""
-    end_sessions(current_user._get_current_object(), reason="signed out")
+    user = current_user._get_current_object()
+    end_sessions(user, reason="signed out", actor=user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

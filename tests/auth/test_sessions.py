@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scorecards.auth.services import end_sessions
+from scorecards.auth.services import change_password
 from scorecards.extensions import db
 from tests.conftest import PASSWORD, IsolatedClient
 
@@ -64,7 +64,7 @@ def test_a_remember_me_cookie_is_dead_after_sign_out(app, client, ana):
 def test_changing_the_password_ends_every_session(app, client, ana):
     sign_in(client, remember=True)
     session, token = client.get_cookie("session").value, client.get_cookie("remember_token").value
-    end_sessions(db.session.merge(ana), reason="password changed")
+    change_password(db.session.merge(ana), "a brand new passphrase")
     assert not signed_in(another_device(app, session=session))
     assert not signed_in(another_device(app, remember_token=token))
 
