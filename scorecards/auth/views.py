@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from ..extensions import login_manager
+from . import throttle
 from .forms import SignInForm
 from .services import authenticate, end_sessions
 
@@ -34,18 +36,36 @@ def login():
     if current_user.is_authenticated and not carried:
         return redirect(_next_url())
     form = SignInForm()
+    wait = None
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        checks = throttle.sign_in_checks(form.email.data, request.remote_addr)
+        wait = throttle.seconds_to_wait(checks)
+        user = None if wait else authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.forget_failures(checks[:1])
             login_user(user, remember=form.remember.data)
             if carried:
                 return render_template("auth/continue.html", fields=carried,
                                        target=_next_url(), expired=False)
             return redirect(_next_url())
-        form.password.errors.append("That email and password do not match an active account.")
+        if wait:
+            form.password.errors.append(_paused_message(wait))
+        else:
+            throttle.count_failure(checks)
+            form.password.errors.append("That email and password do not match an active "
+                                        "account.")
     template = "auth/resume.html" if carried else "auth/login.html"
-    return render_template(template, form=form, fields=carried,
-                           target=_next_url()), 400 if form.errors else 200
+    page = render_template(template, form=form, fields=carried, target=_next_url())
+    if wait:
+        return page, 429, {"Retry-After": str(wait)}
+    return page, 400 if form.errors else 200
+
+
+def _paused_message(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return (f"Too many failed sign-ins for this account or from this network. Signing in is "
+            f"paused for {minutes} minute{'s' if minutes != 1 else ''}; try again then. "
+            "Your text, if any, is kept on this page.")
 
 
 @bp.route("/sign-out", methods=["POST"])
