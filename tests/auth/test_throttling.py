@@ -110,3 +110,16 @@ def test_counts_are_kept_in_redis_when_it_is_set(config):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_signing_in_goes_on_when_the_count_storage_is_down(config, make_user, caplog):
+    app = create_app({**config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})  # no server
+    make_user(email="ana@example.com", password=PASSWORD)
+    client = app.test_client()
+    try:
+        assert attempt(client, "ana@example.com").status_code == 400
+        assert attempt(client, "ana@example.com", PASSWORD).status_code == 302
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert "attempts are not throttled" in caplog.text
