@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from ..extensions import login_manager
+from ..models import User
 from . import throttle
 from .forms import SignInForm
 from .services import authenticate, end_sessions
@@ -36,29 +37,37 @@ def login():
     if current_user.is_authenticated and not carried:
         return redirect(_next_url())
     form = SignInForm()
-    wait = None
-    if form.validate_on_submit():
-        checks = throttle.sign_in_checks(form.email.data, request.remote_addr)
-        wait = throttle.seconds_to_wait(checks)
-        user = None if wait else authenticate(form.email.data, form.password.data)
-        if user is not None:
-            throttle.forget_failures(checks[:1])
-            login_user(user, remember=form.remember.data)
-            if carried:
-                return render_template("auth/continue.html", fields=carried,
-                                       target=_next_url(), expired=False)
-            return redirect(_next_url())
-        if wait:
-            form.password.errors.append(_paused_message(wait))
-        else:
-            throttle.count_failure(checks)
-            form.password.errors.append("That email and password do not match an active "
-                                        "account.")
+    user, wait = _check_credentials(form) if form.validate_on_submit() else (None, None)
+    if user is not None:
+        login_user(user, remember=form.remember.data)
+        if carried:
+            return render_template("auth/continue.html", fields=carried,
+                                   target=_next_url(), expired=False)
+        return redirect(_next_url())
     template = "auth/resume.html" if carried else "auth/login.html"
     page = render_template(template, form=form, fields=carried, target=_next_url())
     if wait:
         return page, 429, {"Retry-After": str(wait)}
     return page, 400 if form.errors else 200
+
+
+def _check_credentials(form: SignInForm) -> tuple[User | None, int | None]:
+    """Return the user the form's credentials sign in, and the seconds signing in is paused.
+
+    A refusal is added to the form's errors; a failure is counted against the throttle.
+    """
+    checks = throttle.sign_in_checks(form.email.data, request.remote_addr)
+    wait = throttle.seconds_to_wait(checks)
+    if wait:
+        form.password.errors.append(_paused_message(wait))
+        return None, wait
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
+        throttle.count_failure(checks)
+        form.password.errors.append("That email and password do not match an active account.")
+    else:
+        throttle.forget_failures(checks[:1])  # the account's; the address's still count
+    return user, None
 
 
 def _paused_message(seconds: int) -> str:
