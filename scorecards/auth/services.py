@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -35,12 +36,18 @@ def load_user(sign_in_id: str) -> User | None:
     if len(parts) != 4 or not all(part.isdigit() for part in parts[:3]):
         return None
     user_id, generation, issued = (int(part) for part in parts[:3])
-    if time.time() - issued > current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds():
+    if time.time() - issued > _longest_sign_in_seconds():
         return None
     user = db.session.execute(_USER_BY_ID, {"user_id": user_id}).unique().scalar_one_or_none()
     if user is None or user.session_generation != generation:
         return None
     return user
+
+
+def _longest_sign_in_seconds() -> float:
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    # Flask-Login takes seconds or a timedelta here.
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
 
 
 def end_sessions(user: User, reason: str, actor: User | None = None) -> None:
