@@ -88,6 +88,29 @@ def users_add(email: str, roles: tuple[str, ...], name: str, password_stdin: boo
     click.echo(f"Added {user.email} ({', '.join(sorted(roles))}).")
 
 
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_set_password(email: str, password_stdin: bool) -> None:
+    """Give a user a new password, and sign them out on every device."""
+    from .auth.services import UserError, change_password, find_user
+    from .extensions import db
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"there is no user with email {email}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        change_password(user, password)
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Changed the password of {user.email}; their sessions have ended.")
+
+
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True,
               help="Do nothing when the database already holds users other than the demo's.")

@@ -1,20 +1,137 @@
-"""Settings: defaults, the environment, then what the caller passes to create_app."""
+"""Settings: defaults, the environment, then what the caller passes to create_app.
+
+The settings the service itself reads are typed (``Settings``) and validated when the app is
+created, so a mistyped value stops the app at once with the setting's name and what it
+accepts, instead of being misread (``False`` as a true string) or failing on first use.
+Any other Flask or extension setting may still be given as ``SCORECARDS_<NAME>``.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from typing import Annotated, Literal
 
+import limits
+import sqlalchemy as sa
 from flask import Flask
+from pydantic import AfterValidator, Field, RedisDsn, TypeAdapter, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SCORECARDS_"
+# Settings that hosting platforms hand out without the prefix.
+UNPREFIXED = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL",
+              "SECRET_KEY": "SECRET_KEY"}
+
+
+class SettingsError(ValueError):
+    """Raised when a setting has a value the service cannot use; the message names it."""
+
+
+def _database_url(url: str) -> str:
+    try:
+        sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise ValueError("expected a database URL such as postgresql://user@host/db") from None
+    return _normalise_url(url)
+
+
+def _redis_url(url: str) -> str:
+    TypeAdapter(RedisDsn).validate_python(url)
+    return url
+
+
+def _rate_limit(value: str) -> str:
+    try:
+        limits.parse(value)
+    except ValueError:
+        raise ValueError("expected a rate such as '10 per 15 minutes'") from None
+    return value
+
+
+DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+RedisUrl = Annotated[str, AfterValidator(_redis_url)]
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class Settings(BaseSettings):
+    """The settings the service reads, with their types and defaults."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore",
+                                      case_sensitive=True, validate_default=False)
+
+    SQLALCHEMY_DATABASE_URI: DatabaseUrl | None = None  # None: SQLite in the instance folder
+    SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
+    SESSION_COOKIE_SECURE: bool = False
+    REMEMBER_DAYS: Count = 14  # how long "keep me signed in" lasts
+    SIGN_IN_LIMIT_PER_ACCOUNT: RateLimit = "10 per 15 minutes"  # failed sign-ins per email
+    SIGN_IN_LIMIT_PER_ADDRESS: RateLimit = "50 per 15 minutes"  # failed sign-ins per client
+    API_TOKEN_LIMIT_PER_ADDRESS: RateLimit = "50 per 15 minutes"  # noqa: S105 (a rate)
+    RATELIMIT_STORAGE_URI: str | None = None  # None: REDIS_URL when set, else in memory
+    SCORECARD_OVERDUE_HOURS: Count = 24  # a scorecard not submitted this long after is overdue
+    SCORECARD_SUBMIT_EARLY_MINUTES: Annotated[int, Field(ge=0)] = 15  # submitting opens early
+    RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
+    PACKET_WORKERS: Count | None = None  # processes rendering a packet; None: one per core
+    REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
+    JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL
+    JOBS_QUEUE: Annotated[str, Field(min_length=1)] = "scorecards"  # the RQ queue's name
+    JOB_TIMEOUT_SECONDS: Count = 1800  # a job still unfinished after this counts as failed
+    JOB_FILE_HOURS: Count = 24  # how long a prepared file is kept for its requester
+    JOB_CHUNK_BYTES: Count = 1024 * 1024  # a prepared file is stored in pieces of this size
+
+    def flask_config(self, app: Flask) -> dict:
+        """Return these settings as Flask config keys, the derived ones included."""
+        values = self.model_dump(exclude={"REMEMBER_DAYS"})
+        values["SQLALCHEMY_DATABASE_URI"] = self.SQLALCHEMY_DATABASE_URI or \
+            f"sqlite:///{Path(app.instance_path) / 'scorecards.db'}"
+        values["REMEMBER_COOKIE_DURATION"] = timedelta(days=self.REMEMBER_DAYS)
+        values["RATELIMIT_STORAGE_URI"] = self.RATELIMIT_STORAGE_URI or self.REDIS_URL \
+            or "memory://"
+        if not self.SECRET_KEY:
+            del values["SECRET_KEY"]
+        return values
+
+
+def read_settings(overrides: dict | None = None) -> Settings:
+    """Return the validated settings from the environment and overrides; raise SettingsError."""
+    given = {field: os.environ[name] for name, field in UNPREFIXED.items()
+             if os.environ.get(name)}
+    given.update({key: value for key, value in (overrides or {}).items()
+                  if key in Settings.model_fields})
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        raise SettingsError(_explain(error, overrides or {})) from None
+
+
+def _explain(error: ValidationError, overrides: dict) -> str:
+    """Name each bad setting as it was given, with its value and what it accepts."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0])
+        if field in overrides:
+            name = field
+        else:
+            name = next((env for env, key in UNPREFIXED.items()
+                         if key == field and os.environ.get(env)), ENV_PREFIX + field)
+        accepts = _ACCEPTS.get(problem["type"]) or problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}={problem['input']!r} is not valid: {accepts}")
+    return "Invalid settings:\n  " + "\n  ".join(lines)
+
+
+_ACCEPTS = {
+    "bool_parsing": "expected true or false (also 1/0, yes/no, on/off)",
+    "int_parsing": "expected a whole number",
+}
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:
     """Fill app.config from defaults, environment variables and overrides, in that order."""
     app.config.from_mapping(
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'scorecards.db'}",
         RUBRICS_DIR=str(PROJECT_ROOT / "rubrics"),
         MIGRATIONS_DIR=str(PROJECT_ROOT / "migrations"),
         SESSION_COOKIE_HTTPONLY=True,
@@ -23,27 +140,19 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session; forms stay open for hours
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        SCORECARD_OVERDUE_HOURS=24,  # a scorecard not submitted this long after is overdue
-        SCORECARD_SUBMIT_EARLY_MINUTES=15,  # submitting opens this long before an interview
         PACKET_CACHE_DIR=str(Path(app.instance_path) / "packet-cache"),
-        RETENTION_MONTHS=24,  # candidates whose applications all ended this long ago are erased
-        PACKET_WORKERS=None,  # processes rendering a committee packet; None: one per core
-        REDIS_URL=None,  # the Redis of the RQ job queue, e.g. redis://127.0.0.1:6379/0
-        JOBS_BACKEND=None,  # rq, thread or inline; None: rq with REDIS_URL, else thread
-        JOBS_QUEUE="scorecards",  # the RQ queue's name
-        JOB_TIMEOUT_SECONDS=1800,  # a job still unfinished after this counts as failed
-        JOB_FILE_HOURS=24,  # how long a prepared file is kept for its requester
-        JOB_CHUNK_BYTES=1024 * 1024,  # a prepared file is stored in pieces of this size
+        RATELIMIT_HEADERS_ENABLED=False,  # throttled answers set Retry-After themselves
     )
-    if os.environ.get("DATABASE_URL"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(os.environ["DATABASE_URL"])
-    if os.environ.get("REDIS_URL"):
-        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    app.config.from_prefixed_env("SCORECARDS")
+    typed = read_settings(overrides)
+    # Other Flask and extension settings; the typed ones are parsed above, never as raw text.
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+    app.config.update(typed.flask_config(app))
     if overrides:
-        app.config.from_mapping(overrides)
+        app.config.from_mapping({key: value for key, value in overrides.items()
+                                 if key not in Settings.model_fields})
+    # The remember-me cookie is never less protected than the session cookie.
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("REMEMBER_COOKIE_SECURE")
+                                                or app.config.get("SESSION_COOKIE_SECURE"))
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A server may drop idle connections; a SQLite file never does, so skip the ping there.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,6 +33,9 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Counts failed sign-ins and refused API tokens (auth.throttle), in the storage that the
+# RATELIMIT_STORAGE_URI setting names; no limit applies to other requests.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 
 
 def init_app(app: Flask) -> None:
@@ -38,6 +43,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

@@ -6,6 +6,8 @@ Rules that must hold for every row live in the database as constraints, so no co
 
 from __future__ import annotations
 
+import secrets
+import time
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -77,6 +79,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session and remember-me cookie; raising it ends them all (sign-out,
+    # password change).
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         # Joined: the signed-in user is loaded on every request, in one query with the roles.
@@ -103,6 +108,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Deactivated users cannot sign in (Flask-Login reads this)."""
         return self.active
+
+    def get_id(self) -> str:
+        """Return a new sign-in identity for Flask-Login's cookies.
+
+        It names the user, the session generation, when it was issued, and a random part that
+        makes every sign-in's remember-me token new; the cookies carry it signed.
+        """
+        return f"{self.id}.{self.session_generation}.{int(time.time())}.{secrets.token_hex(8)}"
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of the password, never the password."""

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from scorecards.auth.services import authenticate
+from scorecards.auth.services import authenticate, validate_password
 from scorecards.core.vocabulary import Role
 from scorecards.extensions import db
 from scorecards.models import Application, Interview, Rating, RubricVersion, Scorecard, User
@@ -123,3 +123,61 @@ def test_demo_seed_if_empty_leaves_a_real_database_alone(runner, shipped_rubrics
     assert result.exit_code == 0
     assert "not seeded" in result.output
     assert counts()["Application"] == 0
+
+
+def test_a_worker_without_redis_url_says_so_and_fails(app, runner):
+    app.config["REDIS_URL"] = None
+    result = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 1
+    assert "REDIS_URL is not set" in result.output
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("Password123!", "This is similar to a commonly used password."),
+    ("qwertyuiop12", "This is similar to a commonly used password."),
+    ("ana@example.com1", "Add another word or two."),
+    ("aaaaaaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+])
+def test_users_add_refuses_an_easily_guessed_password_saying_why(runner, password, why):
+    result = runner.invoke(args=["users", "add", "ana@example.com", "--role", "hr",
+                                 "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 1
+    assert "the password is too easy to guess." in result.output
+    assert why in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_users_set_password_changes_it_and_ends_every_session(runner, make_user):
+    user = make_user(email="ana@example.com", password="the old passphrase")
+    generation = user.session_generation
+    result = runner.invoke(args=["users", "set-password", "ANA@example.com", "--password-stdin"],
+                           input="a brand new passphrase\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert authenticate("ana@example.com", "a brand new passphrase") is not None
+    assert authenticate("ana@example.com", "the old passphrase") is None
+    assert db.session.get(User, user.id).session_generation == generation + 1
+
+
+@pytest.mark.parametrize(("email", "password", "message"), [
+    ("nobody@example.com", "a brand new passphrase", "there is no user"),
+    ("ana@example.com", "Password123!", "too easy to guess"),
+    ("ana@example.com", "short", "at least 10 characters"),
+])
+def test_users_set_password_refuses_clearly_and_keeps_the_old_one(runner, make_user, email,
+                                                                  password, message):
+    make_user(email="ana@example.com", password="the old passphrase")
+    result = runner.invoke(args=["users", "set-password", email, "--password-stdin"],
+                           input=password + "\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    db.session.expire_all()
+    assert authenticate("ana@example.com", "the old passphrase") is not None
+
+
+def test_demo_passwords_pass_the_password_policy(runner, shipped_rubrics):
+    result = runner.invoke(args=["demo", "seed"])
+    logins = [line.split() for line in result.output.splitlines() if "@example.com" in line]
+    assert logins
+    for email, password, *_ in logins:
+        validate_password(password, [email])

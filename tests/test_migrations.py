@@ -43,6 +43,8 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert "session_generation" not in columns(db.engine, "users")
+        downgrade(revision="-1")
         assert not {"cancelled_at", "note"} & columns(db.engine, "interviews")
         downgrade(revision="-1")
         assert not {"jobs", "job_chunks"} & tables(db.engine)

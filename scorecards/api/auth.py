@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import g, request
 
+from ..auth import throttle
 from ..models import User
 from .errors import ApiProblem
 from .services import authenticate
@@ -22,8 +23,14 @@ def identify() -> None:
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiProblem(401, "Send an API token: Authorization: Bearer TOKEN.",
                          headers={"WWW-Authenticate": "Bearer"})
+    checks = throttle.api_token_checks(request.remote_addr)
+    wait = throttle.seconds_to_wait(checks)
+    if wait:
+        raise ApiProblem(429, f"Too many refused tokens from this address; try again in {wait} "
+                              "seconds.", headers={"Retry-After": str(wait)})
     user = authenticate(token.strip())
     if user is None:
+        throttle.count_failure(checks)
         raise ApiProblem(401, "The token is unknown, revoked, or its user is deactivated.",
                          headers={"WWW-Authenticate": CHALLENGE_INVALID})
     g.api_user = user

@@ -173,6 +173,10 @@ class Api:
             if status == 401:
                 responses["401"]["headers"] = {"WWW-Authenticate": {
                     "description": "Bearer", "schema": {"type": "string"}}}
+            if status == 429:
+                responses["429"]["headers"] = {"Retry-After": {
+                    "description": "Seconds to wait before trying again",
+                    "schema": {"type": "integer"}}}
         described["responses"] = responses
         if op.public:
             described["security"] = []
@@ -189,7 +193,7 @@ def _problems_of(declared: tuple[int, ...], body, query, public: bool, rule: str
     """Return the problem statuses of an operation: the declared ones and the usual ones."""
     usual = set(declared) | {500}
     if not public:
-        usual |= {401, 404}
+        usual |= {401, 404, 429}  # 429: too many refused tokens from the caller's address
     if "<" in rule:
         usual.add(404)
     if query is not None:

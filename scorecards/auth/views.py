@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -18,8 +19,10 @@ from flask import (
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from ..extensions import login_manager
+from ..models import User
+from . import throttle
 from .forms import SignInForm
-from .services import authenticate
+from .services import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -34,24 +37,52 @@ def login():
     if current_user.is_authenticated and not carried:
         return redirect(_next_url())
     form = SignInForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            if carried:
-                return render_template("auth/continue.html", fields=carried,
-                                       target=_next_url(), expired=False)
-            return redirect(_next_url())
-        form.password.errors.append("That email and password do not match an active account.")
+    user, wait = _check_credentials(form) if form.validate_on_submit() else (None, None)
+    if user is not None:
+        login_user(user, remember=form.remember.data)
+        if carried:
+            return render_template("auth/continue.html", fields=carried,
+                                   target=_next_url(), expired=False)
+        return redirect(_next_url())
     template = "auth/resume.html" if carried else "auth/login.html"
-    return render_template(template, form=form, fields=carried,
-                           target=_next_url()), 400 if form.errors else 200
+    page = render_template(template, form=form, fields=carried, target=_next_url())
+    if wait:
+        return page, 429, {"Retry-After": str(wait)}
+    return page, 400 if form.errors else 200
+
+
+def _check_credentials(form: SignInForm) -> tuple[User | None, int | None]:
+    """Return the user the form's credentials sign in, and the seconds signing in is paused.
+
+    A refusal is added to the form's errors; a failure is counted against the throttle.
+    """
+    checks = throttle.sign_in_checks(form.email.data, request.remote_addr)
+    wait = throttle.seconds_to_wait(checks)
+    if wait:
+        form.password.errors.append(_paused_message(wait))
+        return None, wait
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
+        throttle.count_failure(checks)
+        form.password.errors.append("That email and password do not match an active account.")
+    else:
+        throttle.forget_failures(checks[:1])  # the account's; the address's still count
+    return user, None
+
+
+def _paused_message(seconds: int) -> str:
+    minutes = math.ceil(seconds / 60)
+    return (f"Too many failed sign-ins for this account or from this network. Signing in is "
+            f"paused for {minutes} minute{'s' if minutes != 1 else ''}; try again then. "
+            "Your text, if any, is kept on this page.")
 
 
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def logout():
-    """Sign the user out."""
+    """Sign the user out, here and on every other device."""
+    user = current_user._get_current_object()
+    end_sessions(user, reason="signed out", actor=user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -28,6 +28,10 @@ def worker(burst: bool, simple: bool) -> None:
 
     from .queue import rq_queue
 
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "REDIS_URL is not set: a worker takes jobs from the Redis queue that REDIS_URL names "
+            "(e.g. redis://127.0.0.1:6379/0). Without it, jobs run in the app's own process.")
     queue = rq_queue(current_app)
     # Work horses are forked from this process: leave them no database connection to share.
     db.engine.dispose()
