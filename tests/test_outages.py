@@ -7,6 +7,7 @@ real server under a running app.
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -33,7 +34,9 @@ def down(request, config, tmp_path):
     app.test_client_class = IsolatedClient
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1"
+        # A well-formed sign-in identity (user 1, generation 0, issued now), so that loading
+        # the user has to ask the database.
+        session["_user_id"] = f"1.0.{int(time.time())}.0123456789abcdef"
         session["_fresh"] = True
     return client
 
