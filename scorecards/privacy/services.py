@@ -4,7 +4,8 @@ Erasure removes what identifies the person (their name and contact details, and 
 text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
 decision rationales, closing reasons, HR's notes on interviews) and keeps the anonymous
 scores, so that statistics such as calibration and panel agreement stay true. The audit trail
-records that an erasure happened, never what was erased.
+records that an erasure happened, never what was erased, and keeps no free text about anyone
+(events recorded before that rule lose theirs here).
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ def _erase(candidate: Candidate) -> list[int]:
         revision.content = content
         if revision.reason:
             revision.reason = ERASED_RATIONALE
+    # Events recorded before the trail refused free text may still quote an amendment's reason.
+    audit.forget_text("scorecards", db.session.scalars(scorecards).all())
+    audit.forget_text("interviews", db.session.scalars(
+        sa.select(Interview.id).where(Interview.application_id.in_(applications))).all())
+    audit.forget_text("applications", applications)
     db.session.execute(sa.update(Decision).where(Decision.application_id.in_(applications))
                        .values(rationale=ERASED_RATIONALE)
                        .execution_options(synchronize_session=False))
