@@ -19,7 +19,7 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
-from ..jobs.services import expire_files, files_touching
+from ..jobs.services import cancel_jobs_touching, expire_files, files_touching
 from ..models import (
     Application,
     Candidate,
@@ -32,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from ..packets.services import forget_packets
+from .lock import hold_erasure_lock
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -45,14 +46,19 @@ def erase_candidate(actor: User | None, candidate_id: int) -> None:
     """
     if actor is not None:
         require(actor, Action.VIEW, Area.PIPELINE)
+    # Jobs are neither claimed nor stored until this commits (privacy/lock.py).
+    hold_erasure_lock(shared=False)
     candidate = db.session.get(Candidate, candidate_id)
     if candidate is None:
+        db.session.rollback()
         raise LookupError(f"There is no candidate {candidate_id}.")
     applications = _erase(candidate)
-    # Prepared files (committee packets, exports) that may hold the person go with the data.
+    db.session.flush()  # the candidate's row is held from here: no packet is cached meanwhile
+    # Jobs that may be reading the person stop; prepared files that may hold them go.
+    cancelled = cancel_jobs_touching(applications) if applications else 0
     files = expire_files(files_touching(applications)) if applications else 0
     audit.record(actor, "candidate.erased", candidate, applications=len(applications),
-                 prepared_files_deleted=files)
+                 jobs_cancelled=cancelled, prepared_files_deleted=files)
     db.session.commit()
     forget_packets(applications)
 
