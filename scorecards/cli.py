@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from .core.rubric import RubricError
 from .core.vocabulary import Role
+from .exports.output import check_output, output_option, say, write_output
 
 rubrics_cli = AppGroup("rubrics", help="Check and store rubric and loop files.")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -135,26 +136,29 @@ def demo_seed(if_empty: bool) -> None:
 @click.option("--opening", "opening_key", help="The opening whose packets to render.")
 @click.option("--pending", is_flag=True,
               help="With --opening: the applications awaiting a decision.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write: a .pdf, or with --opening a .zip of one PDF each.")
+@output_option("Where to write: a .pdf, or with --opening a .zip of one PDF each.")
 def packet_command(application_id: int | None, opening_key: str | None, pending: bool,
-                   output: Path) -> None:
+                   output: str) -> None:
     """Render a candidate's committee packet, or an opening's pending ones, to a file."""
-    from .packets.services import candidate_packet, meeting_packet
+    from .packets.services import ErasedMeanwhile, candidate_packet, meeting_packet
 
     if (application_id is None) == (opening_key is None):
         raise click.UsageError("Give either APPLICATION_ID or --opening KEY --pending.")
     if opening_key is not None and not pending:
         raise click.UsageError("--opening renders the applications awaiting a decision; "
                                "add --pending.")
-    if application_id is not None:
-        packet = candidate_packet(None, application_id)
-        missing = f"There is no application {application_id}."
-    else:
-        packet = meeting_packet(None, opening_key, as_zip=output.suffix.lower() == ".zip")
-        missing = f"There is no opening '{opening_key}'."
+    target = check_output(output)
+    try:
+        if application_id is not None:
+            packet = candidate_packet(None, application_id)
+            missing = f"There is no application {application_id}."
+        else:
+            packet = meeting_packet(None, opening_key, as_zip=output.lower().endswith(".zip"))
+            missing = f"There is no opening '{opening_key}'."
+    except ErasedMeanwhile as erased:
+        raise click.ClickException(str(erased)) from None
     if packet is None:
         raise click.ClickException(missing)
-    output.write_bytes(packet.data)
-    click.echo(f"Wrote {output} ({len(packet.data) // 1024} KiB, "
-               f"fingerprint {packet.fingerprint}).")
+    write_output(target, [packet.data])
+    say(f"Wrote {output if target else 'standard output'} ({len(packet.data) // 1024} KiB, "
+        f"fingerprint {packet.fingerprint}).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, session
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -13,6 +13,7 @@ CONTENT_SECURITY_POLICY = (
 def init_app(app: Flask) -> None:
     """Add the security headers to every response, and refuse form text no database stores."""
     app.after_request(_add_headers)
+    app.after_request(_no_store_for_the_signed_in)
     app.before_request(_refuse_nul_characters)
 
 
@@ -30,4 +31,24 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+NO_STORE = "private, no-store"
+
+
+def _no_store_for_the_signed_in(response: Response) -> Response:
+    """Keep every answer to a signed-in user or an API token out of every cache.
+
+    Such answers show personal data or scores (pages, packets, exports, prepared files, the
+    API), and a copy left in a browser's or a proxy's cache outlives both the session and an
+    erasure. Static files are the same for everyone and stay cacheable.
+    """
+    if request.endpoint == "static":
+        return response
+    token = request.headers.get("Authorization", "").lower().startswith("bearer ")
+    # The session says who signed in; asking the user object could cost a query.
+    if token or session.get("_user_id") is not None:
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers["Pragma"] = "no-cache"  # for HTTP/1.0 caches that ignore the above
     return response

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from flask import Flask
 
+from .output import check_output, output_option, say, write_output
 from .services import FORMATS, KINDS, ExportError, export, parse_filter
 
 
@@ -14,31 +13,22 @@ from .services import FORMATS, KINDS, ExportError, export, parse_filter
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="The file format.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write.")
+@output_option("The file to write (a new or regular file).")
 @click.option("--opening", help="Only this opening (its key).")
 @click.option("--since", help="Applied (applications) or submitted (ratings) on or after "
                               "this day, YYYY-MM-DD.")
 @click.option("--until", help="... on or before this day, YYYY-MM-DD.")
 @click.option("--status", help="Only applications with this status.")
-def export_command(kind: str, fmt: str, output: Path, opening: str | None, since: str | None,
+def export_command(kind: str, fmt: str, output: str, opening: str | None, since: str | None,
                    until: str | None, status: str | None) -> None:
     """Export applications or ratings to a CSV, XLSX or JSON-lines file."""
+    target = check_output(output)
     try:
         made = export(None, kind, fmt, parse_filter(opening, since, until, status))
     except ExportError as error:
         raise click.ClickException(str(error)) from None
-    partial = output.with_name(output.name + ".part")
-    try:
-        with partial.open("wb") as file:
-            for chunk in made.chunks:
-                file.write(chunk)
-        partial.replace(output)  # a broken export never leaves a file that looks whole
-    except OSError as error:
-        raise click.ClickException(f"Could not write {output}: {error.strerror}.") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    click.echo(f"Wrote {output} ({output.stat().st_size // 1024} KiB).")
+    size = write_output(target, made.chunks)
+    say(f"Wrote {output if target else 'standard output'} ({size // 1024} KiB).")
 
 
 def register(app: Flask) -> None:

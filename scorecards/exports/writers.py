@@ -7,9 +7,8 @@ one chunk of rows in memory. Times are in UTC.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -22,17 +21,49 @@ Writer = Callable[[Sequence[str], Iterable[Row]], Iterator[bytes]]
 
 ROWS_PER_CHUNK = 1000
 BYTES_PER_CHUNK = 64 * 1024
-# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and
-# carriage return, strips them and then does): a candidate's name must never run as code.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with one of these as a formula, or after stripping it
+# (tab, carriage return, line feed), or as a field separator followed by a formula (";" in
+# locales that split CSV on it); "|" and "%" start DDE and macro forms in some, and the full-width
+# signs are read as their ASCII twins. A candidate's name must never run as code (OWASP, CSV
+# injection): such text gets a leading quote, which spreadsheets show as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", ";", "|", "%",
+                    "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A CSV field holding one of these is quoted whole, so that no reader splits it into cells
+# (";" and tab are separators in some locales and programs, not only ",").
+CSV_QUOTED = frozenset(',;\t"\r\n')
+_AFTER_SEPARATOR = re.compile("([,;\t\r\n])(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])")
 UTF8_BOM = "\ufeff".encode()
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_MAX_TEXT = 32_767  # characters a cell holds
 
 
-def neutralise(value: str) -> str:
-    """Return text a spreadsheet shows as text: a leading quote before a formula prefix."""
+def neutralise(value: str, *, csv: bool = False) -> str:
+    """Return text a spreadsheet shows as text: a leading quote before a formula prefix.
+
+    Every writer of spreadsheet files (CSV, XLSX, HR's report) puts its text through this.
+    For CSV, a program that splits lines on another separator (";" or tab, whatever the
+    quoting) would start a cell after it: a formula prefix there gets the quote too.
+    """
+    if csv:
+        value = _AFTER_SEPARATOR.sub(r"\1'", value)
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_line(values: Iterable[Value]) -> str:
+    """Return one CSV record (RFC 4180, CRLF), its text neutralised and quoted where needed.
+
+    A field is quoted when it holds a separator of any locale's reading, a quote or a break.
+    """
+    return ",".join(_csv_field(_csv_cell(value)) for value in values) + "\r\n"
+
+
+def _csv_field(value: Value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if CSV_QUOTED.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _utc(value: datetime) -> datetime:
@@ -41,7 +72,7 @@ def _utc(value: datetime) -> datetime:
 
 def _csv_cell(value: Value) -> Value:
     if isinstance(value, str):
-        return neutralise(value)
+        return neutralise(value, csv=True)
     if isinstance(value, datetime):
         # The form spreadsheets parse as a date and time; every time is UTC.
         return _utc(value).strftime("%Y-%m-%d %H:%M:%S")
@@ -52,15 +83,9 @@ def _csv_cell(value: Value) -> Value:
 
 def csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
     """Yield UTF-8 CSV with a byte-order mark (so spreadsheets read accents) and a header."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    yield UTF8_BOM + buffer.getvalue().encode()
+    yield UTF8_BOM + csv_line(columns).encode()
     for batch in _batches(rows):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows([_csv_cell(value) for value in row] for row in batch)
-        yield buffer.getvalue().encode()
+        yield "".join(csv_line(row) for row in batch).encode()
 
 
 def _json_value(value: object) -> str:

@@ -1,13 +1,17 @@
 """Sending mail to interviewers, through the sender that MAIL_SENDER names.
 
-"log" (the default) writes each message to the log and keeps it in memory, so that a
-development server or a test sends nothing; "smtp" hands it to a mail server.
+"log" (the default) sends nothing: it logs and keeps, for the last few messages only, who
+they were for and how long they were, never what they said (a reminder names a candidate);
+"smtp" hands each message to a mail server, over TLS whose certificate and host name are
+verified.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import ssl
+from collections import deque
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Protocol
@@ -37,27 +41,42 @@ class Sender(Protocol):
         """Deliver the message, or raise MailError."""
 
 
+@dataclass(frozen=True)
+class Logged:
+    """What the log sender keeps of a message: its recipient and size, not its words."""
+
+    to: str
+    characters: int
+
+
+LOG_SENDER_KEEPS = 100
+
+
 @dataclass
 class LogSender:
-    """Write messages to the log and keep them, instead of delivering them."""
+    """Log and keep a trace of the last messages instead of delivering them."""
 
-    sent: list[Message] = field(default_factory=list)
+    sent: deque[Logged] = field(default_factory=lambda: deque(maxlen=LOG_SENDER_KEEPS))
 
     def send(self, message: Message) -> None:
-        """Log the message and keep it in the sent list."""
-        log.info("Mail to %s: %s\n%s", message.to, message.subject, message.body)
-        self.sent.append(message)
+        """Log that a message would have gone, and keep its trace (the oldest one goes)."""
+        logged = Logged(message.to, len(message.subject) + len(message.body))
+        log.info("Mail to %s not sent (MAIL_SENDER is log): %d characters.", logged.to,
+                 logged.characters)
+        self.sent.append(logged)
 
 
 @dataclass(frozen=True)
 class SmtpSender:
-    """Deliver messages through an SMTP server, with STARTTLS when it signs in."""
+    """Deliver messages through an SMTP server, over STARTTLS with a verified certificate."""
 
     host: str
     port: int
     sender: str
     user: str | None = None
     password: str | None = None
+    starttls: bool = True
+    ca_file: str | None = None  # trust this CA (a private one) instead of the system's
 
     def send(self, message: Message) -> None:
         """Hand the message to the SMTP server."""
@@ -66,10 +85,19 @@ class SmtpSender:
         mail.set_content(message.body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=30) as server:
+                if self.starttls:
+                    # Certificate and host name checked: a reminder names a candidate.
+                    server.starttls(context=ssl.create_default_context(cafile=self.ca_file))
+                elif self.user:
+                    raise MailError("refusing to send the password without TLS; set "
+                                    "MAIL_SMTP_STARTTLS to true")
                 if self.user:
-                    server.starttls()
                     server.login(self.user, self.password or "")
                 server.send_message(mail)
+        except ssl.SSLError as failed:
+            raise MailError(f"the mail server {self.host}:{self.port} could not be verified "
+                            f"({failed.reason or failed}); trust its CA with "
+                            "MAIL_SMTP_CA_FILE") from failed
         except (OSError, smtplib.SMTPException) as failed:
             raise MailError(f"the mail server {self.host}:{self.port} said: {failed}") \
                 from failed
@@ -95,5 +123,13 @@ def _make(config) -> Sender:
                           port=int(config.get("MAIL_SMTP_PORT", 587)),
                           sender=config.get("MAIL_FROM", "scorecards@localhost"),
                           user=config.get("MAIL_SMTP_USER"),
-                          password=config.get("MAIL_SMTP_PASSWORD"))
+                          password=config.get("MAIL_SMTP_PASSWORD"),
+                          starttls=_flag(config.get("MAIL_SMTP_STARTTLS", True)),
+                          ca_file=config.get("MAIL_SMTP_CA_FILE") or None)
     raise ValueError(f"MAIL_SENDER is '{kind}'; use 'log' or 'smtp'.")
+
+
+def _flag(value: object) -> bool:
+    """Read a setting that may come from the environment as text."""
+    return value if isinstance(value, bool) else str(value).strip().lower() not in (
+        "0", "false", "no", "off", "")

@@ -10,8 +10,6 @@ count the same applications), and the report says how many were left out.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 
@@ -20,6 +18,7 @@ import sqlalchemy as sa
 from ..authz import owed_applications
 from ..catalog.services import loop_of
 from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
+from ..exports.writers import csv_line
 from ..extensions import db
 from ..models import Application, Decision, Interview, Opening, Scorecard, User
 from .openings import LIVE_INTERVIEW, PANEL_SEAT
@@ -170,22 +169,15 @@ CSV_HEADER = ("stage_key", "stage", "reached", "passed", "awaiting_scorecards", 
 
 def report_csv(report: Report) -> str:
     """Return the report's stage table as CSV, one row per stage of the loop."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    lines = [csv_line(CSV_HEADER)]
     for stage in report.stages:
         every = stage.all
-        writer.writerow([_cell(stage.key), _cell(stage.title), every.reached, every.passed,
-                         every.awaiting, _rate(every), stage.referral.reached,
-                         stage.referral.passed, _rate(stage.referral), stage.other.reached,
-                         stage.other.passed, _rate(stage.other)])
-    return out.getvalue()
+        lines.append(csv_line([stage.key, stage.title, every.reached, every.passed,
+                               every.awaiting, _rate(every), stage.referral.reached,
+                               stage.referral.passed, _rate(stage.referral),
+                               stage.other.reached, stage.other.passed, _rate(stage.other)]))
+    return "".join(lines)
 
 
 def _rate(figures: Figures) -> str:
     return "" if figures.pass_rate is None else f"{figures.pass_rate:.3f}"
-
-
-def _cell(text: str) -> str:
-    """Keep a spreadsheet from reading text as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

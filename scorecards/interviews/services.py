@@ -359,8 +359,8 @@ def amend(actor: User, scorecard: Scorecard, answers: Answers, version: int, rea
         scorecard.revisions.append(ScorecardRevision(
             number=len(scorecard.revisions) + 1, content=answers.to_document(),
             reason=reason.strip(), author=actor))
-        audit.record(actor, "scorecard.amended", scorecard, reason=reason.strip(),
-                     changed=_changed_fields(before, answers))
+        audit.record(actor, "scorecard.amended", scorecard, revision=len(scorecard.revisions),
+                     changed=_changed_fields(before, answers))  # the reason is the revision's
     return Submission(review, done=True)
 
 

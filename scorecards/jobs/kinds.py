@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from ..authz import Action, Area, require
 from ..models import Job, User
-from .services import JobError, Output, kind
+from .services import ERASED_MEANWHILE, JobError, Output, kind
 
 
 @kind("meeting_packet")
 def meeting_packet(job: Job, actor: User) -> Output:
     """Make the packets of an opening's applications awaiting a decision: one PDF or a zip."""
+    from ..packets.services import ErasedMeanwhile
     from ..packets.services import meeting_packet as build
 
     require(actor, Action.VIEW, Area.COMMITTEE)
-    packet = build(actor, job.params["opening"], as_zip=job.params["format"] == "zip")
+    try:
+        packet = build(actor, job.params["opening"], as_zip=job.params["format"] == "zip")
+    except ErasedMeanwhile:
+        raise JobError(ERASED_MEANWHILE) from None
     if packet is None:
         raise JobError(f"There is no opening '{job.params['opening']}' any more.")
     if not packet.application_ids:

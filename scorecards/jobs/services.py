@@ -13,14 +13,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 from werkzeug.exceptions import HTTPException
 
 from ..core.vocabulary import JobStatus
 from ..extensions import db
-from ..models import Job, JobChunk, User, utcnow
+from ..models import Application, Job, JobChunk, Opening, User, utcnow
+from ..privacy.lock import hold_erasure_lock
 
 log = logging.getLogger(__name__)
+_signals = Namespace()
+# Sent with the job's id when its work is done and its file is about to be stored: the
+# moment an erasure must not slip past (instrumentation and tests listen to it).
+job_storing = _signals.signal("job-storing")
+# Why a job stopped by an erasure made nothing; it names nobody.
+ERASED_MEANWHILE = ("A candidate this file would have held was erased while it was being "
+                    "prepared, so nothing was kept. Start it again for a file without them.")
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class JobError(Exception):
@@ -69,16 +79,22 @@ def start(actor: User, kind_name: str, title: str, params: dict) -> Job:
 
 
 def run(job_id: int) -> None:
-    """Do a queued job and store its file; a job already taken by a worker is left alone."""
+    """Do a queued job and store its file; a job already taken by a worker is left alone.
+
+    A job that an erasure cancelled while it ran stores nothing: its file is kept only if it
+    is still running when it is stored, checked under the erasure lock.
+    """
+    hold_erasure_lock(shared=True)  # an erasure under way finishes before this job reads
     claimed = db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
     db.session.commit()
-    if not claimed:  # unknown, or delivered twice: the first delivery does it
+    if not claimed:  # unknown, delivered twice (the first delivery does it), or cancelled
         return
     job = db.session.get(Job, job_id)
     try:
         output = _KINDS[job.kind](job, job.requested_by)
+        job_storing.send(current_app._get_current_object(), job_id=job_id)
         size = _store(job.id, output.chunks)
     except (JobError, HTTPException) as error:
         db.session.rollback()
@@ -90,11 +106,18 @@ def run(job_id: int) -> None:
         _fail(job_id, "Something went wrong while preparing the file; it has been logged. "
                       "Try again, and tell an administrator if it fails again.")
         return
-    job = db.session.get(Job, job_id)
+    db.session.flush()  # what the work changed on the job (a packet's applications)
+    hold_erasure_lock(shared=True)
     now = utcnow()
-    job.status, job.finished_at, job.size = JobStatus.DONE, now, size
-    job.filename, job.mimetype = output.filename, output.mimetype
-    job.expires_at = now + timedelta(hours=current_app.config["JOB_FILE_HOURS"])
+    done = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        .values(status=JobStatus.DONE, finished_at=now, size=size, filename=output.filename,
+                mimetype=output.mimetype,
+                expires_at=now + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
+        .execution_options(synchronize_session=False)).rowcount
+    if not done:  # cancelled meanwhile: its file goes, its reason stays
+        db.session.rollback()
+        return
     db.session.commit()
 
 
@@ -126,8 +149,9 @@ def _insert_chunk(job_id: int, seq: int, data: bytes) -> None:
 
 
 def _fail(job_id: int, message: str) -> None:
-    db.session.execute(sa.update(Job).where(Job.id == job_id).values(
-        status=JobStatus.FAILED, error=message, finished_at=utcnow()))
+    # A job cancelled meanwhile keeps the reason it was cancelled for.
+    db.session.execute(sa.update(Job).where(Job.id == job_id, Job.status.in_(UNFINISHED))
+                       .values(status=JobStatus.FAILED, error=message, finished_at=utcnow()))
     db.session.commit()
 
 
@@ -206,6 +230,29 @@ def files_touching(application_ids: Iterable[int]) -> list[int]:
     return [job_id for job_id, kind_name, params in rows
             if kind_name != "meeting_packet"
             or wanted.intersection(params.get("application_ids", ()))]
+
+
+def cancel_jobs_touching(application_ids: Iterable[int]) -> int:
+    """Stop the queued and running jobs that may read these applications; return how many.
+
+    A committee packet of one of their openings could hold them, and an export could hold
+    anyone. A cancelled job is failed with a reason that names nobody, and stores nothing.
+    The caller holds the erasure lock, so no job is claimed or stored meanwhile.
+    """
+    ids = [int(i) for i in application_ids]
+    openings = set(db.session.scalars(sa.select(Opening.key).join(Application.opening)
+                                      .where(Application.id.in_(ids))))
+    rows = db.session.execute(sa.select(Job.id, Job.kind, Job.params)
+                              .where(Job.status.in_(UNFINISHED))).all()
+    touching = [job_id for job_id, kind_name, params in rows
+                if kind_name != "meeting_packet" or params.get("opening") in openings
+                or set(ids).intersection(params.get("application_ids", ()))]
+    if not touching:
+        return 0
+    return db.session.execute(
+        sa.update(Job).where(Job.id.in_(touching), Job.status.in_(UNFINISHED))
+        .values(status=JobStatus.FAILED, error=ERASED_MEANWHILE, finished_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def forget_old_jobs(older_than: timedelta, *, now: datetime | None = None) -> int:

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app, render_template
 from markupsafe import Markup
 
@@ -28,13 +29,22 @@ from ..core.explanation import policy_terms, recommendation_block
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..interviews.services import answers_of
-from ..models import Application, Opening, User, utcnow
+from ..models import Application, Candidate, Opening, User, utcnow
 
 TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/_running.css",
              "packets/meeting.html", "_macros/recommendation.html")
 # Below this many panelists a packet is laid out in one piece: starting a second process and
 # joining the parts would cost more than the second core saves.
 SPLIT_FROM_PANELISTS = 8
+
+_signals = Namespace()
+# Sent with the application's id when its packet is laid out and about to be cached: the
+# moment an erasure must not slip past (instrumentation and tests listen to it).
+packet_rendered = _signals.signal("packet-rendered")
+
+
+class ErasedMeanwhile(Exception):
+    """A candidate was erased while their packet was made; nothing of it was kept."""
 
 
 @dataclass(frozen=True)
@@ -176,22 +186,36 @@ def prune_packet_cache(unused_for: timedelta) -> int:
     return removed
 
 
-def _cached(key: str, build) -> bytes:
-    """Return the cached file for this key, building and storing it when it is missing."""
+def _cached(key: str, build, application_id: int) -> tuple[bytes, bool]:
+    """Return the cached file for this key, building and storing it when it is missing.
+
+    Also return whether the file is the cache's. A file built for a candidate erased
+    meanwhile (or before) is never stored: the check and the write happen while holding the
+    candidate's row, which erasure changes before it deletes the cached files.
+    """
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
     path = folder / f"{key}.pdf"
     try:
         data = path.read_bytes()
         path.touch()  # used now: pruning goes by the time of last use
-        return data
+        return data, True
     except FileNotFoundError:
         pass
     data = build()
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)  # atomic: a reader never sees half a file
-    return data
+    packet_rendered.send(current_app._get_current_object(), application_id=application_id)
+    # A connection of its own: the caller's session and transaction stay as they are.
+    with db.engine.begin() as connection:
+        candidate = sa.select(Application.candidate_id).where(Application.id == application_id)
+        held = connection.execute(sa.update(Candidate).where(
+            Candidate.id == candidate.scalar_subquery(), Candidate.erased_at.is_(None))
+            .values(erased_at=None)).rowcount  # a change to nothing: it takes the row's lock
+        if not held:
+            return data, False
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # atomic: a reader never sees half a file
+    return data, True
 
 
 def _html(context: dict, print_fingerprint: str) -> str:
@@ -271,9 +295,17 @@ def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
         html, parts = _documents(context, key, _cores())
         return render(html, static, parts).pdf
 
-    data = _cached(_cache_name(context, key), build)
+    data, cached = _cached(_cache_name(context, key), build, application_id)
+    if not cached and not _erased(found):
+        # Erased while it was laid out: what was read is gone, so make it again from now.
+        db.session.expire_all()
+        return candidate_packet(actor, application_id)
     return Packet(data, f"packet-{_slug(context['candidate'])}-{application_id}.pdf",
                   "application/pdf", key)
+
+
+def _erased(found: CandidateSummary) -> bool:
+    return found.application.candidate.erased_at is not None
 
 
 def _cores() -> int:
@@ -307,13 +339,14 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
     if actor is not None:
         awaiting = awaiting.where(Application.id.not_in(owed_applications(actor)))
     ids = db.session.scalars(awaiting.order_by(Application.id)).all()
-    contexts = []
+    contexts, erased = [], []
     for application_id in ids:
         found = candidate_summary(actor, application_id, missing_ok=True)
         if found is not None:
             contexts.append(candidate_context(found, _private_notes(actor, found)))
+            erased.append(_erased(found))
     keys = [fingerprint(context) for context in contexts]
-    pdfs = _render_missing(contexts, keys)
+    pdfs = _render_missing(contexts, keys, erased)
     combined = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
     included = tuple(context["application_id"] for context in contexts)
     if as_zip:
@@ -323,8 +356,11 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
                   f"packets-{opening.key}.pdf", "application/pdf", combined, included)
 
 
-def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
-    """Return every candidate's PDF, rendering the ones not cached yet on every core."""
+def _render_missing(contexts: list[dict], keys: list[str], erased: list[bool]) -> list[bytes]:
+    """Return every candidate's PDF, rendering the ones not cached yet on every core.
+
+    Raise ErasedMeanwhile when a candidate was erased after their data was read.
+    """
     from .render import render as render_one
     from .render import render_many
 
@@ -340,7 +376,14 @@ def _render_missing(contexts: list[dict], keys: list[str]) -> list[bytes]:
         return built.get(i) or render_one(_html(contexts[i], keys[i]),
                                           Path(current_app.static_folder)).pdf
 
-    return [_cached(name, lambda i=i: build(i)) for i, name in enumerate(names)]
+    pdfs = []
+    for i, name in enumerate(names):
+        data, cached = _cached(name, lambda i=i: build(i), contexts[i]["application_id"])
+        if not cached and not erased[i]:
+            raise ErasedMeanwhile("A candidate of this packet was erased while it was being "
+                                  "made, so nothing of it was kept. Start it again.")
+        pdfs.append(data)
+    return pdfs
 
 
 def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:

@@ -47,5 +47,5 @@ def _send(packet: Packet):
     response = send_file(io.BytesIO(packet.data), mimetype=packet.mimetype,
                          download_name=packet.filename, as_attachment=True,
                          etag=packet.fingerprint)
-    response.headers["Cache-Control"] = "private, no-cache"  # confidential, but revalidated
+    response.headers["Cache-Control"] = "private, no-store"  # personal data: no copies kept
     return response

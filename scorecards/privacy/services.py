@@ -4,7 +4,8 @@ Erasure removes what identifies the person (their name and contact details, and 
 text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
 decision rationales, closing reasons, HR's notes on interviews) and keeps the anonymous
 scores, so that statistics such as calibration and panel agreement stay true. The audit trail
-records that an erasure happened, never what was erased.
+records that an erasure happened, never what was erased, and keeps no free text about anyone
+(events recorded before that rule lose theirs here).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
-from ..jobs.services import expire_files, files_touching
+from ..jobs.services import cancel_jobs_touching, expire_files, files_touching
 from ..models import (
     Application,
     Candidate,
@@ -31,6 +32,7 @@ from ..models import (
     utcnow,
 )
 from ..packets.services import forget_packets
+from .lock import hold_erasure_lock
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -44,14 +46,19 @@ def erase_candidate(actor: User | None, candidate_id: int) -> None:
     """
     if actor is not None:
         require(actor, Action.VIEW, Area.PIPELINE)
+    # Jobs are neither claimed nor stored until this commits (privacy/lock.py).
+    hold_erasure_lock(shared=False)
     candidate = db.session.get(Candidate, candidate_id)
     if candidate is None:
+        db.session.rollback()
         raise LookupError(f"There is no candidate {candidate_id}.")
     applications = _erase(candidate)
-    # Prepared files (committee packets, exports) that may hold the person go with the data.
+    db.session.flush()  # the candidate's row is held from here: no packet is cached meanwhile
+    # Jobs that may be reading the person stop; prepared files that may hold them go.
+    cancelled = cancel_jobs_touching(applications) if applications else 0
     files = expire_files(files_touching(applications)) if applications else 0
     audit.record(actor, "candidate.erased", candidate, applications=len(applications),
-                 prepared_files_deleted=files)
+                 jobs_cancelled=cancelled, prepared_files_deleted=files)
     db.session.commit()
     forget_packets(applications)
 
@@ -83,6 +90,11 @@ def _erase(candidate: Candidate) -> list[int]:
         revision.content = content
         if revision.reason:
             revision.reason = ERASED_RATIONALE
+    # Events recorded before the trail refused free text may still quote an amendment's reason.
+    audit.forget_text("scorecards", db.session.scalars(scorecards).all())
+    audit.forget_text("interviews", db.session.scalars(
+        sa.select(Interview.id).where(Interview.application_id.in_(applications))).all())
+    audit.forget_text("applications", applications)
     db.session.execute(sa.update(Decision).where(Decision.application_id.in_(applications))
                        .values(rationale=ERASED_RATIONALE)
                        .execution_options(synchronize_session=False))

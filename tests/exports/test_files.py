@@ -1,5 +1,7 @@
 """What the exported files hold, in each format, compared with the database."""
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -131,10 +133,13 @@ def test_jsonl_writes_iso_times_and_nulls(record):
     assert isinstance(row["overall"], float)
 
 
-DANGEROUS = ["=", "+", "-", "@", "\t", "\r"]
+DANGEROUS = ["=", "+", "-", "@", "\t", "\r", "\n", ";", "|", "%", "\uff1d", "\uff0b",
+             "\uff0d", "\uff20"]
 
 
-@pytest.mark.parametrize("prefix", DANGEROUS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
+@pytest.mark.parametrize("prefix", DANGEROUS, ids=[
+    "equals", "plus", "minus", "at", "tab", "cr", "lf", "semicolon", "pipe", "percent",
+    "fullwidth-equals", "fullwidth-plus", "fullwidth-minus", "fullwidth-at"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
         make_application, make_interview, make_user, submit, prefix, fmt):
@@ -169,6 +174,27 @@ def test_the_neutraliser_leaves_harmless_text_and_numbers_alone():
     assert neutralise("a=b") == "a=b"
     assert neutralise("") == ""
     assert b"\r\n3,-2.5\r\n" in b"".join(services.WRITERS["csv"][0](["a", "b"], [(3, -2.5)]))
+
+
+@pytest.mark.parametrize("text", ["Ada;=1+1", "Ada,=1+1", "Ada\t@SUM(A1)", "Ada\n-1+1",
+                                  'Ada";=1+1'])
+def test_no_reading_of_a_csv_line_starts_a_cell_with_a_formula(text):
+    from scorecards.exports.writers import FORMULA_PREFIXES, csv_line
+
+    line = csv_line([1, text, None])
+    (row,) = csv.reader(io.StringIO(line, newline=""))
+    assert row == ["1", text.replace("=", "'=").replace("@", "'@").replace("\n-", "\n'-"), ""]
+    for delimiter in (";", "\t"):  # as spreadsheets of other locales split the same line
+        for cells in csv.reader(io.StringIO(line, newline=""), delimiter=delimiter):
+            assert not any(cell.startswith(FORMULA_PREFIXES) for cell in cells), cells
+
+
+def test_hr_reports_and_exports_share_one_neutraliser():
+    from scorecards.exports import writers
+    from scorecards.hr import reports
+
+    assert reports.csv_line is writers.csv_line
+    assert writers.csv_line(["@cmd", "+1", 2]) == "'@cmd,'+1,2\r\n"
 
 
 # Filters.

@@ -37,8 +37,7 @@ def test_a_reminder_goes_through_the_log_sender_and_is_recorded(hr, app, late, h
     assert response.headers["Location"] == "/hr/overdue"
     (sent,) = mail.sender().sent
     assert sent.to == "ana@example.com"
-    assert sent.subject == "Scorecard overdue: Ada Lovelace, Design"
-    assert f"http://localhost/scorecards/{late.id}" in sent.body
+    assert sent.characters > 0  # what it said is not kept: it names the candidate
     event = db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.action == "scorecard.nudged"))
     assert (event.actor_id, event.object_id, event.details["to"]) == (hr_user.id, late.id,
@@ -50,7 +49,7 @@ def test_a_submitted_scorecard_gets_no_reminder(hr, late, submit):
     submit(late, {"understanding": 3})
     response = hr.post(f"/hr/overdue/{late.id}/reminder", follow_redirects=True)
     assert f"Scorecard {late.id} is not overdue" in response.text
-    assert mail.sender().sent == []
+    assert list(mail.sender().sent) == []
     assert db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.action == "scorecard.nudged")) is None
 
@@ -58,41 +57,7 @@ def test_a_submitted_scorecard_gets_no_reminder(hr, late, submit):
 def test_a_reminder_is_a_post_for_hr_only(late, make_user, sign_in):
     client = sign_in(make_user())
     assert client.post(f"/hr/overdue/{late.id}/reminder").status_code == 404
-    assert mail.sender().sent == []
-
-
-def test_the_smtp_sender_hands_the_message_to_the_configured_server(config, monkeypatch):
-    from scorecards import create_app
-
-    handed: list = []
-
-    class Server:
-        def __init__(self, host, port, timeout):
-            handed.append((host, port))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def starttls(self):
-            handed.append("starttls")
-
-        def login(self, user, password):
-            handed.append((user, password))
-
-        def send_message(self, message):
-            handed.append((message["From"], message["To"], message["Subject"]))
-
-    monkeypatch.setattr(mail.smtplib, "SMTP", Server)
-    app = create_app({**config, "MAIL_SENDER": "smtp", "MAIL_SMTP_HOST": "mail.example.com",
-                      "MAIL_SMTP_PORT": "2525", "MAIL_SMTP_USER": "bot",
-                      "MAIL_SMTP_PASSWORD": "pw", "MAIL_FROM": "hr@example.com"})
-    with app.app_context():
-        mail.sender().send(mail.Message("ana@example.com", "Hello", "Body"))
-    assert handed == [("mail.example.com", 2525), "starttls", ("bot", "pw"),
-                      ("hr@example.com", "ana@example.com", "Hello")]
+    assert list(mail.sender().sent) == []
 
 
 def test_an_unknown_mail_sender_is_named(config):

@@ -81,7 +81,8 @@ def test_erasure_removes_every_trace_of_the_person_and_keeps_the_scores(app, sco
     assert candidate.erased_at is not None
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action ==
                                                            "candidate.erased"))
-    assert event.details == {"applications": 1, "prepared_files_deleted": 0}
+    assert event.details == {"applications": 1, "jobs_cancelled": 0,
+                             "prepared_files_deleted": 0}
 
 
 def test_erasure_deletes_prepared_files_that_may_hold_the_person(app, scored, make_user,
