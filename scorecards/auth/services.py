@@ -50,10 +50,13 @@ def _longest_sign_in_seconds() -> float:
     return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
 
 
-def end_sessions(user: User, reason: str, actor: User | None = None) -> None:
-    """End every session and remember-me cookie of the user, on every device."""
+def end_sessions(user: User, cause: str, actor: User | None = None) -> None:
+    """End every session and remember-me cookie of the user, on every device.
+
+    cause is a word of the product's, never free text: sign_out or password_change.
+    """
     user.session_generation += 1
-    audit.record(actor, "user.sessions_ended", user, reason=reason)
+    audit.record(actor, "user.sessions_ended", user, cause=cause)
     db.session.commit()
 
 
@@ -139,4 +142,4 @@ def change_password(user: User, password: str, actor: User | None = None) -> Non
     validate_password(password, [user.email, user.name, *user.email.split("@")])
     user.set_password(password)
     audit.record(actor, "user.password_changed", user)
-    end_sessions(user, reason="password changed", actor=actor)
+    end_sessions(user, cause="password_change", actor=actor)

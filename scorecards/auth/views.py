@@ -82,7 +82,7 @@ def _paused_message(seconds: int) -> str:
 def logout():
     """Sign the user out, here and on every other device."""
     user = current_user._get_current_object()
-    end_sessions(user, reason="signed out", actor=user)
+    end_sessions(user, cause="sign_out", actor=user)
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
