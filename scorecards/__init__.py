@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from . import cli, errors, extensions, requests, security, templating
-from .config import PROJECT_ROOT, load_config
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and wire the application; config overrides settings from the environment."""
+    # Imported here, as flaskr does, so that importing a piece (the core) loads no app.
+    from flask import Flask
+
+    from . import cli, errors, extensions, requests, security, templating
+    from .config import PROJECT_ROOT, load_config
+
     app = Flask(
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
