@@ -29,27 +29,20 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
 
-    from .analytics import bp as analytics_bp
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .committee import bp as committee_bp
-    from .exports.views import bp as exports_bp
-    from .home import bp as home_bp
-    from .hr import bp as hr_bp
-    from .interviews import bp as interviews_bp
-    from .jobs import bp as jobs_bp
-    from .packets import bp as packets_bp
-    from .privacy.views import bp as privacy_bp
+    # Each area's views module holds its blueprint, registered in this order.
+    from .analytics import views as analytics
+    from .api import views as api
+    from .auth import views as auth
+    from .committee import views as committee
+    from .exports import views as exports
+    from .home import views as home
+    from .hr import views as hr
+    from .interviews import views as interviews
+    from .jobs import views as jobs
+    from .packets import views as packets
+    from .privacy import views as privacy
 
-    app.register_blueprint(analytics_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(interviews_bp)
-    app.register_blueprint(committee_bp)
-    app.register_blueprint(packets_bp)
-    app.register_blueprint(hr_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(jobs_bp)
+    for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
+                 privacy, jobs):
+        app.register_blueprint(area.bp)
     return app

@@ -1,7 +1,8 @@
 """Authorization: the one place that answers "may this user do this to this object".
 
 Views, the API, packets and exports all ask here. An object a user may not see is reported
-as missing (404), so ids of other people's work reveal nothing.
+as missing (NotVisible, which the web answers with 404), so ids of other people's work reveal
+nothing.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 import sqlalchemy as sa
-from flask import abort
 
+from .core.errors import NotVisible
 from .core.vocabulary import OWED_STATUSES, Role, ScorecardStatus
 from .models import Application, Interview, Scorecard, User
 
@@ -74,9 +75,9 @@ def can(user: User | None, action: Action, obj: object) -> bool:
 
 
 def require(user: User | None, action: Action, obj: object) -> None:
-    """Abort with 404 unless the user may perform the action on the object."""
+    """Raise NotVisible unless the user may perform the action on the object."""
     if not can(user, action, obj):
-        abort(404)
+        raise NotVisible("There is nothing here, or it is not yours to see.")
 
 
 def _on_scorecard(user: User, action: Action, scorecard: Scorecard) -> bool:

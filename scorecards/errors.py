@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
 
+from .api.errors import Problem, problem_response
 from .auth.views import posted_to_text_keeper, rescue_text, wants_json
+from .core.errors import Conflict, DomainError, Forbidden, Invalid, NotVisible, kind_of
 from .extensions import db
 
 RETRY_AFTER_SECONDS = 10
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     """
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
     for error in UNAVAILABLE:
         app.register_error_handler(error, _database_unavailable)
 
@@ -47,13 +50,22 @@ def _http_error(error: HTTPException):
     return response
 
 
+# The status of a page that answers what a service refused.
+_DOMAIN_STATUS = {NotVisible: 404, Forbidden: 403, Conflict: 409, Invalid: 400, DomainError: 400}
+
+
+def _domain_error(error: DomainError):
+    status = _DOMAIN_STATUS[kind_of(error)]
+    # What is not the user's to see looks exactly like what does not exist.
+    description = None if status == 404 else error.message or None
+    return _http_error(default_exceptions[status](description=description))
+
+
 def _database_unavailable(error: Exception):
     current_app.logger.warning("Answered 503, the database is unavailable: %s", error)
     _discard_transaction()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.blueprint == "api" or request.path.startswith("/api/") or wants_json():
-        from .api.errors import Problem, problem_response  # the API package loads views
-
         return problem_response(Problem(title="Service Unavailable", status=503,
                                         detail=_MESSAGES[503]), headers)
     return _standalone(503, "Service Unavailable", _MESSAGES[503]), 503, headers

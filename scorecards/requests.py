@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from flask import Flask, render_template, request
 from werkzeug.routing import IntegerConverter
 
+from .api.errors import Problem, problem_response
 from .paging import MAX_ID
 
 MAX_PAGE = 100_000  # far beyond any list's last page; keeps an offset a small number
@@ -76,8 +77,6 @@ def _check_request():
 
 def _refuse(status: int, title: str, message: str):
     if request.blueprint == "api" or request.path.startswith("/api/"):
-        from .api.errors import Problem, problem_response  # the API package loads views
-
         return problem_response(Problem(title=title, status=status, detail=message))
     return render_template("errors/error.html", code=status, title=title,
                            message=message), status

@@ -1,9 +1,9 @@
 """One authorization module decides who may see and do what, object by object."""
 
 import pytest
-from werkzeug.exceptions import NotFound
 
 from scorecards.authz import Action, Area, can, require
+from scorecards.core.errors import NotVisible
 from scorecards.core.vocabulary import Role
 
 
@@ -89,7 +89,7 @@ def test_anonymous_and_deactivated_users_may_do_nothing(panel, make_user):
 
 def test_require_answers_404_so_that_ids_reveal_nothing(panel, make_user):
     *_, mine, _ = panel
-    with pytest.raises(NotFound):
+    with pytest.raises(NotVisible):
         require(make_user(), Action.VIEW, mine)
 
 

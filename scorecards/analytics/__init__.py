@@ -1,5 +1,1 @@
 """HR's and admins' analytics: how far interview panels agree, rubric by rubric."""
-
-from .views import bp
-
-__all__ = ["bp"]

@@ -1,5 +1,1 @@
 """The REST API under /api/v1: JSON, bearer tokens, problem details, an OpenAPI document."""
-
-from .views import bp
-
-__all__ = ["bp"]

@@ -16,6 +16,8 @@ from flask import Blueprint, Flask, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from ..core.errors import Conflict, DomainError, Forbidden, Invalid, NotVisible, kind_of
+
 PROBLEM_JSON = "application/problem+json"
 BLANK = "about:blank"
 INVALID = "urn:scorecards:problem:invalid-request"
@@ -94,9 +96,27 @@ def http_problem(error: HTTPException):
                                     detail=detail), headers)
 
 
+# The status of an API answer to what a service refused.
+_DOMAIN_STATUS = {NotVisible: 404, Forbidden: 403, Conflict: 409, Invalid: 422, DomainError: 422}
+
+
+def domain_problem(error: DomainError):
+    """Return the problem response of what a service refused, naming the field it concerns."""
+    status = _DOMAIN_STATUS[kind_of(error)]
+    if status == 404:  # what is not the user's to see looks exactly like what does not exist
+        return problem_response(Problem(title=HTTPStatus(status).phrase, status=status,
+                                        detail=_DETAILS[404]))
+    errors = None
+    if error.field:
+        errors = [FieldProblem(field=error.field, message=error.message, location="body")]
+    return problem_response(Problem(title=HTTPStatus(status).phrase, status=status,
+                                    detail=error.message or None, errors=errors))
+
+
 def register(bp: Blueprint) -> None:
     """Answer every error of the blueprint, and routing errors under its prefix, as problems."""
     bp.register_error_handler(ApiProblem, lambda e: problem_response(e.problem, e.headers))
+    bp.register_error_handler(DomainError, domain_problem)
     bp.register_error_handler(HTTPException, http_problem)
     prefix = (bp.url_prefix or "") + "/"
 

@@ -1,5 +1,1 @@
 """Signing in and out."""
-
-from .views import bp
-
-__all__ = ["bp"]

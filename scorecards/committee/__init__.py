@@ -1,5 +1,1 @@
 """The hiring committee's area: the queue, a candidate's summary, the final decision."""
-
-from .views import bp
-
-__all__ = ["bp"]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, Area, owed_applications, require
+from ..core.errors import Conflict
 from ..core.pipeline import transition
 from ..core.vocabulary import ApplicationStatus, OpeningStatus, Source
 from ..extensions import db
@@ -29,7 +30,7 @@ FINAL_STATUSES = frozenset({ApplicationStatus.DECIDED, *CLOSING_STATUSES})
 MAX_REASON = 2000
 
 
-class CandidateExists(PipelineError):
+class CandidateExists(PipelineError, Conflict):
     """Raised when a new candidate's email is a candidate's on file; names that candidate."""
 
     def __init__(self, message: str, candidate_id: int):
@@ -37,7 +38,7 @@ class CandidateExists(PipelineError):
         self.candidate_id = candidate_id
 
 
-class AlreadyApplied(PipelineError):
+class AlreadyApplied(PipelineError, Conflict):
     """Raised when a candidate applies to an opening a second time; names the application."""
 
     def __init__(self, message: str, field: str, application_id: int):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 
+from ..core.errors import Invalid
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class PipelineError(ValueError):
+class PipelineError(Invalid):
     """Raised when HR's input cannot be stored as given; the message says what and where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def required(value: str | None, field: str, limit: int) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import latest_rubric_version, loop_of
+from ..core.errors import Conflict
 from ..core.pipeline import SCORING_STATUSES, IllegalMove, status_from_scoring, transition
 from ..core.schedule import interview_time_problem
 from ..core.scorecard import display_status
@@ -34,7 +35,7 @@ from .fields import PipelineError, optional
 MAX_NOTE = 500
 
 
-class InterviewConflict(PipelineError):
+class InterviewConflict(PipelineError, Conflict):
     """Raised when an interview cannot change as asked in the state it is in.
 
     reason names the state: "pinned" (a scorecard of it is submitted), "closed" (it was

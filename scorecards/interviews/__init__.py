@@ -1,5 +1,1 @@
 """The interviewer's area: my interviews, the scorecard form, the panel after submitting."""
-
-from .views import bp
-
-__all__ = ["bp"]

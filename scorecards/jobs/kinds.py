@@ -6,20 +6,53 @@ when the job runs, exactly as they would be for a download in the request.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from ..authz import Action, Area, require
+from ..exports import services as exports
 from ..models import Job, User
-from .services import ERASED_MEANWHILE, JobError, Output, kind
+from ..packets.services import ErasedMeanwhile
+from ..packets.services import meeting_packet as build_meeting_packet
+
+# Why a job stopped by an erasure made nothing; it names nobody.
+ERASED_MEANWHILE = ("A candidate this file would have held was erased while it was being "
+                    "prepared, so nothing was kept. Start it again for a file without them.")
+
+
+class JobError(Exception):
+    """Raised by a job that cannot be done as asked; its message is shown to the requester."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a job produced: a file name, its type and its bytes as a stream."""
+
+    filename: str
+    mimetype: str
+    chunks: Iterable[bytes]
+
+
+# What each kind of job does: a function of (job, requester) that returns its output.
+Work = Callable[[Job, User], Output]
+KINDS: dict[str, Work] = {}
+
+
+def kind(name: str) -> Callable[[Work], Work]:
+    """Register a function as the work of one kind of job."""
+    def register(work: Work) -> Work:
+        KINDS[name] = work
+        return work
+    return register
 
 
 @kind("meeting_packet")
 def meeting_packet(job: Job, actor: User) -> Output:
     """Make the packets of an opening's applications awaiting a decision: one PDF or a zip."""
-    from ..packets.services import ErasedMeanwhile
-    from ..packets.services import meeting_packet as build
-
     require(actor, Action.VIEW, Area.COMMITTEE)
     try:
-        packet = build(actor, job.params["opening"], as_zip=job.params["format"] == "zip")
+        packet = build_meeting_packet(actor, job.params["opening"],
+                                      as_zip=job.params["format"] == "zip")
     except ErasedMeanwhile:
         raise JobError(ERASED_MEANWHILE) from None
     if packet is None:
@@ -35,11 +68,9 @@ def meeting_packet(job: Job, actor: User) -> Output:
 @kind("export")
 def export(job: Job, actor: User) -> Output:
     """Export applications or ratings, as HR would download them."""
-    from ..exports import services
-
     try:
-        filters = services.parse_filter(**job.params.get("filters", {}))
-        made = services.export(actor, job.params["kind"], job.params["format"], filters)
-    except services.ExportError as error:
+        filters = exports.parse_filter(**job.params.get("filters", {}))
+        made = exports.export(actor, job.params["kind"], job.params["format"], filters)
+    except exports.ExportError as error:
         raise JobError(str(error)) from None
     return Output(made.filename, made.mimetype, made.chunks)

@@ -16,7 +16,7 @@ from functools import cache
 from flask import Flask, current_app, has_app_context
 
 from ..extensions import db
-from . import services
+from .runner import run
 
 BACKENDS = ("rq", "thread", "inline")
 
@@ -34,7 +34,7 @@ def dispatch(job_id: int) -> None:
     app = current_app._get_current_object()
     chosen = backend(app)
     if chosen == "inline":
-        services.run(job_id)
+        run(job_id)
     elif chosen == "thread":
         _thread_pool().submit(_run_in, app, job_id)
     else:
@@ -53,7 +53,7 @@ def _thread_pool() -> ThreadPoolExecutor:
 def _run_in(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
-            services.run(job_id)
+            run(job_id)
         finally:
             db.session.remove()
 
@@ -70,10 +70,10 @@ def rq_queue(app: Flask):
 def perform(job_id: int) -> None:
     """Run a job taken from the RQ queue: what RQ workers call."""
     if has_app_context():  # a worker started by ``flask jobs worker`` carries the app
-        services.run(job_id)
+        run(job_id)
         return
     with _worker_app().app_context():
-        services.run(job_id)
+        run(job_id)
 
 
 @cache

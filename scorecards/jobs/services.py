@@ -8,62 +8,25 @@ of any size passes through in flat memory. Only the user who asked for a job see
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from blinker import Namespace
 from flask import current_app
-from werkzeug.exceptions import HTTPException
 
 from ..core.vocabulary import JobStatus
 from ..extensions import db
 from ..models import Application, Job, JobChunk, Opening, User, utcnow
-from ..privacy.lock import hold_erasure_lock
+from .kinds import ERASED_MEANWHILE, KINDS
+from .queue import dispatch
+from .runner import UNFINISHED, fail
 
 log = logging.getLogger(__name__)
-_signals = Namespace()
-# Sent with the job's id when its work is done and its file is about to be stored: the
-# moment an erasure must not slip past (instrumentation and tests listen to it).
-job_storing = _signals.signal("job-storing")
-# Why a job stopped by an erasure made nothing; it names nobody.
-ERASED_MEANWHILE = ("A candidate this file would have held was erased while it was being "
-                    "prepared, so nothing was kept. Start it again for a file without them.")
-UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
-class JobError(Exception):
-    """Raised by a job that cannot be done as asked; its message is shown to the requester."""
-
-
-@dataclass(frozen=True)
-class Output:
-    """What a job produced: a file name, its type and its bytes as a stream."""
-
-    filename: str
-    mimetype: str
-    chunks: Iterable[bytes]
-
-
-# What each kind of job does: a function of (job, requester) that returns its output.
-Work = Callable[[Job, User], Output]
-_KINDS: dict[str, Work] = {}
-
-
-def kind(name: str) -> Callable[[Work], Work]:
-    """Register a function as the work of one kind of job."""
-    def register(work: Work) -> Work:
-        _KINDS[name] = work
-        return work
-    return register
 
 
 def start(actor: User, kind_name: str, title: str, params: dict) -> Job:
     """Store a new job and hand it to the configured queue; return it (maybe already done)."""
-    from .queue import dispatch
-
-    if kind_name not in _KINDS:
+    if kind_name not in KINDS:
         raise ValueError(f"no job of kind {kind_name!r}")
     job = Job(kind=kind_name, title=title[:200], params=params, requested_by=actor)
     db.session.add(job)
@@ -72,87 +35,10 @@ def start(actor: User, kind_name: str, title: str, params: dict) -> Job:
         dispatch(job.id)
     except Exception:  # a queue that cannot be reached must not lose the request silently
         log.exception("could not queue job %s", job.id)
-        _fail(job.id, "The job queue could not be reached, so nothing was started. "
+        fail(job.id, "The job queue could not be reached, so nothing was started. "
                       "Try again in a minute; if it keeps failing, tell an administrator.")
     db.session.refresh(job)
     return job
-
-
-def run(job_id: int) -> None:
-    """Do a queued job and store its file; a job already taken by a worker is left alone.
-
-    A job that an erasure cancelled while it ran stores nothing: its file is kept only if it
-    is still running when it is stored, checked under the erasure lock.
-    """
-    hold_erasure_lock(shared=True)  # an erasure under way finishes before this job reads
-    claimed = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
-    db.session.commit()
-    if not claimed:  # unknown, delivered twice (the first delivery does it), or cancelled
-        return
-    job = db.session.get(Job, job_id)
-    try:
-        output = _KINDS[job.kind](job, job.requested_by)
-        job_storing.send(current_app._get_current_object(), job_id=job_id)
-        size = _store(job.id, output.chunks)
-    except (JobError, HTTPException) as error:
-        db.session.rollback()
-        _fail(job_id, _reason(error))
-        return
-    except Exception:
-        db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, job.kind)
-        _fail(job_id, "Something went wrong while preparing the file; it has been logged. "
-                      "Try again, and tell an administrator if it fails again.")
-        return
-    db.session.flush()  # what the work changed on the job (a packet's applications)
-    hold_erasure_lock(shared=True)
-    now = utcnow()
-    done = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-        .values(status=JobStatus.DONE, finished_at=now, size=size, filename=output.filename,
-                mimetype=output.mimetype,
-                expires_at=now + timedelta(hours=current_app.config["JOB_FILE_HOURS"]))
-        .execution_options(synchronize_session=False)).rowcount
-    if not done:  # cancelled meanwhile: its file goes, its reason stays
-        db.session.rollback()
-        return
-    db.session.commit()
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, HTTPException):  # the requester may no longer see what they asked for
-        return "You may no longer see what this job was to contain, so it was not made."
-    return str(error)
-
-
-def _store(job_id: int, chunks: Iterable[bytes]) -> int:
-    """Write a stream into the job's chunks of the configured size; return the bytes written."""
-    limit = current_app.config["JOB_CHUNK_BYTES"]
-    buffer, seq, size = bytearray(), 0, 0
-    for piece in chunks:
-        buffer += piece
-        while len(buffer) >= limit:
-            _insert_chunk(job_id, seq, bytes(buffer[:limit]))
-            del buffer[:limit]
-            seq, size = seq + 1, size + limit
-    if buffer or seq == 0:
-        _insert_chunk(job_id, seq, bytes(buffer))
-        size += len(buffer)
-    return size
-
-
-def _insert_chunk(job_id: int, seq: int, data: bytes) -> None:
-    # A Core insert: nothing stays in the session, so memory does not grow with the file.
-    db.session.execute(sa.insert(JobChunk).values(job_id=job_id, seq=seq, data=data))
-
-
-def _fail(job_id: int, message: str) -> None:
-    # A job cancelled meanwhile keeps the reason it was cancelled for.
-    db.session.execute(sa.update(Job).where(Job.id == job_id, Job.status.in_(UNFINISHED))
-                       .values(status=JobStatus.FAILED, error=message, finished_at=utcnow()))
-    db.session.commit()
 
 
 def job_of(actor: User, job_id: int) -> Job | None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import JobStatus, Role
 from scorecards.extensions import db
+from scorecards.jobs import kinds as job_kinds
 from scorecards.jobs import services
 from scorecards.models import Job
 
@@ -26,13 +27,13 @@ WORKER = """
 import sys, time
 from rq import SimpleWorker
 from scorecards import create_app
-from scorecards.jobs import services
+from scorecards.jobs import kinds as job_kinds
 from scorecards.jobs.queue import rq_queue
 
-@services.kind("long")
+@job_kinds.kind("long")
 def long(job, actor):
     time.sleep(60)
-    return services.Output("long.txt", "text/plain", [b"done"])
+    return job_kinds.Output("long.txt", "text/plain", [b"done"])
 
 app = create_app()
 with app.app_context():
@@ -48,9 +49,9 @@ def queued_app(app, own_redis):
     app.config.update(JOBS_BACKEND="rq", REDIS_URL=own_redis.url,
                       JOB_TIMEOUT_SECONDS=TIMEOUT_SECONDS,
                       JOBS_QUEUE=f"faults-{uuid.uuid4().hex[:8]}")
-    services.kind("long")(lambda job, actor: services.Output("long.txt", "text/plain", [b""]))
+    job_kinds.kind("long")(lambda job, actor: job_kinds.Output("long.txt", "text/plain", [b""]))
     yield app
-    services._KINDS.pop("long")
+    job_kinds.KINDS.pop("long")
 
 
 def _status(client, job_id: int) -> str:

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.exceptions import NotFound
 
 from scorecards.catalog.services import latest_rubric_version
+from scorecards.core.errors import NotVisible
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
 from scorecards.hr import candidates, openings, reminders, scheduling
@@ -57,9 +57,9 @@ def test_an_opening_needs_a_title(hr_user, catalog):
 @pytest.mark.parametrize("role", [Role.INTERVIEWER, Role.COMMITTEE])
 def test_only_hr_and_admins_run_the_pipeline(make_user, catalog, opening, role):
     outsider = make_user(role)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotVisible):
         openings.create_opening(outsider, "backend", "Backend", "test-loop")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotVisible):
         candidates.add_candidate(outsider, "Ada Lovelace")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Opening)) == 1
 
@@ -228,7 +228,7 @@ def test_a_closed_application_gets_no_more_interviews(hr_user, make_application,
 
 
 def test_only_hr_and_admins_schedule(make_user, make_application, interviewers):
-    with pytest.raises(NotFound):
+    with pytest.raises(NotVisible):
         scheduling.schedule_interview(make_user(Role.COMMITTEE), make_application(), "coding",
                                     datetime(2030, 1, 1, tzinfo=UTC), interviewers)
 

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from scorecards.core.vocabulary import ApplicationStatus, JobStatus, Role
 from scorecards.extensions import db
-from scorecards.jobs import services
+from scorecards.jobs import kinds as job_kinds
+from scorecards.jobs import runner, services
 from scorecards.models import Job, JobChunk, utcnow
 from scorecards.packets.services import candidate_packet
 
@@ -31,12 +32,12 @@ def kinds():
     added = []
 
     def add(name, work):
-        services.kind(name)(work)
+        job_kinds.kind(name)(work)
         added.append(name)
 
     yield add
     for name in added:
-        services._KINDS.pop(name)
+        job_kinds.KINDS.pop(name)
 
 
 def chunks_of(job_id):
@@ -115,7 +116,7 @@ def test_independent_scoring_holds_when_the_job_runs(ready, make_user, make_inte
 
 def test_a_file_is_stored_in_chunks_and_read_back_whole(app, make_user, kinds):
     data = os.urandom(10_500)
-    kinds("blob", lambda job, actor: services.Output("blob.bin", "application/octet-stream",
+    kinds("blob", lambda job, actor: job_kinds.Output("blob.bin", "application/octet-stream",
                                                      [data[:7], data[7:6000], data[6000:]]))
     app.config["JOB_CHUNK_BYTES"] = 1000
     job = services.start(make_user(Role.HR), "blob", "A blob", {})
@@ -125,7 +126,7 @@ def test_a_file_is_stored_in_chunks_and_read_back_whole(app, make_user, kinds):
 
 
 def test_an_empty_file_is_still_a_file(app, make_user, kinds):
-    kinds("empty", lambda job, actor: services.Output("empty.txt", "text/plain", []))
+    kinds("empty", lambda job, actor: job_kinds.Output("empty.txt", "text/plain", []))
     job = services.start(make_user(Role.HR), "empty", "Nothing", {})
     assert (job.status, job.size, b"".join(services.file_chunks(job))) == ("done", 0, b"")
 
@@ -135,10 +136,10 @@ def test_a_job_that_breaks_fails_with_a_message_and_leaves_no_half_file(app, mak
         def chunks():
             yield b"x" * 5000
             raise RuntimeError("disk on fire")
-        return services.Output("broken.bin", "application/octet-stream", chunks())
+        return job_kinds.Output("broken.bin", "application/octet-stream", chunks())
 
     kinds("broken", broken)
-    kinds("refused", lambda job, actor: (_ for _ in ()).throw(services.JobError("Not today.")))
+    kinds("refused", lambda job, actor: (_ for _ in ()).throw(job_kinds.JobError("Not today.")))
     app.config["JOB_CHUNK_BYTES"] = 1000
     user = make_user(Role.HR)
     job = services.start(user, "broken", "Broken", {})
@@ -151,16 +152,16 @@ def test_a_job_that_breaks_fails_with_a_message_and_leaves_no_half_file(app, mak
 
 def test_a_job_delivered_twice_runs_once(app, make_user, kinds):
     runs = []
-    kinds("count", lambda job, actor: runs.append(job.id) or services.Output("a", "text/plain",
+    kinds("count", lambda job, actor: runs.append(job.id) or job_kinds.Output("a", "text/plain",
                                                                                 [b"a"]))
     job = services.start(make_user(Role.HR), "count", "Count", {})
-    services.run(job.id)
-    services.run(999999)
+    runner.run(job.id)
+    runner.run(999999)
     assert runs == [job.id]
 
 
 def test_a_job_that_outruns_its_time_counts_as_failed(app, make_user, kinds):
-    kinds("slow", lambda job, actor: services.Output("a", "text/plain", [b"a"]))
+    kinds("slow", lambda job, actor: job_kinds.Output("a", "text/plain", [b"a"]))
     app.config["JOBS_BACKEND"] = "rq"
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     job = services.start(make_user(Role.HR), "slow", "Slow", {})
@@ -173,7 +174,7 @@ def test_a_job_that_outruns_its_time_counts_as_failed(app, make_user, kinds):
 
 
 def test_a_file_expires_and_pruning_deletes_it(app, make_user, kinds, runner, config, member):
-    kinds("note", lambda job, actor: services.Output("note.txt", "text/plain", [b"hello"]))
+    kinds("note", lambda job, actor: job_kinds.Output("note.txt", "text/plain", [b"hello"]))
     user, client = member
     job = services.start(user, "note", "A note", {})
     job.expires_at = utcnow() - timedelta(minutes=1)
@@ -210,7 +211,7 @@ def test_a_cache_hit_counts_as_use_for_pruning(app, ready, config):
 
 
 def test_the_thread_backend_runs_jobs_beside_the_request(app, make_user, kinds):
-    kinds("note", lambda job, actor: services.Output("note.txt", "text/plain", [b"hello"]))
+    kinds("note", lambda job, actor: job_kinds.Output("note.txt", "text/plain", [b"hello"]))
     app.config["JOBS_BACKEND"] = "thread"
     job = services.start(make_user(Role.HR), "note", "A note", {})
     deadline = time.monotonic() + 30

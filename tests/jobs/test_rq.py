@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import JobStatus, Role
 from scorecards.extensions import db
+from scorecards.jobs import kinds as job_kinds
 from scorecards.jobs import services
 from scorecards.jobs.queue import rq_queue
 from scorecards.models import Job
@@ -46,10 +47,10 @@ def queue(app, monkeypatch):
 
 @pytest.fixture
 def note(app):
-    services.kind("note")(lambda job, actor: services.Output("note.txt", "text/plain",
+    job_kinds.kind("note")(lambda job, actor: job_kinds.Output("note.txt", "text/plain",
                                                              [f"for {actor.name}".encode()]))
     yield
-    services._KINDS.pop("note")
+    job_kinds.KINDS.pop("note")
 
 
 def test_a_job_waits_in_the_queue_until_a_worker_takes_it(queue, note, make_user):

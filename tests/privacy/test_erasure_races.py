@@ -16,7 +16,9 @@ from pypdf import PdfReader
 
 from scorecards.core.vocabulary import JobStatus, Role
 from scorecards.extensions import db
+from scorecards.jobs import runner
 from scorecards.jobs import services as jobs
+from scorecards.jobs.kinds import ERASED_MEANWHILE
 from scorecards.models import AuditEvent, Job, JobChunk
 from scorecards.packets.services import candidate_packet, packet_rendered
 from scorecards.privacy.services import erase_candidate
@@ -100,12 +102,12 @@ def test_a_job_running_when_its_candidate_is_erased_stores_nothing(
         app, ready, config, make_user, kind, title, params):
     user = make_user(Role.COMMITTEE, Role.HR)
     erase = once(lambda: erase_elsewhere(app, ready.candidate_id))
-    with jobs.job_storing.connected_to(erase):
+    with runner.job_storing.connected_to(erase):
         job = jobs.start(user, kind, title, params)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.status == JobStatus.FAILED
-    assert job.error == jobs.ERASED_MEANWHILE
+    assert job.error == ERASED_MEANWHILE
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JobChunk)) == 0
     event = db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.action == "candidate.erased"))
@@ -127,12 +129,12 @@ def test_a_queued_job_that_may_hold_the_candidate_is_cancelled_and_never_runs(
     ids = [job.id for job in queued]
     erase_candidate(None, ready.candidate_id)
     for job_id in ids:
-        jobs.run(job_id)
+        runner.run(job_id)
     db.session.expire_all()
     packets, export, elsewhere = (db.session.get(Job, job_id) for job_id in ids)
     assert [packets.status, export.status] == [JobStatus.FAILED, JobStatus.FAILED]
-    assert packets.error == export.error == jobs.ERASED_MEANWHILE
-    assert SECRET not in jobs.ERASED_MEANWHILE
+    assert packets.error == export.error == ERASED_MEANWHILE
+    assert SECRET not in ERASED_MEANWHILE
     # A packet of another opening cannot hold them: it runs (and finds nothing pending).
     assert elsewhere.status == JobStatus.FAILED
     assert "There is no opening 'another-opening'" in elsewhere.error
