@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .core import scale
 from .core.vocabulary import (
     ApplicationStatus,
     FinalOutcome,
@@ -377,7 +378,7 @@ class Rating(db.Model):
     scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
 
     __table_args__ = (
-        sa.CheckConstraint("score BETWEEN 1 AND 4", name="score_range"),
+        sa.CheckConstraint(f"score BETWEEN {scale.LOWEST} AND {scale.HIGHEST}", name="score_range"),
         sa.CheckConstraint("NOT (not_assessed AND score IS NOT NULL)",
                            name="scored_or_not_assessed"),
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from .core import scale
 from .models import utcnow
 
 STATE_LABELS = {
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(when)
     app.add_template_filter(state_label)
     app.add_template_global(utcnow)
+    app.add_template_global(scale.LEVELS, "scale_levels")
 
 
 def when(value: datetime | None) -> str:

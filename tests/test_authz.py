@@ -2,9 +2,10 @@
 
 import pytest
 
-from scorecards.authz import Action, Area, can, require
+from scorecards.authz import Action, Area, can, owed_applications, require
 from scorecards.core.errors import NotVisible
-from scorecards.core.vocabulary import Role
+from scorecards.core.vocabulary import OWED_STATUSES, Role, ScorecardStatus
+from scorecards.extensions import db
 
 
 def test_an_interviewer_edits_only_their_own_scorecard(panel):
@@ -122,3 +123,21 @@ def test_a_draft_is_shown_to_nobody_but_its_author(panel, make_user):
     for role in (Role.COMMITTEE, Role.HR, Role.ADMIN):
         assert not can(make_user(role), Action.VIEW, mine)
     assert can(ana, Action.VIEW, mine)
+
+
+@pytest.mark.parametrize("status", list(ScorecardStatus))
+def test_owing_a_scorecard_reads_the_same_in_python_and_in_sql(make_user, make_interview, submit,
+                                                               status):
+    """The page's check and the lists' query are one rule: they agree on every status."""
+    member, other = make_user(Role.COMMITTEE, Role.INTERVIEWER), make_user()
+    interview = make_interview(panel=[member, other])
+    mine = next(s for s in interview.scorecards if s.interviewer_id == member.id)
+    if status == ScorecardStatus.SUBMITTED:
+        submit(mine, {"code": 3})
+    else:
+        mine.status = status
+        db.session.flush()
+    application = interview.application
+    in_sql = application.id in db.session.scalars(owed_applications(member)).all()
+    in_python = not can(member, Action.DECIDE, application)
+    assert in_sql == in_python == (status in OWED_STATUSES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,22 @@ def latest_rubric_version(key: str) -> RubricVersion | None:
 def latest_loop_version(key: str) -> LoopVersion | None:
     """Return the newest stored version of a loop."""
     return _latest(LoopVersion, key)
+
+
+def newest_rubrics() -> Callable[[str], Rubric | None]:
+    """Return a lookup of each rubric's newest stored version, asking the database once per key.
+
+    Made anew for each page or file, so a rubric stored meanwhile shows in the next one.
+    """
+    found: dict[str, Rubric | None] = {}
+
+    def newest(key: str) -> Rubric | None:
+        if key not in found:
+            version = latest_rubric_version(key)
+            found[key] = rubric_of(version) if version is not None else None
+        return found[key]
+
+    return newest
 
 
 # Stored versions never change, so each content is parsed once per process.

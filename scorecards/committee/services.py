@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,13 +18,13 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import audit
 from ..authz import Action, can, owed_applications, require
-from ..catalog.services import latest_rubric_version, loop_of, rubric_of
+from ..catalog.services import loop_of, newest_rubrics, rubric_of
 from ..core.aggregation import weighted_mean
 from ..core.calibration import Offset, shrink
 from ..core.decision import Summary, departs, rationale_problem, recommend
 from ..core.panel import PanelScorecard
 from ..core.pipeline import transition
-from ..core.rubric import Loop, Rubric
+from ..core.rubric import Loop, Rubric, stage_rubrics
 from ..core.uncertainty import pooled_spread
 from ..core.vocabulary import (
     ApplicationStatus,
@@ -175,24 +175,9 @@ def _past_spread(rubric: Rubric) -> float | None:
 
 
 def _rubrics(loop: Loop, interviews: Iterable[Interview],
-             newest: dict[str, object] | None = None) -> dict[str, Rubric]:
-    """Return each stage's rubric: the version its interview used, else the newest.
-
-    newest remembers the newest versions looked up, so a list asks once per rubric, not
-    once per application.
-    """
-    newest = {} if newest is None else newest
-    used = {interview.stage_key: interview.rubric_version for interview in interviews}
-    rubrics = {}
-    for stage in loop.stages:
-        version = used.get(stage.key)
-        if version is None:
-            if stage.rubric not in newest:
-                newest[stage.rubric] = latest_rubric_version(stage.rubric)
-            version = newest[stage.rubric]
-        if version is not None:
-            rubrics[stage.key] = rubric_of(version)
-    return rubrics
+             newest: Callable[[str], Rubric | None] | None = None) -> dict[str, Rubric]:
+    used = {interview.stage_key: rubric_of(interview.rubric_version) for interview in interviews}
+    return stage_rubrics(loop, used, newest or newest_rubrics())
 
 
 def candidate_summary(actor: User | None, application_id: int,
@@ -242,7 +227,7 @@ def queue(actor: User) -> list[QueueRow]:
                  selectinload(Application.interviews).joinedload(Interview.rubric_version))
         .order_by(Application.updated_at)).all()
     found = panels(a.id for a in applications)
-    newest: dict[str, object] = {}
+    newest = newest_rubrics()  # asked once per rubric, not once per application
     rows = []
     for application in applications:
         loop = loop_of(application.opening.loop_version)

@@ -11,8 +11,7 @@ import krippendorff
 import numpy as np
 
 from .panel import PanelRating
-
-SCORES = (1, 2, 3, 4)
+from .scale import LEVELS
 
 # Floating-point sums of equal ratings leave noise of about 1e-16 times their size instead of
 # an exact zero; a denominator within this fraction of the squared ratings is taken as zero.
@@ -86,17 +85,17 @@ def krippendorff_alpha(units: Mapping[Unit, Mapping[Rater, int]]) -> float | Non
     """
     counts = []
     for unit, scores in units.items():
-        unknown = sorted(set(scores.values()) - set(SCORES))
+        unknown = sorted(set(scores.values()) - set(LEVELS))
         if unknown:
-            raise ValueError(f"unit {unit!r} has scores {unknown} outside {SCORES}")
+            raise ValueError(f"unit {unit!r} has scores {unknown} outside {LEVELS}")
         if len(scores) >= 2:
             tally = Counter(scores.values())
-            counts.append([tally[score] for score in SCORES])
+            counts.append([tally[score] for score in LEVELS])
     if len(counts) < 2 or np.count_nonzero(np.sum(counts, axis=0)) < 2:
         return None
     # Counts of each score per unit carry all alpha reads; a raters x units matrix would grow
     # with every interviewer who ever sat on a panel.
-    return float(krippendorff.alpha(value_counts=counts, value_domain=list(SCORES),
+    return float(krippendorff.alpha(value_counts=counts, value_domain=list(LEVELS),
                                     level_of_measurement="ordinal"))
 
 

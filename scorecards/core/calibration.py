@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from .agreement import scores_by_unit
 from .panel import PanelRating
-
-LOWEST_SCORE, HIGHEST_SCORE = 1, 4
+from .scale import clamp
 
 # An offset resting on a few shared interviews is mostly the noise of those few candidates, so
 # it is pulled toward zero as if it had been averaged with this many interviews of no offset:
@@ -68,7 +67,7 @@ def offsets(ratings: Iterable[PanelRating]) -> dict[int, Offset]:
 
 def calibrate(score: int, offset: float) -> float:
     """Return the score with the interviewer's offset taken out, kept on the 1-4 scale."""
-    return min(float(HIGHEST_SCORE), max(float(LOWEST_SCORE), score - offset))
+    return clamp(score - offset)
 
 
 def calibrated_ratings(

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, replace
 
 from .aggregation import Aggregate, StageScore, aggregate, aggregate_stage
 from .panel import PanelScorecard
-from .rubric import LEVELS, Loop, Policy, Rubric, Veto
+from .rubric import Loop, Policy, Rubric, Veto
+from .scale import LEVELS, LOWEST, rounded
 from .uncertainty import Interval, Spread, combined_error, interval, stage_spread, standard_error
 from .vocabulary import FinalOutcome, Outcome, Recommendation
 
@@ -94,8 +95,8 @@ class Certainty:
 
     def to_document(self) -> dict:
         """Return the figures as JSON-ready data."""
-        return {"standard_error": _round(self.interval.standard_error),
-                "low": _round(self.interval.low), "high": _round(self.interval.high),
+        return {"standard_error": rounded(self.interval.standard_error),
+                "low": rounded(self.interval.low), "high": rounded(self.interval.high),
                 "threshold": self.threshold, "confidence": self.confidence}
 
 
@@ -137,21 +138,21 @@ class Summary:
         spreads = self.spreads or {}
         return {
             "outcome": self.outcome.value,
-            "overall": _round(self.raw.overall),
-            "calibrated_overall": _round(self.calibrated.overall) if self.calibrated else None,
+            "overall": rounded(self.raw.overall),
+            "calibrated_overall": rounded(self.calibrated.overall) if self.calibrated else None,
             "decided_on": "calibrated" if self.used_calibrated else "raw",
             "borderline": self.borderline,
             "uncertainty": self.certainty.to_document() if self.certainty else None,
             "stages": [{
                 "key": stage.key, "title": stage.title, "weight": stage.weight,
-                "score": _round(stage.score), "submitted": stage.submitted,
+                "score": rounded(stage.score), "submitted": stage.submitted,
                 "min_panel": stage.min_panel,
-                "standard_error": _round(self.stage_error(stage.key)),
+                "standard_error": rounded(self.stage_error(stage.key)),
                 "error_source": spreads[stage.key].source if self.stage_error(stage.key)
                 is not None else None,
                 "competencies": [{
                     "key": c.key, "title": c.title, "weight": c.weight, "count": c.count,
-                    "mean": _round(c.mean), "min": c.low, "max": c.high,
+                    "mean": rounded(c.mean), "min": c.low, "max": c.high,
                     "spread": c.spread, "must_pass": c.must_pass, "required": c.required,
                 } for c in stage.competencies],
             } for stage in self.raw.stages],
@@ -161,10 +162,6 @@ class Summary:
                        "outcome": f.outcome.value, "message": f.message} for f in self.flips],
             "disagreements": [asdict(d) for d in self.disagreements],
         }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def recommend(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[PanelScorecard],
@@ -268,7 +265,7 @@ def at_worst(rubrics: Mapping[str, Rubric],
     for scorecard in scorecards:
         rubric = rubrics.get(scorecard.stage)
         gaps = {} if rubric is None else {
-            c.key: LEVELS[0] for c in rubric.competencies
+            c.key: LOWEST for c in rubric.competencies
             if c.required and scorecard.scores.get(c.key) is None}
         found.append(replace(scorecard, scores={**scorecard.scores, **gaps}) if gaps
                      else scorecard)

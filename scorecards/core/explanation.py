@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from .decision import THRESHOLD_NAMES, Summary, listed
 from .rubric import Loop, Policy, Rubric, Veto
+from .scale import rounded
 from .vocabulary import Recommendation
 
 RULE_LABELS = {"veto": "Veto", "incomplete": "Evidence", "not_assessed": "Missing ratings",
@@ -38,8 +39,8 @@ def recommendation_block(summary: Summary, policy: Policy) -> dict:
     return {
         "outcome": summary.outcome.value,
         "label": summary.outcome.label,
-        "overall": _round(summary.raw.overall),
-        "calibrated_overall": _round(summary.calibrated.overall) if summary.calibrated
+        "overall": rounded(summary.raw.overall),
+        "calibrated_overall": rounded(summary.calibrated.overall) if summary.calibrated
         else None,
         "decided_on": "calibrated" if summary.used_calibrated else "raw",
         "borderline": _borderline(summary, policy),
@@ -71,12 +72,8 @@ def _borderline(summary: Summary, policy: Policy) -> str | None:
 
 def _stage_error(summary: Summary, key: str) -> dict:
     source = (summary.spreads or {})[key].source
-    return {"error": _round(summary.stage_error(key)), "source": source,
+    return {"error": rounded(summary.stage_error(key)), "source": source,
             "source_words": SPREAD_SOURCES.get(source, source)}
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def policy_terms(loop: Loop, rubrics: Mapping[str, Rubric]) -> dict:

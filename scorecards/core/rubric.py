@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -25,10 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from .scale import HIGHEST, LEVELS, LOWEST
 from .sources import Path, Problem, Source, SourceError, load_source
 from .vocabulary import Outcome, Recommendation
-
-LEVELS = (1, 2, 3, 4)
 
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)
@@ -64,7 +63,7 @@ class Competency(_Frozen):
     questions: tuple[Text, ...] = Field(min_length=1)
     weight: float = Field(gt=0)
     required: bool = True
-    must_pass: float | None = Field(default=None, ge=1, le=4)
+    must_pass: float | None = Field(default=None, ge=LOWEST, le=HIGHEST)
     anchors: dict[int, Text]
 
 
@@ -102,7 +101,7 @@ class Stage(_Frozen):
     min_panel: int = Field(default=1, ge=1, le=12)
 
 
-Score = Annotated[float, Field(ge=1, le=4)]
+Score = Annotated[float, Field(ge=LOWEST, le=HIGHEST)]
 
 
 class Veto(_Frozen):
@@ -429,7 +428,8 @@ def _level_checks(path: Path, levels: object, what: str) -> list[tuple[Path, str
         found.append((path, f"missing {what} for level {', '.join(map(str, missing))}"))
     for level in levels:
         if level not in LEVELS:
-            found.append(((*path, level), f"level {level!r} is outside the scale 1-4"))
+            found.append(((*path, level),
+                          f"level {level!r} is outside the scale {LOWEST}-{HIGHEST}"))
     return found
 
 
@@ -441,3 +441,18 @@ def _vague_anchor(text: str) -> str | None:
     if len([w for w in words if w not in VAGUE_WORDS]) < MIN_ANCHOR_WORDS // 2:
         return "anchor only grades (good/bad); describe observable behaviour instead"
     return None
+
+
+def stage_rubrics(loop: Loop, used: Mapping[str, Rubric],
+                  newest: Callable[[str], Rubric | None]) -> dict[str, Rubric]:
+    """Return the rubric that scores each stage: the version its interview used, else the newest.
+
+    A stage nobody has interviewed for yet is read with the rubric its interview would get
+    today; a rubric never stored leaves its stage out.
+    """
+    found = {}
+    for stage in loop.stages:
+        rubric = used[stage.key] if stage.key in used else newest(stage.rubric)
+        if rubric is not None:
+            found[stage.key] = rubric
+    return found

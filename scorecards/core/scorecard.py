@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .rubric import Rubric
+from .scale import HIGHEST, LOW, LOWEST, on_scale
 from .vocabulary import OWED_STATUSES, Recommendation, ScorecardStatus
 
 # Scores at which a rating needs written evidence: the extremes are the ones a committee
 # questions, and the ones most prone to halo effects.
-EVIDENCE_REQUIRED_FOR = frozenset({1, 4})
-LOW_SCORES = frozenset({1, 2})
-HIGH_SCORES = frozenset({3, 4})
+EVIDENCE_REQUIRED_FOR = frozenset({LOWEST, HIGHEST})
 
 FieldPath = tuple[str, ...]
 
@@ -32,8 +31,8 @@ class RatingAnswer:
     evidence: str = ""
 
     def __post_init__(self) -> None:
-        if self.score is not None and not 1 <= self.score <= 4:
-            raise ValueError(f"score {self.score} is outside the scale 1-4")
+        if self.score is not None and not on_scale(self.score):
+            raise ValueError(f"score {self.score} is outside the scale {LOWEST}-{HIGHEST}")
         if self.score is not None and self.not_assessed:
             raise ValueError("a rating cannot be both scored and not assessed")
 
@@ -136,7 +135,7 @@ def contradiction(rubric: Rubric, answers: Answers) -> str | None:
     scores = [score for score in scores if score is not None]
     if not scores or answers.recommendation is None:
         return None
-    low = sum(score in LOW_SCORES for score in scores)
+    low = sum(score in LOW for score in scores)
     high = len(scores) - low
     if answers.recommendation is Recommendation.STRONG_HIRE and low * 2 > len(scores):
         return (f"You recommend strong hire, but {low} of your {len(scores)} ratings are 1 or 2. "

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from math import sqrt
 from statistics import NormalDist, fmean, variance
 
-from .rubric import LEVELS
 from .rubric import Uncertainty as Settings
+from .scale import clamp
 
 
 @dataclass(frozen=True)
@@ -101,4 +101,4 @@ def combined_error(parts: Iterable[tuple[float, float]]) -> float | None:
 def interval(score: float, error: float, confidence: float) -> Interval:
     """Return the two-sided normal interval of the score, kept on the rating scale."""
     half = NormalDist().inv_cdf(0.5 + confidence / 2) * error
-    return Interval(score, error, max(LEVELS[0], score - half), min(LEVELS[-1], score + half))
+    return Interval(score, error, clamp(score - half), clamp(score + half))

@@ -20,11 +20,12 @@ import sqlalchemy as sa
 
 from .. import audit
 from ..authz import Action, Area, owed_applications, require
-from ..catalog.services import latest_rubric_version, loop_of, rubric_of
+from ..catalog.services import loop_of, newest_rubrics, rubric_of
 from ..committee.services import panels
 from ..core.decision import recommend
 from ..core.panel import PanelScorecard
-from ..core.rubric import Loop, Rubric
+from ..core.rubric import Loop, Rubric, stage_rubrics
+from ..core.scale import rounded
 from ..core.vocabulary import ApplicationStatus, ScorecardStatus
 from ..extensions import db
 from ..models import (
@@ -267,7 +268,7 @@ class _Scoring:
     def __init__(self) -> None:
         self.loops: dict[int, Loop] = {}
         self.rubrics: dict[int, Rubric] = {}
-        self.latest: dict[str, Rubric | None] = {}
+        self.newest = newest_rubrics()
         self.unscored: dict[tuple, _Scored] = {}
 
     def load(self, loop_ids: set[int], rubric_ids: set[int]) -> None:
@@ -299,22 +300,13 @@ class _Scoring:
                panel: list[PanelScorecard]) -> _Scored:
         loop = self.loops[loop_id]
         summary = recommend(loop, self.rubrics_of(loop, used), panel)
-        return _Scored({stage.key: _round(stage.score) for stage in summary.raw.stages},
-                       _round(summary.raw.overall), summary.outcome.value)
+        return _Scored({stage.key: rounded(stage.score) for stage in summary.raw.stages},
+                       rounded(summary.raw.overall), summary.outcome.value)
 
     def rubrics_of(self, loop: Loop, used: dict[str, int]) -> dict[str, Rubric]:
         """Return each stage's rubric: the version its interview used, else the newest."""
-        found = {}
-        for stage in loop.stages:
-            if stage.key in used:
-                found[stage.key] = self.rubrics[used[stage.key]]
-                continue
-            if stage.rubric not in self.latest:
-                version = latest_rubric_version(stage.rubric)
-                self.latest[stage.rubric] = rubric_of(version) if version else None
-            if self.latest[stage.rubric] is not None:
-                found[stage.key] = self.latest[stage.rubric]
-        return found
+        return stage_rubrics(loop, {stage: self.rubrics[version_id]
+                                    for stage, version_id in used.items()}, self.newest)
 
 
 def _application_rows(filters: ExportFilter, opening_id: int | None,
@@ -362,7 +354,3 @@ def _score_batch(batch: list, scoring: _Scoring, stages: list[str]) -> Iterator[
         yield (row.id, row.candidate, row.opening, row.source, row.referrer, row.status,
                *(scored.stages.get(stage) for stage in stages), scored.overall,
                scored.outcome, outcome, row.applied_at, first.get(row.id), decided_at)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from ..authz import Action, can, owed_applications
 from ..committee.services import CandidateSummary, candidate_summary
 from ..core.explanation import policy_terms, recommendation_block
+from ..core.scale import rounded
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..interviews.services import answers_of
@@ -69,11 +70,11 @@ def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
         rubric = found.rubrics.get(stage.key)
         stages.append({
             "key": stage.key, "title": stage.title, "round": found.loop.stage(stage.key).round,
-            "score": _round(stage.score), "submitted": stage.submitted,
+            "score": rounded(stage.score), "submitted": stage.submitted,
             "min_panel": stage.min_panel,
-            "calibrated": _round(summary.calibrated.stage(stage.key).score)
+            "calibrated": rounded(summary.calibrated.stage(stage.key).score)
             if summary.calibrated else None,
-            "competencies": [{"title": c.title, "mean": _round(c.mean), "count": c.count,
+            "competencies": [{"title": c.title, "mean": rounded(c.mean), "count": c.count,
                               "low": c.low, "high": c.high, "must_pass": c.must_pass}
                              for c in stage.competencies],
             "panelists": [_panelist(card, rubric, found, private_notes) for card in cards],
@@ -123,14 +124,10 @@ def _panelist(card, rubric, found: CandidateSummary, private_notes: bool) -> dic
         "recommendation": answers.recommendation.label if answers.recommendation else None,
         "takeaways": answers.takeaways,
         "private_note": answers.private_note if private_notes else None,
-        "calibration": {"raw": round(offset.raw, 2), "shrunk": round(offset.shrunk, 2),
+        "calibration": {"raw": rounded(offset.raw), "shrunk": rounded(offset.shrunk),
                         "shared": offset.shared_interviews} if offset else None,
         "ratings": ratings,
     }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 def _day(value: datetime) -> str:
