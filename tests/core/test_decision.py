@@ -184,15 +184,18 @@ def test_every_score_stays_within_1_and_4(panel):
 
 
 @given(panels(), st.data())
-def test_adding_a_not_assessed_rating_changes_nothing(panel, data):
+def test_a_not_assessed_rating_counts_as_no_rating_at_all(panel, data):
+    """Marking a competency not assessed adds nothing to any score, mean or count."""
     index = data.draw(st.integers(0, len(panel) - 1))
     key = data.draw(st.sampled_from(KEYS))
-    changed = list(panel)
-    if changed[index].scores.get(key) is not None:
-        return
-    changed[index] = replace(changed[index], scores={**changed[index].scores, key: None})
-    assert recommend(LOOP, RUBRICS, changed).to_document() == \
-        recommend(LOOP, RUBRICS, panel).to_document()
+    scores = panel[index].scores
+    marked, dropped = list(panel), list(panel)
+    marked[index] = replace(panel[index], scores={**scores, key: None})
+    dropped[index] = replace(panel[index], scores={k: v for k, v in scores.items() if k != key})
+    assert aggregate(LOOP, RUBRICS, marked) == aggregate(LOOP, RUBRICS, dropped)
+    if key not in REQUIRED:  # an optional competency is meant to be left unrated at will
+        assert recommend(LOOP, RUBRICS, marked).to_document() == \
+            recommend(LOOP, RUBRICS, dropped).to_document()
 
 
 @given(panels(), st.randoms())
