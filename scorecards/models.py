@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core import scale
@@ -145,45 +145,37 @@ class UserRole(db.Model):
     __table_args__ = (one_of("role", Role),)
 
 
-class RubricVersion(db.Model):
+class _StoredVersion:
+    """An immutable copy of a file's content, identified by its hash: a rubric's or a loop's."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    # Parsed once per process (catalog.rubric_of, loop_of), so loaded only when not cached yet.
+    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            sa.UniqueConstraint("key", "version"),
+            sa.Index(f"ix_{cls.__tablename__}_key_content_hash", "key", "content_hash"),
+            sa.CheckConstraint("version >= 1", name="version_positive"),
+        )
+
+
+class RubricVersion(_StoredVersion, db.Model):
     """An immutable copy of a rubric file's content, identified by its hash."""
 
     __tablename__ = "rubric_versions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64))
-    version: Mapped[int]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    title: Mapped[str] = mapped_column(sa.String(200))
-    # Parsed once per process (catalog.rubric_of), so loaded only when not cached yet.
-    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (
-        sa.UniqueConstraint("key", "version"),
-        sa.Index("ix_rubric_versions_key_content_hash", "key", "content_hash"),
-        sa.CheckConstraint("version >= 1", name="version_positive"),
-    )
-
-
-class LoopVersion(db.Model):
+class LoopVersion(_StoredVersion, db.Model):
     """An immutable copy of a loop file's content, identified by its hash."""
 
     __tablename__ = "loop_versions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(64))
-    version: Mapped[int]
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    title: Mapped[str] = mapped_column(sa.String(200))
-    document: Mapped[dict] = mapped_column(JSONDocument, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (
-        sa.UniqueConstraint("key", "version"),
-        sa.Index("ix_loop_versions_key_content_hash", "key", "content_hash"),
-        sa.CheckConstraint("version >= 1", name="version_positive"),
-    )
 
 
 class Opening(db.Model):

@@ -51,20 +51,21 @@ def seconds_to_wait(checks: list[Check]) -> int | None:
 
 def count_failure(checks: list[Check]) -> None:
     """Count a failed attempt against each of the limits."""
-    try:
-        for setting, who in checks:
-            limiter.limiter.hit(_item(setting), *_identifiers(setting, who))
-    except limiter.storage.base_exceptions:
-        log.warning("The rate limit storage does not answer; a failure went uncounted.")
+    _each(checks, limiter.limiter.hit, "a failure went uncounted")
 
 
 def forget_failures(checks: list[Check]) -> None:
     """Forget the failures counted against the limits (after a successful sign-in)."""
+    _each(checks, limiter.limiter.clear, "failures were not forgotten")
+
+
+def _each(checks: list[Check], act, lost: str) -> None:
+    # A limit store that does not answer must not stop anyone signing in.
     try:
         for setting, who in checks:
-            limiter.limiter.clear(_item(setting), *_identifiers(setting, who))
+            act(_item(setting), *_identifiers(setting, who))
     except limiter.storage.base_exceptions:
-        log.warning("The rate limit storage does not answer; failures were not forgotten.")
+        log.warning("The rate limit storage does not answer; %s.", lost)
 
 
 def _item(setting: str) -> limits.RateLimitItem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, timedelta
 
 from flask import (
@@ -244,18 +245,15 @@ def interview(interview_id: int):
 def change(interview_id: int):
     """Move an interview, or change its panel."""
     found = _load_interview(interview_id)
+
+    def move() -> tuple[str, str]:
+        panel = find_interviewers(form.panel_email_list(), seated(found))
+        changed = change_interview(current_user, found, panel=panel,
+                                   scheduled_at=_moved_to(form, found))
+        return _change_message(changed), "success" if changed.changed else "info"
+
     form = _panel_choices(InterviewForm(prefix="change"), found)
-    if form.validate():
-        try:
-            panel = find_interviewers(form.panel_email_list(), seated(found))
-            changed = change_interview(current_user, found, panel=panel,
-                                       scheduled_at=_moved_to(form, found))
-        except PipelineError as error:
-            _attach(form, error)
-        else:
-            flash(_change_message(changed), "success" if changed.changed else "info")
-            return redirect(url_for(".application", application_id=found.application_id))
-    return _render_interview(found, change=form, status=400)
+    return _apply(found, "change", form, move)
 
 
 @bp.post("/interviews/<int:interview_id>/cancel")
@@ -263,16 +261,8 @@ def change(interview_id: int):
 def cancel(interview_id: int):
     """Cancel an interview that no scorecard is submitted for."""
     found = _load_interview(interview_id)
-    form = CancelForm(prefix="cancel")
-    if form.validate():
-        try:
-            cancelled = cancel_interview(current_user, found)
-        except PipelineError as error:
-            _attach(form, error)
-        else:
-            flash(_change_message(cancelled, "Interview cancelled."), "success")
-            return redirect(url_for(".application", application_id=found.application_id))
-    return _render_interview(found, cancel=form, status=400)
+    return _apply(found, "cancel", CancelForm(prefix="cancel"), lambda: (_change_message(
+        cancel_interview(current_user, found), "Interview cancelled."), "success"))
 
 
 @bp.post("/interviews/<int:interview_id>/note")
@@ -281,15 +271,28 @@ def note(interview_id: int):
     """Set or clear HR's note on an interview."""
     found = _load_interview(interview_id)
     form = NoteForm(prefix="note")
+
+    def annotate() -> tuple[str, str]:
+        annotate_interview(current_user, found, form.note.data)
+        return ("Note saved." if found.note else "Note removed."), "success"
+
+    return _apply(found, "note", form, annotate)
+
+
+def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]]):
+    """Validate one of an interview's forms and act on it, or show the form with its errors.
+
+    act changes the interview and returns the message and its category to flash.
+    """
     if form.validate():
         try:
-            annotate_interview(current_user, found, form.note.data)
+            message, category = act()
         except PipelineError as error:
             _attach(form, error)
         else:
-            flash("Note saved." if found.note else "Note removed.", "success")
+            flash(message, category)
             return redirect(url_for(".application", application_id=found.application_id))
-    return _render_interview(found, note=form, status=400)
+    return _render_interview(found, status=400, **{name: form})
 
 
 def _load_interview(interview_id: int) -> Interview:
