@@ -7,8 +7,8 @@ import pytest
 from scorecards.api.services import issue_token
 from scorecards.core.errors import Conflict, Forbidden, Invalid, NotVisible, kind_of
 from scorecards.core.vocabulary import Role
-from scorecards.hr.candidates import CandidateExists
-from scorecards.hr.fields import PipelineError
+from scorecards.hr.services.candidates import CandidateExists
+from scorecards.hr.services.fields import PipelineError
 
 REFUSALS = {
     "missing": NotVisible("Scorecard 7 is Dana's."),

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "scorecards"
-SERVICES = sorted(f"scorecards.{path.parent.name}.services"
-                  for path in PACKAGE.glob("*/services.py"))
+SERVICES = sorted([f"scorecards.{path.parent.name}.services"
+                   for path in PACKAGE.glob("*/services.py")]
+                  + [f"scorecards.{path.parent.parent.name}.services.{path.stem}"
+                     for path in PACKAGE.glob("*/services/*.py") if path.stem != "__init__"])
 # Modules of the package that may be imported inside a function, each for a reason other
 # than a cycle: the factory wires the app only when called (so importing a piece loads no
 # app), an `rq worker` process builds its app when it takes a job, and WeasyPrint, heavy to

@@ -32,7 +32,7 @@ from ..core.vocabulary import (
     Source,
 )
 from ..exports.services import EARLIEST_DAY, LATEST_DAY
-from ..hr.scheduling import MAX_NOTE, InterviewChange
+from ..hr.services.scheduling import MAX_NOTE, InterviewChange
 from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
 from ..paging import decode_cursor
 from .errors import Problem

@@ -21,8 +21,8 @@ from ..authz import Action, Area, can, require
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
-from ..hr import candidates, openings, scheduling
-from ..hr.fields import PipelineError
+from ..hr.services import candidates, openings, scheduling
+from ..hr.services.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 from ..models import Candidate, Interview, Scorecard

@@ -16,10 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..core.vocabulary import ApplicationStatus, Source
-from .candidates import MAX_REASON
-from .fields import EMAIL
-from .openings import OPENING_KEY
-from .scheduling import MAX_NOTE
+from .services.candidates import MAX_REASON
+from .services.fields import EMAIL
+from .services.openings import OPENING_KEY
+from .services.scheduling import MAX_NOTE
 
 SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied",
                  Source.SOURCED: "Sourced by a recruiter"}

@@ -26,17 +26,6 @@ from ..core.vocabulary import ApplicationStatus
 from ..models import Application, Interview, Opening, User, utcnow
 from ..requests import page_number
 from ..templating import when
-from . import reports
-from .candidates import (
-    FINAL_STATUSES,
-    AddedApplication,
-    AlreadyApplied,
-    add_application,
-    close_application,
-    load_application,
-    other_applications,
-)
-from .fields import PipelineError
 from .forms import (
     CLOSE_LABELS,
     ApplicationForm,
@@ -48,7 +37,18 @@ from .forms import (
     ReminderForm,
     ScheduleForm,
 )
-from .openings import (
+from .services import reports
+from .services.candidates import (
+    FINAL_STATUSES,
+    AddedApplication,
+    AlreadyApplied,
+    add_application,
+    close_application,
+    load_application,
+    other_applications,
+)
+from .services.fields import PipelineError
+from .services.openings import (
     applications,
     create_opening,
     loop_choices,
@@ -57,8 +57,8 @@ from .openings import (
     pipeline,
     stage_title,
 )
-from .reminders import overdue_scorecards, reminder_text, send_reminder
-from .scheduling import (
+from .services.reminders import overdue_scorecards, reminder_text, send_reminder
+from .services.scheduling import (
     InterviewChange,
     active_interviewers,
     annotate_interview,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import Role, ScorecardStatus
 from scorecards.extensions import db
-from scorecards.hr import scheduling
+from scorecards.hr.services import scheduling
 from scorecards.models import AuditEvent, Interview
 from tests.api.conftest import assert_problem
 

@@ -191,7 +191,7 @@ def test_no_reading_of_a_csv_line_starts_a_cell_with_a_formula(text):
 
 def test_hr_reports_and_exports_share_one_neutraliser():
     from scorecards.exports import writers
-    from scorecards.hr import reports
+    from scorecards.hr.services import reports
 
     assert reports.csv_line is writers.csv_line
     assert writers.csv_line(["@cmd", "+1", 2]) == "'@cmd,'+1,2\r\n"

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from scorecards.extensions import db
-from scorecards.hr import scheduling
+from scorecards.hr.services import scheduling
 from scorecards.models import AuditEvent, Interview, Scorecard
 
 SOON = (datetime.now(UTC) + timedelta(days=3)).replace(hour=10, minute=0, second=0,
@@ -299,7 +299,7 @@ def test_only_one_interview_of_several_cancelled_keeps_the_application_interview
 
 def test_a_closed_applications_interview_is_cancelled_but_not_moved(hr, booked, hr_user,
                                                                     interviewers):
-    from scorecards.hr.candidates import close_application
+    from scorecards.hr.services.candidates import close_application
 
     close_application(hr_user, booked.application, ApplicationStatus.WITHDRAWN, "Took a job.")
     response = change(hr, booked, LATER, interviewers[:2])

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import Role
 from scorecards.extensions import db
-from scorecards.hr import scheduling
-from scorecards.hr.fields import PipelineError
+from scorecards.hr.services import scheduling
+from scorecards.hr.services.fields import PipelineError
 from scorecards.models import Interview, Scorecard
 
 END_OF_CALENDAR = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from scorecards import create_app
-from scorecards.hr import mail
+from scorecards.hr.services import mail
 
 CANDIDATE = "Ada Lovelace"
 
@@ -131,7 +131,7 @@ def test_a_password_is_never_sent_without_tls(config, smtp_server):
 
 def test_the_log_sender_keeps_the_last_hundred_and_nothing_personal(app, caplog):
     sender = mail.LogSender()
-    with caplog.at_level(logging.INFO, logger="scorecards.hr.mail"):
+    with caplog.at_level(logging.INFO, logger="scorecards.hr.services.mail"):
         for number in range(150):
             sender.send(mail.Message(f"user{number}@example.com", MESSAGE.subject,
                                      MESSAGE.body))

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from scorecards.extensions import db
-from scorecards.hr import mail
+from scorecards.hr.services import mail
 from scorecards.models import AuditEvent
 
 

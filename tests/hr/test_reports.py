@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
-from scorecards.hr import reports
+from scorecards.hr.services import reports
 from scorecards.models import Application, Candidate, Decision
 
 START = datetime(2025, 1, 7, 10, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from scorecards.catalog.services import latest_rubric_version
 from scorecards.core.errors import NotVisible
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
-from scorecards.hr import candidates, openings, reminders, scheduling
-from scorecards.hr.fields import PipelineError
+from scorecards.hr.services import candidates, openings, reminders, scheduling
+from scorecards.hr.services.fields import PipelineError
 from scorecards.models import AuditEvent, Candidate, Interview, Opening
 
 

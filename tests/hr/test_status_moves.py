@@ -66,7 +66,7 @@ def test_deciding_a_closed_application_is_refused_by_the_api(client, ready, make
 
 def test_cancelling_refuses_to_move_an_application_where_the_pipeline_does_not_go(
         hr, hr_user, make_application, interviewers):
-    from scorecards.hr import scheduling
+    from scorecards.hr.services import scheduling
 
     application = make_application("Ada Lovelace")
     interview = scheduling.schedule_interview(hr_user, application, "coding", datetime.now(UTC),

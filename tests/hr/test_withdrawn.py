@@ -10,7 +10,7 @@ from scorecards.api.services import issue_token
 from scorecards.authz import Action, can, owed_applications
 from scorecards.core.vocabulary import Role, ScorecardStatus
 from scorecards.extensions import db
-from scorecards.hr import scheduling
+from scorecards.hr.services import scheduling
 from scorecards.models import Interview, Rating, Scorecard
 
 
@@ -232,7 +232,7 @@ def _every_text_column() -> str:
 @pytest.fixture
 def opening_counts(app):
     """Return a function giving the test opening's (stage, applications, scorecards, done)."""
-    from scorecards.hr.openings import opening_by_key, pipeline
+    from scorecards.hr.services.openings import opening_by_key, pipeline
 
     def counts():
         found = pipeline(opening_by_key("test-opening"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..core.errors import Invalid
+from ...core.errors import Invalid
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from .. import audit
-from ..authz import Action, Area, require
-from ..catalog.services import latest_loop_version, loop_of
-from ..core.rubric import Loop
-from ..core.vocabulary import ApplicationStatus, ScorecardStatus
-from ..extensions import db
-from ..models import Application, Interview, LoopVersion, Opening, Scorecard, User
+from ... import audit
+from ...authz import Action, Area, require
+from ...catalog.services import latest_loop_version, loop_of
+from ...core.rubric import Loop
+from ...core.vocabulary import ApplicationStatus, ScorecardStatus
+from ...extensions import db
+from ...models import Application, Interview, LoopVersion, Opening, Scorecard, User
 from .fields import PipelineError, optional, required
 
 OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -15,13 +15,13 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit
-from ..authz import Action, Area, owed_applications, require
-from ..core.errors import Conflict
-from ..core.pipeline import transition
-from ..core.vocabulary import ApplicationStatus, OpeningStatus, Source
-from ..extensions import db
-from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard, User, utcnow
+from ... import audit
+from ...authz import Action, Area, owed_applications, require
+from ...core.errors import Conflict
+from ...core.pipeline import transition
+from ...core.vocabulary import ApplicationStatus, OpeningStatus, Source
+from ...extensions import db
+from ...models import Application, Candidate, Decision, Interview, Opening, Scorecard, User, utcnow
 from .fields import PipelineError, email_address, optional, required
 
 CLOSING_STATUSES = (ApplicationStatus.WITHDRAWN, ApplicationStatus.REJECTED)

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..authz import owed_applications
-from ..catalog.services import loop_of
-from ..core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
-from ..exports.writers import csv_line
-from ..extensions import db
-from ..models import Application, Decision, Interview, Opening, Scorecard, User
+from ...authz import owed_applications
+from ...catalog.services import loop_of
+from ...core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
+from ...exports.writers import csv_line
+from ...extensions import db
+from ...models import Application, Decision, Interview, Opening, Scorecard, User
 from .openings import LIVE_INTERVIEW, PANEL_SEAT
 
 PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)

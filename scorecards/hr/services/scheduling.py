@@ -19,16 +19,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
-from ..authz import Action, require
-from ..catalog.services import latest_rubric_version, loop_of
-from ..core.errors import Conflict
-from ..core.pipeline import SCORING_STATUSES, IllegalMove, status_from_scoring, transition
-from ..core.schedule import interview_time_problem
-from ..core.scorecard import display_status
-from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
-from ..extensions import db
-from ..models import Application, Interview, Opening, Scorecard, User, UserRole, utcnow
+from ... import audit
+from ...authz import Action, require
+from ...catalog.services import latest_rubric_version, loop_of
+from ...core.errors import Conflict
+from ...core.pipeline import SCORING_STATUSES, IllegalMove, status_from_scoring, transition
+from ...core.schedule import interview_time_problem
+from ...core.scorecard import display_status
+from ...core.vocabulary import ApplicationStatus, Role, ScorecardStatus
+from ...extensions import db
+from ...models import Application, Interview, Opening, Scorecard, User, UserRole, utcnow
 from .candidates import FINAL_STATUSES
 from .fields import PipelineError, optional
 

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from .. import audit
-from ..authz import Action, Area, require
-from ..catalog.services import loop_of
-from ..core.vocabulary import OWED_STATUSES
-from ..extensions import db
-from ..models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
+from ... import audit
+from ...authz import Action, Area, require
+from ...catalog.services import loop_of
+from ...core.vocabulary import OWED_STATUSES
+from ...extensions import db
+from ...models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
 from . import mail
 from .candidates import CLOSING_STATUSES
 from .fields import PipelineError

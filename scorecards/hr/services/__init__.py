@@ -1,0 +1,1 @@
+"""HR's services, a module a subject: openings, candidates, schedules, reminders, reports."""
