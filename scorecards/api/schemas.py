@@ -621,7 +621,7 @@ class RubricOut(BaseModel):
     title: str
     stage: str
     purpose: str
-    created_at: Timestamp = Field(description="When this version was stored.")
+    created_at: Timestamp  # when this version was stored
     scale: list[ScaleLevel] = Field(description="Lowest level first.")
     competencies: list[CompetencyOut]
 
