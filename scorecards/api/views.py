@@ -5,15 +5,19 @@ from __future__ import annotations
 import io
 from functools import cache
 from http import HTTPStatus
+from importlib import resources
 from itertools import chain
+from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
     abort,
     jsonify,
+    render_template,
     request,
     send_file,
+    send_from_directory,
     stream_with_context,
 )
 
@@ -110,12 +114,34 @@ def openapi():
     return jsonify(_document())
 
 
-api.public.add("openapi")
-
-
 @cache
 def _document() -> dict:
     return api.document()
+
+
+# The reference page: Swagger UI, whose files ship in the flask-swagger-ui package (only its
+# files are used, not its blueprint, whose page starts Swagger UI from an inline script).
+SWAGGER_UI = Path(str(resources.files("flask_swagger_ui").joinpath("dist")))
+SWAGGER_UI_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "LICENSE"})
+ASSET_MAX_AGE = 24 * 3600  # the files change only when the package is upgraded
+
+
+@bp.get("/docs")
+def docs():
+    """Show the API reference, rendered in the browser from the OpenAPI document."""
+    return render_template("api/docs.html")
+
+
+@bp.get("/docs/assets/<name>")
+def docs_asset(name: str):
+    """Send one of Swagger UI's files, from the installed package."""
+    if name not in SWAGGER_UI_FILES:
+        abort(404)
+    return send_from_directory(SWAGGER_UI, name, max_age=ASSET_MAX_AGE,
+                               mimetype="text/plain" if name == "LICENSE" else None)
+
+
+api.public.update({"openapi", "docs", "docs_asset"})
 
 
 def _refused(error: ValueError) -> ApiProblem:
