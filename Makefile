@@ -41,10 +41,19 @@ $(AXE):
 	  npm install --prefix tests/e2e --no-save --no-audit --no-fund axe-core@4; \
 	else echo "npm is not installed: the accessibility tests need it (apt-get install npm)."; fi
 
-test-sqlite: test-system $(AXE)
+# redocly and spectral, which lint the served OpenAPI document (tests/api/test_linters.py).
+# Without npm those tests fail and say so.
+API_LINTERS := tests/api/node_modules/.bin/spectral
+$(API_LINTERS):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix tests/api --no-save --no-audit --no-fund \
+	    @redocly/cli@2.77.0 @stoplight/spectral-cli@6; \
+	else echo "npm is not installed: the API linter tests need it (apt-get install npm)."; fi
+
+test-sqlite: test-system $(AXE) $(API_LINTERS)
 	$(BIN)/pytest
 
-test-postgres: test-system $(AXE)
+test-postgres: test-system $(AXE) $(API_LINTERS)
 	@if $(BIN)/python -m scorecards.system --postgres '$(TEST_POSTGRES_URL)'; then \
 	  echo "== The suite again, on PostgreSQL =="; \
 	  SCORECARDS_TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest; \

@@ -122,7 +122,10 @@ API = [
     ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404)),
     ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/interviews/999999", (401, 404, 404, 404, 404, 404)),
+    ("/api/v1/rubrics/test-coding", (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200)),
     ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
+    ("/api/v1/docs", (200, 200, 200, 200, 200, 200)),
 ]
 
 

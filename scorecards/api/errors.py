@@ -8,7 +8,6 @@ site's own error pages to everything else.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import Conflict, DomainError, Forbidden, Invalid, NotVisible, kind_of
+from ..timestamps import Timestamp
 
 PROBLEM_JSON = "application/problem+json"
 BLANK = "about:blank"
@@ -46,10 +46,10 @@ class Problem(BaseModel):
         default=None, description="The scorecard's stored version, for a stale save.")
     warnings: list[str] | None = Field(
         default=None, description="What needs confirming before a scorecard is submitted.")
-    interview_starts_at: datetime | None = Field(
+    interview_starts_at: Timestamp | None = Field(
         default=None, description="When the interview starts, for a scorecard submitted "
         "before then.")
-    submission_opens_at: datetime | None = Field(
+    submission_opens_at: Timestamp | None = Field(
         default=None, description="The earliest time the scorecard can be submitted.")
 
 

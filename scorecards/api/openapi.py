@@ -22,15 +22,30 @@ from pydantic.json_schema import models_json_schema
 from .errors import PROBLEM_JSON, ApiProblem, FieldProblem, Problem, invalid
 
 MAX_ID = 2**31 - 1  # ids are PostgreSQL integers
+OCTET_STREAM = "application/octet-stream"
 _CONVERTER = re.compile(r"<(?:(?P<converter>[a-z]+):)?(?P<name>\w+)>")
 
 
 @dataclass(frozen=True)
 class Binary:
-    """An answer that is a file rather than JSON: one or more media types."""
+    """An answer that is a file rather than JSON: one or more media types.
+
+    The document offers application/octet-stream beside them, first: generated clients
+    (openapi-python-client among them) hand back bytes for it, where a PDF or workbook type
+    they do not know would be left out and a text type read as text. A request that
+    prefers it (Accept: application/octet-stream) gets the same bytes under that type.
+    """
 
     mimetypes: tuple[str, ...]
     description: str
+
+    @staticmethod
+    def negotiate(mimetype: str) -> str:
+        """Return the type to send a file of this type as: its own, or octet-stream if asked."""
+        own = mimetype.partition(";")[0].strip()
+        if request.accept_mimetypes.best_match([own, OCTET_STREAM]) == OCTET_STREAM:
+            return OCTET_STREAM
+        return mimetype
 
 
 Answer = type[BaseModel] | Binary | None  # None: no content (204)
@@ -51,6 +66,7 @@ class Operation:
     answers: Mapping[int, Answer]
     problems: tuple[int, ...]
     public: bool = False
+    problem_models: Mapping[int, type[Problem]] = field(default_factory=dict)
 
     @property
     def path_parameters(self) -> list[tuple[str, str]]:
@@ -66,25 +82,36 @@ class Api:
     title: str
     version: str
     description: str = ""
+    tags: Mapping[str, str] = field(default_factory=dict)  # name: description, in order
+    contact: Mapping[str, str] = field(default_factory=dict)
+    license: Mapping[str, str] = field(default_factory=dict)
     operations: list[Operation] = field(default_factory=list)
     public: set[str] = field(default_factory=set)  # endpoints open without a token
 
     def operation(self, method: str, rule: str, *, summary: str, tag: str,
                   answers: Mapping[int, Answer], query: type[BaseModel] | None = None,
                   body: type[BaseModel] | None = None, problems: tuple[int, ...] = (),
+                  problem_models: Mapping[int, type[Problem]] | None = None,
                   public: bool = False) -> Callable:
         """Register a view for method and rule, parsing its query and body with the models.
 
         The view receives the path parameters, then ``query`` and ``body`` as model
         instances when declared. It returns a model (answered with the first status of
-        ``answers``), a (model, status) pair or a ready Response.
+        ``answers``), a (model, status) pair or a ready Response. ``problem_models`` names
+        the Problem subtype of a status whose problem carries members of its own.
         """
+        if tag not in self.tags:
+            raise ValueError(f"Tag '{tag}' of {method} {rule} is not among the API's tags; "
+                             f"declare it with a description in Api(tags=...).")
+
         def decorator(view: Callable) -> Callable:
             operation = Operation(
                 method=method.upper(), rule=rule, endpoint=view.__name__, summary=summary,
                 description=_description(view), tag=tag, query=query, body=body,
-                answers=answers, problems=_problems_of(problems, body, query, public, rule),
-                public=public)
+                answers=answers,
+                problems=_problems_of(problems + tuple(problem_models or ()), body, query,
+                                      public, rule),
+                public=public, problem_models=dict(problem_models or {}))
             status = next(iter(answers))
 
             @wraps(view)
@@ -123,10 +150,18 @@ class Api:
         for op in self.operations:  # query models are parameters, not components
             if op.query is not None:
                 components.pop(_name(refs[(op.query, "validation")]), None)
+        info = {"title": self.title, "version": self.version, "description": self.description}
+        if self.contact:
+            info["contact"] = dict(self.contact)
+        if self.license:
+            info["license"] = dict(self.license)
         return {
             "openapi": "3.1.0",
-            "info": {"title": self.title, "version": self.version,
-                     "description": self.description},
+            "info": info,
+            # Relative to where the document is served: every path below is absolute.
+            "servers": [{"url": "/", "description": "The server that serves this document."}],
+            "tags": [{"name": name, "description": description}
+                     for name, description in self.tags.items()],
             "paths": paths,
             "components": {
                 "schemas": dict(sorted(components.items())),
@@ -166,8 +201,8 @@ class Api:
         responses: dict[str, Any] = {}
         for status, answer in op.answers.items():
             responses[str(status)] = _answer(status, answer, refs)
-        problem = refs[(Problem, "serialization")]
         for status in op.problems:
+            problem = refs[(op.problem_models.get(status, Problem), "serialization")]
             responses[str(status)] = {"description": HTTPStatus(status).phrase,
                                       "content": {PROBLEM_JSON: {"schema": problem}}}
             if status == 401:
@@ -213,6 +248,8 @@ def _models(operations: list[Operation]) -> list[tuple[type[BaseModel], str]]:
         for answer in op.answers.values():
             if isinstance(answer, type):
                 models[(answer, "serialization")] = None
+        for model in op.problem_models.values():
+            models[(model, "serialization")] = None
     return list(models)
 
 
@@ -244,9 +281,10 @@ def _answer(status: int, answer: Answer, refs: dict) -> dict[str, Any]:
     if answer is None:
         return {"description": description}
     if isinstance(answer, Binary):
-        return {"description": answer.description, "content": {
-            mimetype: {"schema": {"type": "string", "format": "binary"}}
-            for mimetype in answer.mimetypes}}
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        return {"description": f"{answer.description} Sent as {OCTET_STREAM} to a request "
+                               f"whose Accept header prefers it.", "content": {
+            mimetype: binary for mimetype in (OCTET_STREAM, *answer.mimetypes)}}
     return {"description": description,
             "content": {"application/json": {"schema": refs[(answer, "serialization")]}}}
 

@@ -2,7 +2,8 @@
 
 Request bodies forbid unknown fields, so a misspelt field is an error rather than silently
 ignored. Text never holds NUL characters (PostgreSQL cannot store them), and times carry an
-offset: a naive time is refused rather than guessed.
+offset: a naive time is refused rather than guessed. Answers write every time one way
+(scorecards.timestamps): RFC 3339 in UTC with Z and whole seconds.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pydantic import (
     field_validator,
 )
 
+from ..core import scale
+from ..core.rubric import Rubric
 from ..core.scorecard import Answers, RatingAnswer
 from ..core.vocabulary import (
     ApplicationStatus,
@@ -33,8 +36,17 @@ from ..core.vocabulary import (
 )
 from ..exports.services import EARLIEST_DAY, LATEST_DAY
 from ..hr.services.scheduling import MAX_NOTE, InterviewChange
-from ..models import Application, Candidate, Decision, Interview, Opening, Scorecard
+from ..models import (
+    Application,
+    Candidate,
+    Decision,
+    Interview,
+    Opening,
+    RubricVersion,
+    Scorecard,
+)
 from ..paging import decode_cursor
+from ..timestamps import Timestamp
 from .errors import Problem
 from .services import APPLICATIONS
 
@@ -103,7 +115,7 @@ class OpeningOut(BaseModel):
     loop: str
     loop_version: int
     status: OpeningStatus
-    created_at: datetime
+    created_at: Timestamp
 
     @classmethod
     def of(cls, opening: Opening) -> OpeningOut:
@@ -134,6 +146,7 @@ class CandidateIn(Body):
 class CandidateConflict(Problem):
     """The problem of a new candidate whose email a candidate on file has already."""
 
+    model_config = ConfigDict(title="CandidateConflict")  # not Problem's: its own class
     candidate_id: int = Field(description="The candidate on file with this email.")
 
 
@@ -153,8 +166,8 @@ class CandidateOut(BaseModel):
     email: str | None
     phone: str | None
     location: str | None
-    created_at: datetime
-    erased_at: datetime | None
+    created_at: Timestamp
+    erased_at: Timestamp | None
     applications: list[ApplicationRef]
 
     @classmethod
@@ -190,9 +203,9 @@ class ApplicationOut(BaseModel):
     source: Source
     referrer: str | None
     status: ApplicationStatus
-    applied_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
+    applied_at: Timestamp
+    updated_at: Timestamp
+    closed_at: Timestamp | None
 
     @classmethod
     def of(cls, application: Application) -> ApplicationOut:
@@ -267,10 +280,10 @@ class InterviewOut(BaseModel):
     id: int
     application_id: int
     stage: str
-    scheduled_at: datetime
+    scheduled_at: Timestamp
     panel: list[PanelSeat] = Field(description="Every scorecard of the interview, withdrawn "
                                    "ones included.")
-    cancelled_at: datetime | None = None
+    cancelled_at: Timestamp | None = None
     note: str | None = Field(default=None, description="HR's note on the interview.")
 
     @classmethod
@@ -312,7 +325,7 @@ class NoteIn(Body):
 class InterviewChanged(InterviewOut):
     """An interview after a change, and what the change did."""
 
-    moved_from: datetime | None = Field(description="The time before a move; null if not moved.")
+    moved_from: Timestamp | None = Field(description="The time before a move; null if not moved.")
     added: list[str] = Field(description="Emails of new panelists, each with a new scorecard.")
     restored: list[str] = Field(description="Emails of panelists back on the panel, with the "
                                 "draft withdrawn from them.")
@@ -342,7 +355,7 @@ class InterviewChanged(InterviewOut):
 class RatingIn(Body):
     """One competency's rating: a score of 1 to 4, or null when not assessed."""
 
-    score: Annotated[int, Field(ge=1, le=4)] | None = Field(
+    score: Annotated[int, Field(ge=scale.LOWEST, le=scale.HIGHEST)] | None = Field(
         description="1-4, or null for not assessed.")
     evidence: text(MAX_TEXT) = ""
 
@@ -398,8 +411,8 @@ class ScorecardOut(BaseModel):
     recommendation: Recommendation | None
     takeaways: str
     private_note: str | None = Field(description="Null unless the caller may read it.")
-    updated_at: datetime
-    submitted_at: datetime | None
+    updated_at: Timestamp
+    submitted_at: Timestamp | None
 
     @classmethod
     def of(cls, scorecard: Scorecard, private_note: bool) -> ScorecardOut:
@@ -424,7 +437,7 @@ class ScorecardSaved(BaseModel):
     id: int
     status: ScorecardStatus
     version: int
-    saved_at: datetime
+    saved_at: Timestamp
 
 
 class ScorecardSubmitted(BaseModel):
@@ -433,7 +446,7 @@ class ScorecardSubmitted(BaseModel):
     id: int
     status: ScorecardStatus
     version: int
-    submitted_at: datetime | None
+    submitted_at: Timestamp | None
     repeated: bool = Field(description="True when it was submitted before: nothing changed.")
 
 
@@ -553,7 +566,7 @@ class DecisionOut(BaseModel):
     recommended_outcome: Outcome
     rationale: str
     decided_by: str
-    decided_at: datetime
+    decided_at: Timestamp
     supersedes: int | None
 
     @classmethod
@@ -564,6 +577,70 @@ class DecisionOut(BaseModel):
                    recommended_outcome=decision.recommended_outcome,
                    rationale=decision.rationale, decided_by=decision.decided_by.email,
                    decided_at=decision.decided_at, supersedes=decision.supersedes_id)
+
+
+# Rubrics.
+
+
+class ScaleLevel(BaseModel):
+    """One level of a rubric's rating scale."""
+
+    score: int = Field(description="The score a rating gives for this level, 1-4.")
+    label: str
+    meaning: str
+
+
+class Anchor(BaseModel):
+    """What a candidate was seen to do that earns one level of a competency."""
+
+    score: int
+    behaviour: str
+
+
+class CompetencyOut(BaseModel):
+    """One competency a rubric assesses."""
+
+    key: str = Field(description="The key a scorecard's ratings are given by.")
+    title: str
+    probe: str = Field(description="What the interviewer probes for.")
+    questions: list[str]
+    weight: float
+    required: bool = Field(description="A stage is complete only when this is rated.")
+    must_pass: float | None = Field(description="The panel mean this competency must reach "
+                                    "for a hire; null when it has no bar of its own.")
+    anchors: list[Anchor] = Field(description="One per level of the scale, lowest first.")
+
+
+class RubricOut(BaseModel):
+    """A stored version of a rubric: its scale and competencies, with their anchors."""
+
+    key: str
+    version: int = Field(description="Stored versions never change; a scorecard names the "
+                         "version it is scored with (rubric, rubric_version).")
+    current_version: int = Field(description="The rubric's newest version, which new "
+                                 "interviews use.")
+    title: str
+    stage: str
+    purpose: str
+    created_at: Timestamp  # when this version was stored
+    scale: list[ScaleLevel] = Field(description="Lowest level first.")
+    competencies: list[CompetencyOut]
+
+    @classmethod
+    def of(cls, stored: RubricVersion, rubric: Rubric, current_version: int) -> RubricOut:
+        """Return the answer describing a stored rubric version and its parsed content."""
+        return cls(
+            key=stored.key, version=stored.version, current_version=current_version,
+            title=rubric.title, stage=rubric.stage, purpose=rubric.purpose,
+            created_at=stored.created_at,
+            scale=[ScaleLevel(score=score, label=level.label, meaning=level.meaning)
+                   for score, level in sorted(rubric.scale.items())],
+            competencies=[CompetencyOut(
+                key=c.key, title=c.title, probe=c.probe, questions=list(c.questions),
+                weight=c.weight, required=c.required, must_pass=c.must_pass,
+                anchors=[Anchor(score=score, behaviour=text)
+                         for score, text in sorted(c.anchors.items())])
+                for c in rubric.competencies])
 
 
 # Exports.

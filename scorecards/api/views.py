@@ -5,20 +5,26 @@ from __future__ import annotations
 import io
 from functools import cache
 from http import HTTPStatus
+from importlib import resources
 from itertools import chain
+from pathlib import Path
 
 from flask import (
     Blueprint,
     Response,
     abort,
     jsonify,
+    render_template,
     request,
     send_file,
+    send_from_directory,
     stream_with_context,
 )
 
 from ..authz import Action, Area, can, require
+from ..catalog.services import rubric_of
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
+from ..downloads import content_disposition
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
 from ..hr.services import candidates, openings, scheduling
@@ -51,6 +57,7 @@ from .schemas import (
     OpeningIn,
     OpeningList,
     OpeningOut,
+    RubricOut,
     ScorecardDraft,
     ScorecardOut,
     ScorecardSaved,
@@ -66,8 +73,24 @@ errors.register(bp)
 
 api = Api(bp, title="Scorecards API", version="1", description=(
     "Structured-interview scorecards: openings, candidates, applications, interviews, "
-    "scorecards, the committee's summary and decision, packets and exports. Errors are "
-    "RFC 9457 problem details."))
+    "scorecards, rubrics, the committee's summary and decision, packets and exports. Errors "
+    "are RFC 9457 problem details. Every time in an answer is RFC 3339 in UTC with Z and "
+    "whole seconds (2026-10-14T04:42:08Z); times sent carry an offset. The reference is "
+    "browsable at /api/v1/docs."),
+    tags={
+        "openings": "Job requisitions, each interviewing with a stored loop.",
+        "candidates": "People and their personal data; deleting one erases it.",
+        "applications": "A candidate applying to an opening, and its interviews.",
+        "interviews": "Moving, re-staffing, cancelling and annotating interviews.",
+        "scorecards": "Each interviewer's ratings, saved as drafts and submitted.",
+        "rubrics": "The stored rubric versions scorecards are rated with.",
+        "committee": "The recommended outcome, the decision and the PDF packet.",
+        "exports": "Applications and ratings as CSV, XLSX or JSON lines, streamed.",
+    },
+    # The team running the service answers for it; the document comes with no licence to
+    # reuse the service's data or code.
+    contact={"name": "The Scorecards team of this organisation"},
+    license={"name": "Proprietary", "identifier": "LicenseRef-Proprietary"})
 
 STALE = "urn:scorecards:problem:stale-scorecard"
 NOT_SUBMITTABLE = "urn:scorecards:problem:not-submittable"
@@ -91,12 +114,34 @@ def openapi():
     return jsonify(_document())
 
 
-api.public.add("openapi")
-
-
 @cache
 def _document() -> dict:
     return api.document()
+
+
+# The reference page: Swagger UI, whose files ship in the flask-swagger-ui package (only its
+# files are used, not its blueprint, whose page starts Swagger UI from an inline script).
+SWAGGER_UI = Path(str(resources.files("flask_swagger_ui").joinpath("dist")))
+SWAGGER_UI_FILES = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "LICENSE"})
+ASSET_MAX_AGE = 24 * 3600  # the files change only when the package is upgraded
+
+
+@bp.get("/docs")
+def docs():
+    """Show the API reference, rendered in the browser from the OpenAPI document."""
+    return render_template("api/docs.html")
+
+
+@bp.get("/docs/assets/<name>")
+def docs_asset(name: str):
+    """Send one of Swagger UI's files, from the installed package."""
+    if name not in SWAGGER_UI_FILES:
+        abort(404)
+    return send_from_directory(SWAGGER_UI, name, max_age=ASSET_MAX_AGE,
+                               mimetype="text/plain" if name == "LICENSE" else None)
+
+
+api.public.update({"openapi", "docs", "docs_asset"})
 
 
 def _refused(error: ValueError) -> ApiProblem:
@@ -132,7 +177,8 @@ def create_opening(body: OpeningIn):
 
 
 @api.operation("POST", "/candidates", summary="Add a candidate", tag="candidates",
-               body=CandidateIn, answers={201: CandidateOut}, problems=(409,))
+               body=CandidateIn, answers={201: CandidateOut},
+               problem_models={409: CandidateConflict})
 def add_candidate(body: CandidateIn):
     """For HR and admins. The email is stored trimmed and in lower case.
 
@@ -407,6 +453,33 @@ def _stale(current: Scorecard) -> ApiProblem:
                       type=STALE, current_version=current.version)
 
 
+# Rubrics.
+
+
+@api.operation("GET", "/rubrics/<key>", summary="Read a rubric's current version",
+               tag="rubrics", answers={200: RubricOut})
+def get_rubric(key: str):
+    """For anyone with a token: the version new interviews use.
+
+    With its scale, its competencies and their anchors. The competency keys are those a
+    scorecard's ratings are given by.
+    """
+    return _rubric(key, None)
+
+
+@api.operation("GET", "/rubrics/<key>/versions/<int:version>",
+               summary="Read a stored version of a rubric", tag="rubrics",
+               answers={200: RubricOut})
+def get_rubric_version(key: str, version: int):
+    """For anyone with a token: the version a scorecard names as rubric_version."""
+    return _rubric(key, version)
+
+
+def _rubric(key: str, version: int | None) -> RubricOut:
+    stored, current = services.rubric_versions(key, version) or abort(404)
+    return RubricOut.of(stored, rubric_of(stored), current)
+
+
 # The committee.
 
 
@@ -440,9 +513,9 @@ def decide(application_id: int, body: DecisionIn):
 def packet(application_id: int):
     """For the committee, HR and admins; private notes only for whoever may read them all."""
     found = candidate_packet(api_user(), application_id) or abort(404)
-    response = send_file(io.BytesIO(found.data), mimetype=found.mimetype,
-                         download_name=found.filename, as_attachment=True,
+    response = send_file(io.BytesIO(found.data), mimetype=Binary.negotiate(found.mimetype),
                          etag=found.fingerprint)
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -459,8 +532,9 @@ def _export(kind: str, query: ExportQuery) -> Response:
         raise ApiProblem(400, str(error)) from None
     chunks = iter(found.chunks)
     first = next(chunks, b"")  # fail before the status line is sent, not halfway through
-    response = Response(stream_with_context(chain([first], chunks)), mimetype=found.mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+    response = Response(stream_with_context(chain([first], chunks)),
+                        mimetype=Binary.negotiate(found.mimetype))
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
     return response
 
 

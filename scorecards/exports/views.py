@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus
+from ..downloads import content_disposition
 from ..jobs import services as jobs
 from . import services
 
@@ -71,6 +72,6 @@ def download(kind: str, fmt: str):
         return render_template("errors/error.html", code=400, title="Export not possible",
                                message=str(error)), 400
     return Response(stream_with_context(made.chunks), mimetype=made.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{made.filename}"',
+        "Content-Disposition": content_disposition(made.filename),
         "Cache-Control": "private, no-store",  # personal data: no copies in caches
     })

@@ -2,7 +2,8 @@
 
 Each writer takes the column names and an iterator of rows (tuples of str, int, float,
 datetime or None) and yields bytes a chunk at a time, so an export of any size holds only
-one chunk of rows in memory. Times are in UTC.
+one chunk of rows in memory. Times are written one way in every format: RFC 3339 in UTC with
+Z and whole seconds (scorecards.timestamps); a workbook holds them as date cells shown so.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import xlsxwriter
+
+from ..timestamps import in_utc, rfc3339
 
 Value = str | int | float | datetime | date | None
 Row = Sequence[Value]
@@ -25,7 +28,8 @@ BYTES_PER_CHUNK = 64 * 1024
 # (tab, carriage return, line feed), or as a field separator followed by a formula (";" in
 # locales that split CSV on it); "|" and "%" start DDE and macro forms in some, and the full-width
 # signs are read as their ASCII twins. A candidate's name must never run as code (OWASP, CSV
-# injection): such text gets a leading quote, which spreadsheets show as text.
+# injection): in CSV such text gets a leading quote, which spreadsheets show as text. A
+# workbook needs none: its text cells are typed as strings, which no spreadsheet evaluates.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", ";", "|", "%",
                     "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # A CSV field holding one of these is quoted whole, so that no reader splits it into cells
@@ -33,14 +37,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", ";", "|", "%",
 CSV_QUOTED = frozenset(',;\t"\r\n')
 _AFTER_SEPARATOR = re.compile("([,;\t\r\n])(?=[" + re.escape("".join(FORMULA_PREFIXES)) + "])")
 UTF8_BOM = "\ufeff".encode()
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# A workbook's date cells show the RFC 3339 text the other formats write.
+DATETIME_FORMAT = 'yyyy-mm-dd"T"hh:mm:ss"Z"'
 XLSX_MAX_TEXT = 32_767  # characters a cell holds
 
 
 def neutralise(value: str, *, csv: bool = False) -> str:
     """Return text a spreadsheet shows as text: a leading quote before a formula prefix.
 
-    Every writer of spreadsheet files (CSV, XLSX, HR's report) puts its text through this.
+    Every writer of CSV files (exports, HR's report) puts its text through this.
     For CSV, a program that splits lines on another separator (";" or tab, whatever the
     quoting) would start a cell after it: a formula prefix there gets the quote too.
     """
@@ -66,16 +71,11 @@ def _csv_field(value: Value) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _csv_cell(value: Value) -> Value:
     if isinstance(value, str):
         return neutralise(value, csv=True)
     if isinstance(value, datetime):
-        # The form spreadsheets parse as a date and time; every time is UTC.
-        return _utc(value).strftime("%Y-%m-%d %H:%M:%S")
+        return rfc3339(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -90,14 +90,14 @@ def csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
 
 def _json_value(value: object) -> str:
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return rfc3339(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def jsonl_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
-    """Yield one JSON object per row and line, values as they are, times in ISO 8601."""
+    """Yield one JSON object per row and line, values as they are, times in RFC 3339."""
     encode = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
     for batch in _batches(rows):
         yield "".join(encode(dict(zip(columns, row, strict=True))) + "\n"
@@ -106,7 +106,7 @@ def jsonl_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]
 
 def xlsx_chunks(columns: Sequence[str], rows: Iterable[Row],
                 sheet: str = "Export") -> Iterator[bytes]:
-    """Yield an XLSX workbook: bold header, dates as dates, text never read as a formula.
+    """Yield an XLSX workbook: bold header, times as date cells, text as string cells.
 
     An XLSX file is a zip that is complete only when closed, so the workbook is written to
     a temporary file (XlsxWriter's constant-memory mode flushes each row as it goes), then
@@ -122,7 +122,8 @@ def xlsx_chunks(columns: Sequence[str], rows: Iterable[Row],
 def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: str) -> None:
     workbook = xlsxwriter.Workbook(output, {
         "constant_memory": True,
-        # Text is written with write_string only, but say it twice: never a formula or link.
+        # Text is written with write_string only, as string cells that no spreadsheet
+        # evaluates; say it twice: never a formula, a number or a link.
         "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
     })
     try:
@@ -138,7 +139,7 @@ def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: 
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    worksheet.write_string(number, column, neutralise(value)[:XLSX_MAX_TEXT])
+                    worksheet.write_string(number, column, value[:XLSX_MAX_TEXT])
                 elif isinstance(value, bool):
                     worksheet.write_boolean(number, column, value)
                 elif isinstance(value, int | float):
@@ -146,7 +147,7 @@ def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: 
                 elif isinstance(value, datetime):
                     # Excel has no time zones: the cell holds the UTC time.
                     worksheet.write_datetime(number, column,
-                                             _utc(value).replace(tzinfo=None), when)
+                                             in_utc(value).replace(tzinfo=None), when)
                 elif isinstance(value, date):
                     worksheet.write_datetime(number, column, value, day)
                 else:
@@ -167,7 +168,8 @@ def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
 
 
 WRITERS: dict[str, tuple[Writer, str]] = {
-    "csv": (csv_chunks, "text/csv; charset=utf-8"),
+    # Bare types: Flask adds "; charset=utf-8" to text types itself (once).
+    "csv": (csv_chunks, "text/csv"),
     "xlsx": (xlsx_chunks,
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "jsonl": (jsonl_chunks, "application/x-ndjson; charset=utf-8"),

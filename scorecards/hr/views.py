@@ -23,6 +23,7 @@ from ..authz import Action, Area, can, require
 from ..catalog.services import loop_of
 from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
+from ..downloads import content_disposition
 from ..models import Application, Interview, Opening, User, utcnow
 from ..requests import page_number
 from ..templating import when
@@ -402,7 +403,7 @@ def report_csv(key: str):
     found = opening_by_key(key) or abort(404)
     report = reports.opening_report(found, current_user)
     return Response(reports.report_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{key}-report.csv"'})
+                    headers={"Content-Disposition": content_disposition(f"{key}-report.csv")})
 
 
 def _overdue_window() -> timedelta:

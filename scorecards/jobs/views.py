@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, stream_with_conte
 from flask_login import current_user, login_required
 
 from ..core.vocabulary import JobStatus
+from ..downloads import content_disposition
 from ..models import Job
 from . import services
 
@@ -46,7 +47,7 @@ def download(job_id: int):
     if services.state(job) is not JobStatus.DONE:
         abort(404)
     return Response(stream_with_context(services.file_chunks(job)), mimetype=job.mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{job.filename}"',
+                    headers={"Content-Disposition": content_disposition(job.filename),
                              "Content-Length": str(job.size),
                              "Cache-Control": "private, no-store"})
 

@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ..committee.services import CandidateSummary, candidate_summary
 from ..core.explanation import policy_terms, recommendation_block
 from ..core.scale import rounded
 from ..core.vocabulary import ApplicationStatus
+from ..downloads import name_part
 from ..extensions import db
 from ..interviews.services import answers_of
 from ..models import Application, Candidate, Opening, User, utcnow
@@ -318,7 +318,7 @@ def _private_notes(actor: User | None, found: CandidateSummary) -> bool:
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "candidate"
+    return name_part(name) or "candidate"  # the name as written, in any script
 
 
 def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet | None:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..authz import Action, Area, require
+from ..downloads import content_disposition
 from ..extensions import db
 from ..jobs import services as jobs
 from ..models import Opening
@@ -45,7 +46,7 @@ def meeting(opening_key: str):
 
 def _send(packet: Packet):
     response = send_file(io.BytesIO(packet.data), mimetype=packet.mimetype,
-                         download_name=packet.filename, as_attachment=True,
                          etag=packet.fingerprint)
+    response.headers["Content-Disposition"] = content_disposition(packet.filename)
     response.headers["Cache-Control"] = "private, no-store"  # personal data: no copies kept
     return response

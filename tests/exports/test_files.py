@@ -1,8 +1,11 @@
 """What the exported files hold, in each format, compared with the database."""
 
 import csv
+import html
 import io
-from datetime import UTC, date, datetime, timedelta
+import re
+import zipfile
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -13,6 +16,7 @@ from scorecards.core.vocabulary import ScorecardStatus
 from scorecards.exports import services
 from scorecards.extensions import db
 from scorecards.models import Interview, Rating, RubricVersion, Scorecard, User
+from scorecards.timestamps import rfc3339
 
 from .conftest import APPLIED, READERS, read_csv, read_jsonl, read_xlsx, run
 
@@ -23,16 +27,14 @@ def _plain(value):
     """Return a value as CSV writes it (numbers as floats), so rows of every format compare."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime):  # a workbook's date cell holds the UTC time, naive
+        return rfc3339(value)
     if isinstance(value, int | float):
         return float(value)
     try:
         return float(value)
     except ValueError:
         pass
-    if value[:1].isdigit() and "T" in value:  # an ISO time, from JSON
-        return _plain(datetime.fromisoformat(value))
     return value
 
 
@@ -50,9 +52,9 @@ def test_an_application_row_holds_the_panel_scores_and_both_outcomes(record):
     assert float(row["overall"]) == pytest.approx(summary.raw.overall, abs=0.005)
     assert row["recommended_outcome"] == summary.outcome.value == "hire"
     assert row["final_outcome"] == "hire"  # the latest decision, not the hold before it
-    assert row["applied_at"] == "2024-03-04 09:30:00"
-    assert row["first_interview_at"] == "2024-03-07 09:30:00"
-    assert row["decided_at"] == "2024-03-18 09:30:00"
+    assert row["applied_at"] == "2024-03-04T09:30:00Z"
+    assert row["first_interview_at"] == "2024-03-07T09:30:00Z"
+    assert row["decided_at"] == "2024-03-18T09:30:00Z"
 
 
 def test_an_application_without_a_panel_is_incomplete_with_empty_scores(record):
@@ -79,7 +81,7 @@ def test_rating_rows_are_the_submitted_ratings_in_the_database(record):
               int(r["score"]) if r["score"] else None, r["rubric"], int(r["rubric_version"]),
               r["submitted_at"]) for r in rows}
     assert len(rows) == len(expected) == 14
-    assert found == {(*row[:-1], row[-1].strftime("%Y-%m-%d %H:%M:%S")) for row in expected}
+    assert found == {(*row[:-1], rfc3339(row[-1])) for row in expected}
     assert {r["candidate"] for r in rows} == {"Zoë Ångström", "Grace Hopper"}
     assert [r["score"] for r in rows if r["candidate"] == "Grace Hopper"].count("") == 1
 
@@ -117,18 +119,21 @@ def test_xlsx_has_a_bold_header_numbers_as_numbers_and_dates_as_dates(record):
     header = [cell.value for cell in sheet[1]]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == decided.id)
     cell = dict(zip(header, row, strict=True))
-    assert cell["applied_at"].is_date
+    assert cell["applied_at"].is_date  # a typed date cell, not text
+    assert cell["applied_at"].data_type == "d"  # a date number, never a string ("s")
     assert cell["applied_at"].value == APPLIED.replace(tzinfo=None)
+    # Shown as the RFC 3339 text the other formats write.
+    assert cell["applied_at"].number_format == 'yyyy-mm-dd"T"hh:mm:ss"Z"'
     assert isinstance(cell["overall"].value, float)
     assert cell["referrer"].value is None
     ratings = read_xlsx(run("ratings", "xlsx"))
     assert {type(r["score"]) for r in ratings} == {int, type(None)}
 
 
-def test_jsonl_writes_iso_times_and_nulls(record):
+def test_jsonl_writes_rfc3339_utc_times_and_nulls(record):
     row = next(r for r in read_jsonl(run("applications", "jsonl"))
                if r["application_id"] == record[0].id)
-    assert row["applied_at"] == "2024-03-04T09:30:00+00:00"
+    assert row["applied_at"] == "2024-03-04T09:30:00Z"
     assert row["referrer"] is None
     assert isinstance(row["overall"], float)
 
@@ -141,7 +146,7 @@ DANGEROUS = ["=", "+", "-", "@", "\t", "\r", "\n", ";", "|", "%", "\uff1d", "\uf
     "equals", "plus", "minus", "at", "tab", "cr", "lf", "semicolon", "pipe", "percent",
     "fullwidth-equals", "fullwidth-plus", "fullwidth-minus", "fullwidth-at"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
+def test_text_that_a_spreadsheet_would_run_as_a_formula_stays_text(
         make_application, make_interview, make_user, submit, prefix, fmt):
     name = prefix + "HYPERLINK(\"http://evil.example\",\"x\")"
     application = make_application(name)
@@ -150,7 +155,9 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
     for kind in ("applications", "ratings"):
         data = run(kind, fmt)
         (row,) = READERS[fmt](data)
-        assert row["candidate"] == "'" + name
+        # CSV has no cell types: a leading quote keeps it text. A workbook's string cell
+        # is never evaluated, and shows the name as typed, with no quote to be seen.
+        assert row["candidate"] == ("'" + name if fmt == "csv" else name)
         assert row["application_id"] in (application.id, str(application.id))
     if fmt == "xlsx":
         import io
@@ -158,6 +165,24 @@ def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
         assert {cell.data_type for cell in sheet[2]} <= {"s", "n", "d"}  # never "f"
         assert b"<f>" not in data
+
+
+@pytest.mark.parametrize("text", ["=1+1", "@SUM(A1)", "+1", "-2", "=HYPERLINK(\"x\")"])
+def test_a_workbook_stores_formula_like_text_as_a_string_cell_never_a_formula(text):
+    from scorecards.exports.writers import xlsx_chunks
+
+    data = b"".join(xlsx_chunks(["candidate", "score"], [(text, 3)]))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        strings = (archive.read("xl/sharedStrings.xml").decode()
+                   if "xl/sharedStrings.xml" in archive.namelist() else "")
+    (cell,) = re.findall(r'<c r="A2"[^>]*>.*?</c>', sheet)
+    assert re.search(r't="(s|inlineStr)"', cell), cell
+    assert "<f>" not in sheet
+    assert "<f " not in sheet
+    stored = html.escape(text, quote=False)
+    assert stored in cell or stored in strings
+    assert "'" + stored not in cell + strings
 
 
 def test_json_lines_keep_text_exactly_as_typed(make_application):
