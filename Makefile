@@ -19,8 +19,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# Installs the Debian packages serving (or testing) lacks when make runs as root or with
+# password-less sudo, otherwise prints the command to run; the lists are in scorecards/system.py.
 system: $(INSTALLED)
-	@$(BIN)/python -m scorecards.system
+	@$(BIN)/python -m scorecards.system --install run
 
 migrate: system
 	$(FLASK) db upgrade
@@ -33,13 +35,14 @@ run: migrate
 test: test-sqlite test-postgres
 
 test-system: $(INSTALLED)
-	@$(BIN)/python -m scorecards.system --strict
+	@$(BIN)/python -m scorecards.system --install test --strict
 
 # Without npm the accessibility tests fail and say so: a skipped check proves nothing.
-$(AXE):
+# (test-system installs Debian's npm where there is no Node; Node's own npm is used otherwise.)
+$(AXE): | test-system
 	@if command -v npm >/dev/null; then \
 	  npm install --prefix tests/e2e --no-save --no-audit --no-fund axe-core@4; \
-	else echo "npm is not installed: the accessibility tests need it (apt-get install npm)."; fi
+	else echo "npm is not installed: the accessibility tests need it (it comes with Node.js)."; fi
 
 # redocly and spectral, which lint the served OpenAPI document (tests/api/test_linters.py).
 # Without npm those tests fail and say so.

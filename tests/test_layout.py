@@ -120,3 +120,9 @@ def test_the_package_has_no_import_cycles():
 
 def test_the_cycle_finder_sees_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_modules_import_the_package_at_the_top_not_inside_functions():
+    _, late = _import_graph()
+    assert {(path, target) for path, target in late
+            if path != WIRING and target not in LATE_IMPORTS_ALLOWED} == set()

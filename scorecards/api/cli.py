@@ -5,19 +5,20 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from ..auth.cli import users_cli
+from ..auth.services import find_user
+from ..models import User
+from .services import DEFAULT_NAME, TokenError, issue_token, revoke_tokens
 
-def register(app: Flask) -> None:
+
+def init_app(app: Flask) -> None:
     """Add the token commands to the users group, once however many apps are created."""
-    from ..cli import users_cli
-
     for command in (token_command, revoke_token_command):
         if command.name not in users_cli.commands:
             users_cli.add_command(command)
 
 
-def _user(email: str):
-    from ..auth.services import find_user
-
+def _user(email: str) -> User:
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"There is no user {email}.")
@@ -30,8 +31,6 @@ def _user(email: str):
               help="A name for the token, to revoke it by.")
 def token_command(email: str, name: str) -> None:
     """Issue an API token for a user and print it; it is shown this once only."""
-    from .services import TokenError, issue_token
-
     try:
         token = issue_token(_user(email), name)
     except TokenError as error:
@@ -47,8 +46,6 @@ def token_command(email: str, name: str) -> None:
 @click.option("--all", "everything", is_flag=True, help="Revoke every token of the user.")
 def revoke_token_command(email: str, name: str | None, everything: bool) -> None:
     """Revoke a user's API token by name (default: 'default'), or all of them with --all."""
-    from .services import DEFAULT_NAME, revoke_tokens
-
     if name is not None and everything:
         raise click.UsageError("Give --name NAME or --all, not both.")
     name = name or DEFAULT_NAME

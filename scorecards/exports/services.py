@@ -12,7 +12,7 @@ they have submitted it. The command line has no user and exports everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -46,6 +46,7 @@ KINDS = ("applications", "ratings")
 FORMATS = tuple(WRITERS)
 APPLICATIONS_PER_BATCH = 500
 RATINGS_PER_FETCH = 2000
+ROWS_PER_REPORT = 1000  # how often an export tells its progress
 RATING_COLUMNS = ("application_id", "candidate", "opening", "stage", "interviewer",
                   "competency", "score", "rubric", "rubric_version", "submitted_at")
 
@@ -136,12 +137,14 @@ def check(kind: str, fmt: str, filters: ExportFilter) -> int | None:
     return opening_id
 
 
-def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Export:
+def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter,
+           progress: Callable[[int, int], None] | None = None) -> Export:
     """Check and record an export of applications or ratings, and return its stream.
 
     actor None is the command line. The audit event is committed before the first byte, so
     an export that is started is on record even if the download breaks off. Applications
-    the actor owes a scorecard on are left out.
+    the actor owes a scorecard on are left out. progress, if given, hears (rows written,
+    rows expected) as the stream is read, after a count of the rows first.
     """
     if actor is not None:
         require(actor, Action.VIEW, Area.EXPORTS)
@@ -153,6 +156,8 @@ def export(actor: User | None, kind: str, fmt: str, filters: ExportFilter) -> Ex
     hidden = None if actor is None else owed_applications(actor)
     make = _applications if kind == "applications" else _ratings
     columns, rows = make(filters, opening_id, hidden)
+    if progress is not None:
+        rows = _reported(rows, _count(kind, filters, opening_id, hidden), progress)
     write, mimetype = WRITERS[fmt]
     return Export(filename=_filename(kind, fmt, filters), mimetype=mimetype,
                   chunks=write(columns, rows))
@@ -199,7 +204,12 @@ def _application_conditions(filters: ExportFilter, opening_id: int | None,
 
 def _ratings(filters: ExportFilter, opening_id: int | None,
              hidden: sa.Select | None) -> tuple[tuple[str, ...], Iterator[Row]]:
-    query = (
+    return RATING_COLUMNS, _stream(_ratings_query(filters, opening_id, hidden))
+
+
+def _ratings_query(filters: ExportFilter, opening_id: int | None,
+                   hidden: sa.Select | None) -> sa.Select:
+    return (
         sa.select(Interview.application_id, Candidate.name, Opening.key, Interview.stage_key,
                   User.email, Rating.competency_key, Rating.score, RubricVersion.key,
                   RubricVersion.version, Scorecard.submitted_at)
@@ -217,7 +227,6 @@ def _ratings(filters: ExportFilter, opening_id: int | None,
         .order_by(Interview.application_id, Interview.scheduled_at, Interview.id,
                   Scorecard.id, Rating.competency_key)
         .execution_options(yield_per=RATINGS_PER_FETCH))
-    return RATING_COLUMNS, _stream(query)
 
 
 def _stream(query: sa.Select) -> Iterator[Row]:
@@ -354,3 +363,30 @@ def _score_batch(batch: list, scoring: _Scoring, stages: list[str]) -> Iterator[
         yield (row.id, row.candidate, row.opening, row.source, row.referrer, row.status,
                *(scored.stages.get(stage) for stage in stages), scored.overall,
                scored.outcome, outcome, row.applied_at, first.get(row.id), decided_at)
+
+
+# Progress, for the command line.
+
+
+def _count(kind: str, filters: ExportFilter, opening_id: int | None,
+           hidden: sa.Select | None) -> int:
+    """Return how many rows the export will hold, as of now."""
+    if kind == "ratings":
+        rows = _ratings_query(filters, opening_id, hidden).order_by(None).subquery()
+    else:  # the joins to the candidate and the opening keep every application
+        rows = sa.select(Application.id).where(
+            *_application_conditions(filters, opening_id, hidden),
+            *_window(Application.applied_at, filters)).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+
+
+def _reported(rows: Iterator[Row], total: int,
+              progress: Callable[[int, int], None]) -> Iterator[Row]:
+    """Pass the rows on, telling progress every ROWS_PER_REPORT rows and at the end."""
+    done = 0
+    progress(done, total)
+    for done, row in enumerate(rows, start=1):
+        yield row
+        if done % ROWS_PER_REPORT == 0:
+            progress(done, total)
+    progress(done, total)

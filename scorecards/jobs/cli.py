@@ -9,11 +9,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..packets.services import prune_packet_cache
+from .queue import rq_queue
+from .services import expire_files, forget_old_jobs
 
 jobs_cli = AppGroup("jobs", help="Background jobs: committee packets and large exports.")
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Add the jobs commands to the app's command line."""
     app.cli.add_command(jobs_cli)
 
@@ -24,9 +27,8 @@ def register(app: Flask) -> None:
               help="Run each job in this process instead of a forked child (for debugging).")
 def worker(burst: bool, simple: bool) -> None:
     """Take jobs from the Redis queue named by REDIS_URL and JOBS_QUEUE, and run them."""
+    # Only a worker needs RQ (and with it redis-py): other commands start without them.
     from rq import SimpleWorker, Worker
-
-    from .queue import rq_queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(
@@ -47,9 +49,6 @@ def prune(days: int) -> None:
 
     Suitable for cron, e.g. hourly.
     """
-    from ..packets.services import prune_packet_cache
-    from .services import expire_files, forget_old_jobs
-
     expired = expire_files()
     forgotten = forget_old_jobs(timedelta(days=days))
     db.session.commit()

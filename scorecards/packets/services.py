@@ -12,6 +12,7 @@ import json
 import os
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -321,12 +322,14 @@ def _slug(name: str) -> str:
     return name_part(name) or "candidate"  # the name as written, in any script
 
 
-def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet | None:
+def meeting_packet(actor: User | None, opening_key: str, as_zip: bool,
+                   progress: Callable[[int, int], None] | None = None) -> Packet | None:
     """Return the packets of an opening's applications awaiting a decision.
 
     They come in one PDF with a table of contents, or as a zip of one PDF per candidate.
     Applications the actor still owes a scorecard on are left out (actor None, the command
-    line, sees them all).
+    line, sees them all). progress, if given, hears (steps done, steps): each candidate
+    read, then all rendered, then joined.
     """
     opening = db.session.scalar(sa.select(Opening).where(Opening.key == opening_key))
     if opening is None:
@@ -337,13 +340,17 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool) -> Packet
         awaiting = awaiting.where(Application.id.not_in(owed_applications(actor)))
     ids = db.session.scalars(awaiting.order_by(Application.id)).all()
     contexts, erased = [], []
-    for application_id in ids:
+    for done, application_id in enumerate(ids, start=1):
         found = candidate_summary(actor, application_id, missing_ok=True)
         if found is not None:
             contexts.append(candidate_context(found, _private_notes(actor, found)))
             erased.append(_erased(found))
+        if progress:
+            progress(done, 2 * len(ids) + 1)
     keys = [fingerprint(context) for context in contexts]
     pdfs = _render_missing(contexts, keys, erased)
+    if progress:
+        progress(2 * len(ids), 2 * len(ids) + 1)
     combined = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
     included = tuple(context["application_id"] for context in contexts)
     if as_zip:

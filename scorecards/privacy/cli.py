@@ -1,4 +1,4 @@
-"""Command line: erase a candidate, and apply the retention rule (suitable for cron)."""
+"""``flask --app wsgi candidates erase|retention``: erase a candidate, apply the retention rule."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..models import utcnow
+from ..progress import progress_bar, progress_option
+from .services import apply_retention, erase_candidate, expired_candidates
 
 candidates_cli = AppGroup("candidates", help="Candidates' personal data.")
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     """Add the candidates command group to the app's command line."""
     app.cli.add_command(candidates_cli)
 
@@ -21,8 +23,6 @@ def register(app: Flask) -> None:
 @click.confirmation_option(prompt="Erase this candidate's personal data for good?")
 def erase(candidate_id: int) -> None:
     """Erase a candidate's personal data, keeping the anonymous scores."""
-    from .services import erase_candidate
-
     try:
         erase_candidate(None, candidate_id)
     except LookupError as error:
@@ -35,15 +35,15 @@ def erase(candidate_id: int) -> None:
               help="Erase candidates whose applications all ended this many months ago "
                    "(default: the RETENTION_MONTHS setting).")
 @click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
-def retention(months: int | None, dry_run: bool) -> None:
+@progress_option()
+def retention(months: int | None, dry_run: bool, progress: bool | None) -> None:
     """Erase the candidates the retention rule says are due (run it daily from cron)."""
-    from .services import apply_retention, expired_candidates
-
     months = current_app.config["RETENTION_MONTHS"] if months is None else months
     if dry_run:
         due = expired_candidates(utcnow(), months)
         click.echo(f"{len(due)} candidate(s) due for erasure: {', '.join(map(str, due)) or '-'}")
         return
-    erased = apply_retention(utcnow(), months)
+    with progress_bar(progress, "Erasing candidates") as report:
+        erased = apply_retention(utcnow(), months, progress=report)
     click.echo(f"Erased {len(erased)} candidate(s) whose applications ended more than "
                f"{months} months ago.")

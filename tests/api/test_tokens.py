@@ -74,7 +74,7 @@ def test_revoking_a_token_that_does_not_exist_says_so(runner, make_user):
 
 def test_the_token_commands_are_registered_once_however_many_apps_exist(config, runner):
     from scorecards import create_app
-    from scorecards.cli import users_cli
+    from scorecards.auth.cli import users_cli
 
     create_app(config)
     create_app(config)
