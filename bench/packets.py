@@ -197,21 +197,16 @@ def measure_all(app, ids: list[int], tmp: Path, repeat: int, committee_too: bool
         finally:
             packet_render.render = render
 
-    def committee(workers: int | None, cached: bool = False) -> Case:
+    def committee(cached: bool) -> Case:
         def run() -> int:
-            app.config["PACKET_WORKERS"] = workers
-            try:
-                with app.app_context():
-                    return pages_of(services.meeting_packet(None, OPENING, as_zip=False).data)
-            finally:
-                app.config["PACKET_WORKERS"] = None
+            with app.app_context():
+                return pages_of(services.meeting_packet(None, OPENING, as_zip=False).data)
         return run, nothing if cached else clear
 
     def nothing() -> None:
         pass
 
     first = measure({"first render in the process, cold cache": (single, clear)}, 1)
-    cores = os.cpu_count() or 1
     with app.test_request_context():
         context = candidate_context(candidate_summary(None, ids[0]), True)
         html = _html(context, fingerprint(context))
@@ -225,9 +220,8 @@ def measure_all(app, ids: list[int], tmp: Path, repeat: int, committee_too: bool
 
     chromium()  # untimed: the first start fills the new profile folder
     committees = {
-        f"committee, {len(ids)} candidates, {cores} workers": committee(None),
-        f"committee, {len(ids)} candidates, 1 worker": committee(1),
-        f"committee, {len(ids)} candidates, all cached": committee(None, cached=True),
+        f"committee, {len(ids)} candidates, cache emptied": committee(cached=False),
+        f"committee, {len(ids)} candidates, all cached": committee(cached=True),
     } if committee_too else {}
     rows = measure({
         "import weasyprint, fresh interpreter": (lambda: subprocess.run(
@@ -263,9 +257,9 @@ def report(rows: list[Row], cache_renders: int) -> None:
     print(f"  cache hit served without rendering: {cache_renders} render(s) in "
           f"{len(rows[3].seconds)} hits, {hit * 1000:.1f} ms, {verdict[cache_renders == 0]}")
     if committee:
-        many, one, cached = committee
-        print(f"  committee packet, cache emptied, on every core vs one: {one / many:.2f}x "
-              f"faster; with every candidate cached: {cached:.2f} s")
+        emptied, cached = committee
+        print(f"  committee packet: {emptied:.2f} s with the cache emptied, {cached:.2f} s with "
+              "every candidate cached")
     print("  (Chromium's time includes starting the browser. CPU s counts the child processes\n"
           "  waited for; Chromium's helper processes are not among them and show under others.)")
 

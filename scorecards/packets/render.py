@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -134,28 +132,3 @@ def render(html: str, static_dir: Path, languages: Sequence[str | None] = ()) ->
     """Return the PDF of one HTML document (languages as write() takes them)."""
     document = lay_out(html, static_dir)
     return Rendered(write([document], languages), len(document.pages))
-
-
-def _render_alone(job: tuple[str, Sequence[str | None]], static_dir: Path) -> Rendered:
-    """Render one document in a worker process (a picklable result for the parent)."""
-    return render(job[0], static_dir, job[1])
-
-
-def render_many(jobs: Sequence[tuple[str, Sequence[str | None]]], static_dir: Path,
-                workers: int | None = None) -> Iterator[Rendered]:
-    """Yield the PDFs of several documents in order, rendered in parallel on the machine's cores.
-
-    Each job is a document's HTML and the languages of its headings, as write() takes them.
-
-    The workers come from a fork server: a process started afresh, with only this module
-    loaded, forks each of them, so no worker inherits a lock another thread of this process
-    (a web server's, a job runner's) held at the time.
-    """
-    workers = min(len(jobs), workers or os.cpu_count() or 1)
-    if workers <= 1:
-        yield from (_render_alone(job, static_dir) for job in jobs)
-        return
-    context = get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # workers start with WeasyPrint imported
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_render_alone, jobs, [static_dir] * len(jobs))

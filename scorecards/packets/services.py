@@ -370,35 +370,28 @@ class _Steps:
 
     def step(self) -> None:
         self.done += 1
+        self.total = max(self.total, self.done)  # a cached file pruned meanwhile is one more
         if self.progress is not None:
             self.progress(self.done, self.total)
 
 
 def _render_missing(contexts: list[dict], keys: list[str], erased: list[bool],
                     steps: _Steps) -> list[bytes]:
-    """Return every candidate's PDF, rendering the ones not cached yet on every core.
+    """Return every candidate's PDF, rendering the ones not cached yet into the cache.
 
     Raise ErasedMeanwhile when a candidate was erased after their data was read.
     """
-    from .render import render as render_one
-    from .render import render_many
+    from .render import render
 
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
     names = [_cache_name(context, key) for context, key in zip(contexts, keys, strict=True)]
-    missing = [i for i, name in enumerate(names) if not (folder / f"{name}.pdf").exists()]
-    steps.plan(len(missing))
-    built = {}
-    for i, result in zip(missing, render_many(
-            [_job(contexts[i], keys[i]) for i in missing], Path(current_app.static_folder),
-            current_app.config["PACKET_WORKERS"]), strict=True):
-        built[i] = result.pdf
-        steps.step()
+    steps.plan(sum(not (folder / f"{name}.pdf").exists() for name in names))
 
-    def build(i: int) -> bytes:  # a file pruned since the look above is rendered again
-        if i in built:
-            return built[i]
+    def build(i: int) -> bytes:
         html, languages = _job(contexts[i], keys[i])
-        return render_one(html, Path(current_app.static_folder), languages).pdf
+        pdf = render(html, Path(current_app.static_folder), languages).pdf
+        steps.step()
+        return pdf
 
     pdfs = []
     for i, name in enumerate(names):

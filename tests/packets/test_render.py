@@ -225,14 +225,6 @@ def test_rendering_leaves_the_garbage_collector_as_it_found_it(app, meeting, ena
         gc.enable()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_candidates_render_alike_in_this_process_and_in_workers(app, meeting, workers):
-    key, _ = meeting
-    app.config["PACKET_WORKERS"] = workers
-    archive = meeting_packet(None, key, as_zip=True)
-    assert archive.application_ids == tuple(a.id for a in meeting[1])
-
-
 def test_a_lone_document_counts_its_own_pages(app):
     html = ("<html lang='en'><title>t</title><style>{}</style><p>one</p>"
             "<p style='break-before: page'>two</p></html>").format(
