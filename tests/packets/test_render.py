@@ -165,6 +165,23 @@ def test_a_name_is_marked_and_drawn_in_its_own_language_where_its_script_tells_i
         assert family in fonts
 
 
+def test_each_data_cell_is_tagged_with_its_row_and_column_headers(app, meeting):
+    _, applications = meeting
+    reader = reader_of(candidate_packet(None, applications[0].id).data)
+    ids = {str(header["/ID"]) for header in struct_elements(reader, "TH")}
+    cells = struct_elements(reader, "TD")
+    headed_rows = 0
+    for cell in cells:
+        headers = [str(header) for header in cell["/A"]["/Headers"]]
+        row = cell["/P"].get_object()
+        headed = any(kid.get_object().get("/S") == "/TH" for kid in row["/K"])
+        headed_rows += headed
+        # The column's header, and the row's (a stage, a competency) where it has one.
+        assert len(headers) == (2 if headed else 1)
+        assert set(headers) <= ids
+    assert headed_rows >= 16  # the summary's stages and every panelist's competencies
+
+
 @pytest.mark.parametrize(("name", "language"), [
     ("山田はなこ", "ja"), ("タナカ ヒロ", "ja"), ("ｽｽﾞｷ", "ja"), ("田中 ユウコ", "ja"),
     ("김민준", "ko"), ("Kim 민준", "ko"),
