@@ -253,13 +253,10 @@ def name_language(name: str) -> str | None:
     Chinese or Japanese and Latin letters any of many languages, so those say nothing.
     """
     for char in name:
-        if unicodedata.category(char) == "Lm" and char not in "ー々ｰ":
-            continue  # a modifier letter belongs to no one script
-        if "\u3040" <= char <= "\u30ff" or "\u31f0" <= char <= "\u31ff" or \
-                "\uff66" <= char <= "\uff9f":
-            return "ja"
-        if "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff" or \
-                "\u3130" <= char <= "\u318f":
+        words = unicodedata.name(char, "").split()
+        if "HIRAGANA" in words or ("KATAKANA" in words and "LETTER" in words):
+            return "ja"  # not the katakana middle dot, which Chinese uses in foreign names
+        if "HANGUL" in words:
             return "ko"
     return None
 

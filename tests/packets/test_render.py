@@ -185,7 +185,8 @@ def test_each_data_cell_is_tagged_with_its_row_and_column_headers(app, meeting):
 @pytest.mark.parametrize(("name", "language"), [
     ("山田はなこ", "ja"), ("タナカ ヒロ", "ja"), ("ｽｽﾞｷ", "ja"), ("田中 ユウコ", "ja"),
     ("김민준", "ko"), ("Kim 민준", "ko"),
-    ("王小明", None), ("山田太郎", None), ("Åsa Söderström", None), ("سارة العلي", None),
+    ("王小明", None), ("山田太郎", None), ("王・小明", None), ("ジョン・スミス", "ja"),
+    ("Åsa Söderström", None), ("سارة العلي", None),
     ("", None),
 ])
 def test_the_language_of_a_name_comes_from_a_script_only_one_language_writes(name, language):
