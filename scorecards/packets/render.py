@@ -69,7 +69,7 @@ class Rendered:
 # One render at a time in a process: the documents share one font configuration (Pango and
 # Fontconfig state), which WeasyPrint does not promise to be safe across threads; and its
 # Python holds the GIL anyway, so threads would only take turns.
-_turn = threading.RLock()
+_turn = threading.Lock()
 _fonts: dict[int, FontConfiguration] = {}
 
 
