@@ -75,7 +75,6 @@ class Settings(BaseSettings):
     SCORECARD_OVERDUE_HOURS: Count = 24  # a scorecard not submitted this long after is overdue
     SCORECARD_SUBMIT_EARLY_MINUTES: Annotated[int, Field(ge=0)] = 15  # submitting opens early
     RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
-    PACKET_WORKERS: Count | None = None  # processes rendering a packet; None: one per core
     REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
     JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL
     JOBS_QUEUE: Annotated[str, Field(min_length=1)] = "scorecards"  # the RQ queue's name

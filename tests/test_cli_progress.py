@@ -23,7 +23,6 @@ from scorecards.core.vocabulary import ApplicationStatus
 from scorecards.exports import services as exports
 from scorecards.exports.services import ExportFilter, export
 from scorecards.extensions import db
-from scorecards.packets.services import meeting_packet
 from scorecards.privacy.services import apply_retention
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,14 +159,3 @@ def test_the_retention_rule_reports_each_erasure(work, make_application):
     erased = apply_retention(datetime.now(UTC), 24, progress=lambda *step: heard.append(step))
     assert len(erased) == 2
     assert heard == [(1, 2), (2, 2)]
-
-
-def test_a_meeting_packet_reports_each_candidate_read_then_the_rendering(work, make_application):
-    second = make_application("Grace Hopper")
-    second.status = ApplicationStatus.COMMITTEE
-    db.session.commit()
-    heard = []
-    packet = meeting_packet(None, "test-opening", as_zip=True,
-                            progress=lambda *step: heard.append(step))
-    assert len(packet.application_ids) == 2
-    assert heard == [(1, 5), (2, 5), (4, 5)]  # the last step, joining, ends with the call

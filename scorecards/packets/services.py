@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,9 +35,8 @@ from ..models import Application, Candidate, Opening, User, utcnow
 
 TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/_running.css",
              "packets/meeting.html", "_macros/recommendation.html")
-# Below this many panelists a packet is laid out in one piece: starting a second process and
-# joining the parts would cost more than the second core saves.
-SPLIT_FROM_PANELISTS = 8
+# Told after each step of a meeting packet: how many steps are done, and how many in all.
+Progress = Callable[[int, int], None]
 
 _signals = Namespace()
 # Sent with the application's id when its packet is laid out and about to be cached: the
@@ -216,56 +215,57 @@ def _cached(key: str, build, application_id: int) -> tuple[bytes, bool]:
     return data, True
 
 
-def _html(context: dict, print_fingerprint: str) -> str:
-    return _documents(context, print_fingerprint, 1)[0]
+@dataclass(frozen=True)
+class Numbering:
+    """Where a document's pages fall in the file it is part of: its first page, and of how many.
 
-
-def _documents(context: dict, print_fingerprint: str, cores: int) -> tuple[str, list[str]]:
-    """Return a packet's HTML, and the same cut into parts to lay out one per core (or none).
-
-    Each part is a whole document that starts on a new page, so that laid out apart, the
-    parts have the same pages as the whole.
+    total None is a document that is the whole file, which counts its own pages.
     """
+
+    first: int = 1
+    total: int | None = None
+
+
+def _html(context: dict, print_fingerprint: str, numbering: Numbering = Numbering()) -> str:
+    """Return a candidate packet's HTML, its pages numbered as told."""
     now = utcnow()
-    generated, stages = _when(now), context["stages"]
-    values = {"packet": context, "fingerprint": print_fingerprint, "generated": generated,
-              "created": now.isoformat(timespec="seconds"),
-              "running": _running(context["candidate"], generated, print_fingerprint)}
-
-    def document(start: int, end: int) -> str:
-        return render_template("packets/candidate.html", **values, stages=stages[start:end],
-                               cover=start == 0, appendix=end == len(stages))
-
-    cuts = _cuts(context, cores)
-    parts = [document(start, end)
-             for start, end in zip([0, *cuts], [*cuts, len(stages)], strict=True)]
-    return document(0, len(stages)), parts if cuts else []
+    generated = _when(now)
+    return render_template(
+        "packets/candidate.html", packet=context, fingerprint=print_fingerprint,
+        generated=generated, created=now.isoformat(timespec="seconds"),
+        name_lang=name_language(context["candidate"]),
+        running=_running(context["candidate"], generated, print_fingerprint, numbering,
+                         name_language(context["candidate"])))
 
 
-def _cuts(context: dict, cores: int) -> list[int]:
-    """Return the stages before which to cut the packet into parts of about equal work.
+def _job(context: dict, print_fingerprint: str) -> tuple[str, list[str | None]]:
+    """Return a candidate packet's HTML and the language of its one top heading, the name."""
+    return _html(context, print_fingerprint), [name_language(context["candidate"])]
 
-    A part may start only at a stage that opens a new page (one with scorecards).
+
+def name_language(name: str) -> str | None:
+    """Return the language a name is written in, where its script tells it, else None.
+
+    Kana is written only in Japanese and Hangul only in Korean; Han characters alone may be
+    Chinese or Japanese and Latin letters any of many languages, so those say nothing.
     """
-    stages = context["stages"]
-    if cores < 2 or sum(len(s["panelists"]) for s in stages) < SPLIT_FROM_PANELISTS:
-        return []
-    # Layout time follows the text: a panelist's block is about a page, ratings most of it.
-    weights = [sum(len(p["ratings"]) + 2 for p in s["panelists"]) for s in stages]
-    cover = 3 * len(stages) + 10  # the cover and summary: about two pages
-    total, done, cuts = cover + sum(weights), cover, []
-    for index, (stage, weight) in enumerate(zip(stages, weights, strict=True)):
-        # Cut before the stage whose middle would pass the next part's share of the work.
-        past_share = done + weight / 2 > total * (len(cuts) + 1) / cores
-        if index and stage["panelists"] and past_share and len(cuts) < cores - 1:
-            cuts.append(index)
-        done += weight
-    return cuts
+    for char in name:
+        words = unicodedata.name(char, "").split()
+        if "HIRAGANA" in words or ("KATAKANA" in words and "LETTER" in words):
+            return "ja"  # not the katakana middle dot, which Chinese uses in foreign names
+        if "HANGUL" in words:
+            return "ko"
+    return None
 
 
-def _running(title: str, generated: str | None, print_fingerprint: str) -> dict[str, Markup]:
+def _running(title: str, generated: str | None, print_fingerprint: str,
+             numbering: Numbering = Numbering(), lang: str | None = None) -> dict:
+    """Return the running header's and footer's values, each a CSS value safe to print."""
     return {"title": _css_string(title), "generated": _css_string(generated or ""),
-            "fingerprint": _css_string(print_fingerprint)}
+            "fingerprint": _css_string(print_fingerprint), "lang": lang,
+            "first_page": int(numbering.first),
+            "pages": Markup("counter(pages)") if numbering.total is None
+            else _css_string(str(int(numbering.total)))}
 
 
 def _css_string(text: str) -> Markup:
@@ -290,8 +290,8 @@ def candidate_packet(actor: User | None, application_id: int) -> Packet | None:
     static = Path(current_app.static_folder)
 
     def build() -> bytes:
-        html, parts = _documents(context, key, _cores())
-        return render(html, static, parts).pdf
+        html, languages = _job(context, key)
+        return render(html, static, languages).pdf
 
     data, cached = _cached(_cache_name(context, key), build, application_id)
     if not cached and not _erased(found):
@@ -306,11 +306,6 @@ def _erased(found: CandidateSummary) -> bool:
     return found.application.candidate.erased_at is not None
 
 
-def _cores() -> int:
-    """Return how many processes may lay out one packet (PACKET_WORKERS, else every core)."""
-    return current_app.config["PACKET_WORKERS"] or os.cpu_count() or 1
-
-
 def _private_notes(actor: User | None, found: CandidateSummary) -> bool:
     if actor is None:
         return True
@@ -323,13 +318,14 @@ def _slug(name: str) -> str:
 
 
 def meeting_packet(actor: User | None, opening_key: str, as_zip: bool,
-                   progress: Callable[[int, int], None] | None = None) -> Packet | None:
+                   progress: Progress | None = None) -> Packet | None:
     """Return the packets of an opening's applications awaiting a decision.
 
     They come in one PDF with a table of contents, or as a zip of one PDF per candidate.
     Applications the actor still owes a scorecard on are left out (actor None, the command
-    line, sees them all). progress, if given, hears (steps done, steps): each candidate
-    read, then all rendered, then joined.
+    line, sees them all). progress, if given, is told after each step how many steps are done
+    and how many there are in all (a candidate rendered for the cache, one laid out into the
+    meeting's PDF, the PDF written).
     """
     opening = db.session.scalar(sa.select(Opening).where(Opening.key == opening_key))
     if opening is None:
@@ -340,45 +336,56 @@ def meeting_packet(actor: User | None, opening_key: str, as_zip: bool,
         awaiting = awaiting.where(Application.id.not_in(owed_applications(actor)))
     ids = db.session.scalars(awaiting.order_by(Application.id)).all()
     contexts, erased = [], []
-    for done, application_id in enumerate(ids, start=1):
+    for application_id in ids:
         found = candidate_summary(actor, application_id, missing_ok=True)
         if found is not None:
             contexts.append(candidate_context(found, _private_notes(actor, found)))
             erased.append(_erased(found))
-        if progress:
-            progress(done, 2 * len(ids) + 1)
     keys = [fingerprint(context) for context in contexts]
-    pdfs = _render_missing(contexts, keys, erased)
-    if progress:
-        progress(2 * len(ids), 2 * len(ids) + 1)
+    steps = _Steps(progress, 0 if as_zip else len(contexts) + 1)
+    pdfs = _render_missing(contexts, keys, erased, steps)
     combined = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
     included = tuple(context["application_id"] for context in contexts)
     if as_zip:
         return Packet(_zip(contexts, pdfs), f"packets-{opening.key}.zip", "application/zip",
                       combined, included)
-    return Packet(_meeting_pdf(opening, contexts, pdfs, combined),
+    return Packet(_meeting_pdf(opening, contexts, keys, pdfs, combined, steps),
                   f"packets-{opening.key}.pdf", "application/pdf", combined, included)
 
 
-def _render_missing(contexts: list[dict], keys: list[str], erased: list[bool]) -> list[bytes]:
-    """Return every candidate's PDF, rendering the ones not cached yet on every core.
+class _Steps:
+    """Count a meeting packet's steps and tell the caller after each one."""
+
+    def __init__(self, progress: Progress | None, planned: int):
+        self.progress, self.total, self.done = progress, planned, 0
+
+    def plan(self, more: int) -> None:
+        self.total += more
+
+    def step(self) -> None:
+        self.done += 1
+        self.total = max(self.total, self.done)  # a cached file pruned meanwhile is one more
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _render_missing(contexts: list[dict], keys: list[str], erased: list[bool],
+                    steps: _Steps) -> list[bytes]:
+    """Return every candidate's PDF, rendering the ones not cached yet into the cache.
 
     Raise ErasedMeanwhile when a candidate was erased after their data was read.
     """
-    from .render import render as render_one
-    from .render import render_many
+    from .render import render
 
     folder = Path(current_app.config["PACKET_CACHE_DIR"])
     names = [_cache_name(context, key) for context, key in zip(contexts, keys, strict=True)]
-    missing = [i for i, name in enumerate(names) if not (folder / f"{name}.pdf").exists()]
-    rendered = render_many([_html(contexts[i], keys[i]) for i in missing],
-                           Path(current_app.static_folder),
-                           current_app.config["PACKET_WORKERS"])
-    built = {i: result.pdf for i, result in zip(missing, rendered, strict=True)}
+    steps.plan(sum(not (folder / f"{name}.pdf").exists() for name in names))
 
-    def build(i: int) -> bytes:  # a file pruned since the look above is rendered again
-        return built.get(i) or render_one(_html(contexts[i], keys[i]),
-                                          Path(current_app.static_folder)).pdf
+    def build(i: int) -> bytes:
+        html, languages = _job(contexts[i], keys[i])
+        pdf = render(html, Path(current_app.static_folder), languages).pdf
+        steps.step()
+        return pdf
 
     pdfs = []
     for i, name in enumerate(names):
@@ -398,33 +405,67 @@ def _zip(contexts: list[dict], pdfs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _meeting_pdf(opening: Opening, contexts: list[dict], pdfs: list[bytes], key: str) -> bytes:
+def _meeting_pdf(opening: Opening, contexts: list[dict], keys: list[str], pdfs: list[bytes],
+                 key: str, steps: _Steps) -> bytes:
+    """Return the meeting's PDF: the contents, then each candidate, numbered as one file.
+
+    Each candidate's packet is laid out again knowing its first page and the file's total
+    (the cached one numbers its own pages). Its length is the cached packet's, as the running
+    header and footer sit in the margins and move nothing; should it differ all the same, the
+    numbers are worked out again from the lengths found.
+    """
     from pypdf import PdfReader
 
-    from .render import merge, render
+    from .render import lay_out, write
 
-    pages = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    static = Path(current_app.static_folder)
+    lengths = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    for _ in range(3):
+        cover, firsts, total = _contents(opening, contexts, lengths, key)
+        documents = [cover]
+        for context, packet_key, first in zip(contexts, keys, firsts, strict=True):
+            documents.append(lay_out(_html(context, packet_key, Numbering(first, total)),
+                                     static))
+            steps.step()
+        found = [len(document.pages) for document in documents[1:]]
+        if found == lengths:
+            break
+        lengths = found
+        steps.plan(len(contexts))
+    else:
+        raise RuntimeError("The candidates' packets change length each time they are laid "
+                           "out, so the meeting packet cannot be numbered.")
+    pdf = write(documents, [None, *(name_language(c["candidate"]) for c in contexts)])
+    steps.step()
+    return pdf
 
-    def cover(first_pages: list[int]) -> bytes:
-        now = _when(utcnow())
-        html = render_template("packets/meeting.html", opening=opening.title, key=key,
-                               generated=now, running=_running(opening.title, now, key),
-                               entries=list(zip(contexts, first_pages, pages, strict=True)))
-        return render(html, Path(current_app.static_folder)).pdf
 
-    # The contents' own length moves every page number after it: measure it, then number.
-    draft = cover([0] * len(contexts))
-    cover_pages = len(PdfReader(io.BytesIO(draft)).pages)
-    starts, page = [], cover_pages + 1
-    for count in pages:
-        starts.append(page)
-        page += count
-    parts = [("Contents", cover(starts))] + [
-        (context["candidate"], pdf) for context, pdf in zip(contexts, pdfs, strict=True)]
-    return merge(parts, {"/Title": f"Hiring committee packets: {opening.title}",
-                         "/Author": "Scorecards", "/Subject": "Confidential hiring committee "
-                         "packets", "/CreationDate": _pdf_date(utcnow())})
+def _contents(opening: Opening, contexts: list[dict], lengths: list[int], key: str):
+    """Return the meeting packet's laid-out contents, each candidate's first page, the total.
 
+    The contents are laid out once to learn their own length, then with the page numbers
+    (each entry a link to its candidate), again if the numbers made them longer.
+    """
+    from .render import lay_out
 
-def _pdf_date(value: datetime) -> str:
-    return f"D:{value:%Y%m%d%H%M%S}Z"
+    now = _when(utcnow())
+
+    def contents(firsts: list[int], numbering: Numbering):
+        html = render_template(
+            "packets/meeting.html", opening=opening.title, key=key, generated=now,
+            created=utcnow().isoformat(timespec="seconds"),
+            running=_running(opening.title, now, key, numbering),
+            entries=[(context, first, length, name_language(context["candidate"]))
+                     for context, first, length in zip(contexts, firsts, lengths,
+                                                       strict=True)])
+        return lay_out(html, Path(current_app.static_folder))
+
+    laid_out = contents([0] * len(contexts), Numbering())
+    for _ in range(3):
+        own = len(laid_out.pages)
+        firsts = [own + 1 + sum(lengths[:index]) for index in range(len(contexts))]
+        total = own + sum(lengths)
+        laid_out = contents(firsts, Numbering(1, total))
+        if len(laid_out.pages) == own:
+            return laid_out, firsts, total
+    raise RuntimeError("The meeting packet's contents change length with their page numbers.")

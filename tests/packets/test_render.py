@@ -1,146 +1,257 @@
-"""How packets are laid out: in parts on several cores, numbered as one, and without leaks."""
+"""How packets are written: tagged PDF/UA-1, numbered as one file, linked, on public APIs."""
 
+import ast
 import gc
 import io
-import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import tinycss2
 from flask import current_app
 from pypdf import PdfReader
 
-from scorecards.committee.services import candidate_summary
+from scorecards.core.vocabulary import ApplicationStatus
+from scorecards.extensions import db
+from scorecards.models import Opening
 from scorecards.packets import render as packet_render
 from scorecards.packets import services
-from scorecards.packets.services import candidate_context, fingerprint
+from scorecards.packets.services import candidate_packet, meeting_packet, name_language
+
+PACKAGE = Path(services.__file__).resolve().parent.parent
+NAMES = ("山田はなこ", "김민준", "Åsa Söderström 王小明 🎉")
 
 
 @pytest.fixture
-def documents(app, ready):
-    """Return the ready packet's HTML whole and in two parts, and the app's static folder."""
-    context = candidate_context(candidate_summary(None, ready.id), True)
-    html, parts = services._documents(context, fingerprint(context), 2)
-    return html, parts, Path(current_app.static_folder)
+def meeting(make_user, make_application, make_interview, submit):
+    """Return the opening's key and its three applications at the committee, in id order."""
+    applications = []
+    for number, name in enumerate(NAMES):
+        application = make_application(name)
+        panel = [make_user(name=f"Panelist {number} {n}") for n in range(2)]
+        coding = make_interview(application, stage="coding", panel=panel[:1])
+        design = make_interview(application, stage="design", panel=panel[1:])
+        for scorecard in (*coding.scorecards, *design.scorecards):
+            submit(scorecard, {"understanding": 3, "approach": 4, "code": 2, "testing": None})
+        application.status = ApplicationStatus.COMMITTEE
+        applications.append(application)
+    db.session.commit()
+    return db.session.scalar(sa.select(Opening.key)), applications
 
 
-@pytest.fixture
-def ready(make_user, make_application, make_interview, submit, monkeypatch):
-    """Return an application with both stages scored, small enough to be cut only if told."""
-    monkeypatch.setattr(services, "SPLIT_FROM_PANELISTS", 2)
-    application = make_application("Åsa Söderström 王小明 🎉")
-    panel = [make_user(name=n) for n in ("Ana Souza", "سارة العلي", "Ben Carter", "Chen Wei")]
-    coding = make_interview(application, stage="coding", panel=panel[:1])
-    design = make_interview(application, stage="design", panel=panel[1:])
-    for scorecard in (*coding.scorecards, *design.scorecards):
-        submit(scorecard, {"understanding": 3, "approach": 4, "code": 2, "testing": None})
-    return application
+def reader_of(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
 
 
-def page_texts(pdf: bytes) -> list[str]:
-    # The parts and the whole may be made a minute apart.
-    return [re.sub(r"\d+ \w+ \d{4}, \d\d:\d\d UTC", "TIME", page.extract_text())
-            for page in PdfReader(io.BytesIO(pdf)).pages]
+def pdfinfo(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
 
 
-def outline(pdf: bytes) -> list[tuple[int, str, int, object]]:
-    reader, entries = PdfReader(io.BytesIO(pdf)), []
-
-    def walk(items, depth):
+def outline(reader: PdfReader) -> list:
+    """Return the outline as (title, page index, [children]) entries."""
+    def walk(items):
+        entries = []
         for item in items:
             if isinstance(item, list):
-                walk(item, depth + 1)
+                title, page, _ = entries[-1]
+                entries[-1] = (title, page, walk(item))
             else:
-                entries.append((depth, item.title, reader.get_destination_page_number(item),
-                                item.top))
-    walk(reader.outline, 0)
-    return entries
+                entries.append((item.title, reader.get_destination_page_number(item), []))
+        return entries
+    return walk(reader.outline)
 
 
-def test_a_packet_laid_out_in_parts_has_the_pages_of_the_whole(documents):
-    html, parts, static = documents
-    assert len(parts) == 2  # the cover, summary and coding; then design and the appendix
-    whole = packet_render.render(html, static)
-    joined = packet_render.render(html, static, parts)
-    assert joined.pages == whole.pages == len(PdfReader(io.BytesIO(joined.pdf)).pages)
-    assert page_texts(joined.pdf) == page_texts(whole.pdf)
-    for number, text in enumerate(page_texts(joined.pdf), start=1):
-        assert f"Page {number} of {whole.pages}" in text
-        assert "Åsa Söderström 王小明 🎉 · Confidential" in text
-    assert outline(joined.pdf) == outline(whole.pdf)
-    assert [title for _, title, _, _ in outline(joined.pdf)][-4:] == [
-        "Coding", "Design", "Appendix: the decision policy in force",
-        "Appendix: rubric versions used"]
-    reader, original = PdfReader(io.BytesIO(joined.pdf)), PdfReader(io.BytesIO(whole.pdf))
-    assert dict(reader.metadata) == dict(original.metadata)
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+def struct_elements(reader: PdfReader, kind: str) -> list:
+    """Return the structure elements of one kind (H1, Link, ...) in document order."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == f"/{kind}":
+                found.append(node)
+            kids = node.get("/K", [])
+            for kid in kids if isinstance(kids, list) else [kids]:
+                if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                    walk(kid)
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
 
 
-def test_the_candidate_packet_is_laid_out_in_parts_when_it_is_big_enough(app, ready,
-                                                                        monkeypatch):
-    calls = []
-    side_by_side = packet_render._render_side_by_side
-    monkeypatch.setattr(packet_render, "_render_side_by_side",
-                        lambda *args: calls.append(args) or side_by_side(*args))
-    text = "\n".join(page_texts(services.candidate_packet(None, ready.id).data))
-    assert len(calls) == 1
-    assert "Page 1 of" in text
-    assert "Appendix: rubric versions used" in text
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("kind", ["candidate", "meeting"])
+def test_packets_are_tagged_pdf_ua_with_language_and_metadata(app, meeting, tmp_path, kind):
+    key, applications = meeting
+    pdf = (candidate_packet(None, applications[0].id) if kind == "candidate"
+           else meeting_packet(None, key, as_zip=False)).data
+    info = pdfinfo(pdf, tmp_path)
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Creator:\s+Scorecards$", info, re.MULTILINE)
+    reader = reader_of(pdf)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data()
+    assert re.search(rb'pdfuaid:part="1"', xmp)
+    title = ("Hiring committee packet: 山田はなこ" if kind == "candidate"
+             else "Hiring committee packets: Backend Engineer, Test")
+    assert reader.metadata.title == title
+    assert title.encode() in xmp  # dc:title, which a PDF/UA reader shows
+    assert reader.metadata.creator == "Scorecards"
+    assert reader.metadata.author == "Scorecards"
 
 
-@pytest.mark.parametrize(("workers", "threshold"), [(1, 2), (None, 99)])
-def test_a_small_packet_or_one_core_lays_out_the_packet_whole(app, ready, monkeypatch, workers,
-                                                              threshold):
-    app.config["PACKET_WORKERS"] = workers
-    monkeypatch.setattr(services, "SPLIT_FROM_PANELISTS", threshold)
-    monkeypatch.setattr(packet_render, "_render_side_by_side",
-                        lambda *args: pytest.fail("laid out in parts"))
-    assert services.candidate_packet(None, ready.id).data.startswith(b"%PDF")
+def test_every_page_of_the_meeting_packet_is_numbered_as_the_whole_file(app, meeting):
+    key, _ = meeting
+    reader = reader_of(meeting_packet(None, key, as_zip=False).data)
+    total = len(reader.pages)
+    numbers = [re.findall(r"Page (\d+) of (\d+)", page.extract_text()) for page in reader.pages]
+    assert numbers == [[(str(number), str(total))] for number in range(1, total + 1)]
 
 
-def _numbers_nothing(html, static_dir, link):
-    link.send(("pdf", packet_render.render(html, static_dir).pdf))
+def test_the_contents_link_to_the_page_they_cite_where_each_candidate_begins(app, meeting):
+    key, applications = meeting
+    reader = reader_of(meeting_packet(None, key, as_zip=False).data)
+    contents = reader.pages[0]
+    cited = [int(page) for page in re.findall(r"page (\d+) \(", contents.extract_text())]
+    targets = []
+    for annotation in contents["/Annots"]:
+        annotation = annotation.get_object()
+        assert annotation["/Subtype"] == "/Link"
+        destination = reader.named_destinations[annotation["/Dest"]]
+        targets.append(reader.get_destination_page_number(destination) + 1)
+    assert targets == cited
+    assert len(cited) == len(applications)
+    for application, page in zip(applications, cited, strict=True):
+        text = reader.pages[page - 1].extract_text()
+        assert application.candidate.name in text.replace("\n", " ")
+        assert f"Page {page} of" in text
+    assert len(struct_elements(reader, "Link")) == len(applications)  # tagged as links too
 
 
-def _dies(html, static_dir, link):
-    os._exit(3)
+def test_the_outline_lists_the_contents_then_each_candidate_once_with_their_sections(
+        app, meeting):
+    key, _ = meeting
+    entries = outline(reader_of(meeting_packet(None, key, as_zip=False).data))
+    assert [title for title, _, _ in entries] == ["Contents", *NAMES]
+    for _, page, sections in entries[1:]:
+        titles = [title for title, _, _ in sections]
+        assert titles[:2] == ["Recommendation", "Final decision"]
+        assert titles[-1] == "Appendix: rubric versions used"
+        assert not set(titles) & {"Contents", *NAMES}  # a name is never its own child
+        assert all(section_page >= page for _, section_page, _ in sections)
 
 
-@pytest.mark.parametrize("part", [_numbers_nothing, _dies],
-                         ids=["weasyprint-changed", "part-died"])
-def test_parts_that_fail_are_laid_out_whole_instead(documents, monkeypatch, caplog, part):
-    html, parts, static = documents
-    monkeypatch.setattr(packet_render, "_lay_out_part", part)
-    rendered = packet_render.render(html, static, parts)
-    assert page_texts(rendered.pdf) == page_texts(packet_render.render(html, static).pdf)
-    assert "Laying out the packet in one process" in caplog.text
+def test_a_name_is_marked_and_drawn_in_its_own_language_where_its_script_tells_it(
+        app, meeting, tmp_path):
+    key, _ = meeting
+    pdf = meeting_packet(None, key, as_zip=False).data
+    headings = struct_elements(reader_of(pdf), "H1")
+    # The opening's title, then each candidate's name; a Han-only name says no language.
+    assert [heading.get("/Lang") for heading in headings] == [None, "ja", "ko", None]
+    path = tmp_path / "meeting.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout
+    for family in ("Noto-Sans-CJK-JP", "Noto-Sans-CJK-KR", "Noto-Sans-CJK-SC"):
+        assert family in fonts
+
+
+def test_each_data_cell_is_tagged_with_its_row_and_column_headers(app, meeting):
+    _, applications = meeting
+    reader = reader_of(candidate_packet(None, applications[0].id).data)
+    ids = {str(header["/ID"]) for header in struct_elements(reader, "TH")}
+    cells = struct_elements(reader, "TD")
+    headed_rows = 0
+    for cell in cells:
+        headers = [str(header) for header in cell["/A"]["/Headers"]]
+        row = cell["/P"].get_object()
+        headed = any(kid.get_object().get("/S") == "/TH" for kid in row["/K"])
+        headed_rows += headed
+        # The column's header, and the row's (a stage, a competency) where it has one.
+        assert len(headers) == (2 if headed else 1)
+        assert set(headers) <= ids
+    assert headed_rows >= 16  # the summary's stages and every panelist's competencies
+
+
+@pytest.mark.parametrize(("name", "language"), [
+    ("山田はなこ", "ja"), ("タナカ ヒロ", "ja"), ("ｽｽﾞｷ", "ja"), ("田中 ユウコ", "ja"),
+    ("김민준", "ko"), ("Kim 민준", "ko"),
+    ("王小明", None), ("山田太郎", None), ("王・小明", None), ("ジョン・スミス", "ja"),
+    ("Åsa Söderström", None), ("سارة العلي", None),
+    ("", None),
+])
+def test_the_language_of_a_name_comes_from_a_script_only_one_language_writes(name, language):
+    assert name_language(name) == language
+
+
+def test_the_meeting_packet_tells_its_progress_step_by_step(app, meeting):
+    key, applications = meeting
+    steps = []
+    meeting_packet(None, key, as_zip=False, progress=lambda done, total: steps.append(
+        (done, total)))
+    # Three candidates rendered for the cache, three laid out into the file, the file written.
+    assert steps == [(done, 7) for done in range(1, 8)]
+    steps.clear()
+    meeting_packet(None, key, as_zip=False, progress=lambda *step: steps.append(step))
+    assert steps == [(done, 4) for done in range(1, 5)]  # all three cached now
+
+
+def test_the_meeting_packet_is_built_from_the_cached_candidates(app, meeting, monkeypatch):
+    key, applications = meeting
+    for application in applications:
+        candidate_packet(None, application.id)
+    monkeypatch.setattr(packet_render, "render", lambda *args: pytest.fail("rendered again"))
+    assert meeting_packet(None, key, as_zip=True).data.startswith(b"PK")
+    assert meeting_packet(None, key, as_zip=False).data.startswith(b"%PDF")
+
+
+def test_no_module_uses_a_private_part_of_weasyprint():
+    public = {"weasyprint", "weasyprint.text.fonts", "weasyprint.urls"}
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weasyprint"):
+                assert node.module in public, f"{path}: from {node.module} import"
+                assert not any(alias.name.startswith("_") for alias in node.names), path
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("weasyprint"):
+                        assert alias.name in public, f"{path}: import {alias.name}"
+            elif isinstance(node, ast.Assign):  # no patching of a library module's function
+                for target in node.targets:
+                    assert "weasyprint" not in ast.unparse(target), f"{path}: patches WeasyPrint"
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_rendering_leaves_the_garbage_collector_as_it_found_it(documents, enabled):
-    html, _, static = documents
+def test_rendering_leaves_the_garbage_collector_as_it_found_it(app, meeting, enabled):
+    key, _ = meeting
     (gc.enable if enabled else gc.disable)()
     try:
-        packet_render.render(html, static)
+        meeting_packet(None, key, as_zip=False)
         assert gc.isenabled() is enabled
         assert gc.get_freeze_count() == 0
     finally:
         gc.enable()
 
 
-def test_a_render_collects_its_own_garbage(documents):
-    html, _, static = documents
-    packet_render.render(html, static)  # fills WeasyPrint's caches
-    gc.disable()  # so that nothing but the render itself collects
-    try:
-        gc.collect()
-        before = len(gc.get_objects())
-        for _ in range(3):
-            packet_render.render(html, static)
-        assert len(gc.get_objects()) - before < 1_000  # a render makes some 100,000 objects
-    finally:
-        gc.enable()
+def test_a_lone_document_counts_its_own_pages(app):
+    html = ("<html lang='en'><title>t</title><style>{}</style><p>one</p>"
+            "<p style='break-before: page'>two</p></html>").format(
+        current_app.jinja_env.get_template("packets/_running.css").render(
+            running=services._running("Title", None, "f")))
+    rendered = packet_render.render(html, Path(current_app.static_folder))
+    assert rendered.pages == 2
+    texts = [page.extract_text() for page in reader_of(rendered.pdf).pages]
+    assert ["Page 1 of 2" in texts[0], "Page 2 of 2" in texts[1]] == [True, True]
 
 
 @pytest.mark.parametrize("value", [
@@ -152,19 +263,3 @@ def test_a_running_header_value_stays_one_css_string(value):
     (token,) = tinycss2.parse_component_value_list(css)
     assert token.type == "string"
     assert token.value == value
-
-
-def stage(title: str, panelists: int, ratings: int = 4) -> dict:
-    return {"title": title, "panelists": [{"ratings": [{}] * ratings}] * panelists}
-
-
-@pytest.mark.parametrize(("stages", "cores", "cuts"), [
-    ([stage("a", 4), stage("b", 4), stage("c", 4), stage("d", 4)], 2, [2]),
-    ([stage("a", 4), stage("b", 4), stage("c", 4), stage("d", 4)], 1, []),
-    ([stage("a", 8), stage("b", 0), stage("c", 0), stage("d", 8)], 2, [3]),
-    ([stage("a", 2), stage("b", 2)], 2, []),  # too small to be worth a second process
-    ([stage("a", 16)], 2, []),  # nowhere to cut but before the first stage
-    ([stage(c, 4) for c in "abcdef"], 3, [1, 4]),
-])
-def test_a_packet_is_cut_only_where_a_stage_starts_a_page(stages, cores, cuts):
-    assert services._cuts({"stages": stages}, cores) == cuts
