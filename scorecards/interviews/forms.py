@@ -6,25 +6,22 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from ..core.rubric import Rubric
+from ..core.rubric import LEVELS, Rubric
 from ..core.scorecard import Answers, RatingAnswer, Review
 from ..core.vocabulary import Recommendation
 
 NOT_ASSESSED = "na"
 MAX_TEXT = 20_000  # characters per box: pages of notes, well short of a pasted log file
-SCORE_CHOICES = [SelectChoice(str(level)) for level in (1, 2, 3, 4)] + [
+LEVEL_CHOICES = tuple((level, str(level)) for level in LEVELS)  # (level, the field's value)
+SCORE_CHOICES = [SelectChoice(value) for _, value in LEVEL_CHOICES] + [
     SelectChoice(NOT_ASSESSED, "Not assessed")
 ]
-# What ScorecardForm.plain_answers takes without the form: a choice, or nothing chosen.
-_SCORE_VALUES = frozenset({None, "", *(choice.value for choice in SCORE_CHOICES)})
-_RECOMMENDATION_VALUES = frozenset({None, "", *(r.value for r in Recommendation)})
-_TEXT_FIELDS = ("takeaways", "private_note")
+RECOMMENDATION_CHOICES = [SelectChoice(r.value, r.label) for r in Recommendation]
 
 
 @dataclass(frozen=True)
@@ -73,7 +70,7 @@ class ScorecardForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     recommendation = RadioField(
         "Overall recommendation", validators=[Optional()],
-        choices=[SelectChoice(r.value, r.label) for r in Recommendation],
+        choices=RECOMMENDATION_CHOICES,
     )
     takeaways = TextAreaField("Key takeaways", validators=[Length(max=MAX_TEXT)])
     private_note = TextAreaField("Private note to the hiring committee",
@@ -88,46 +85,21 @@ class ScorecardForm(FlaskForm):
 
     def answers(self) -> Answers:
         """Return what the form holds as plain answers."""
-        return self._answers_of({bound.name: bound.data for bound in self})
-
-    @classmethod
-    def plain_answers(cls, formdata: MultiDict) -> tuple[Answers, int] | None:
-        """Return the answers and version of a post that the form would take as it is.
-
-        Anything unusual (an odd version, a value that is no choice, text over the limit)
-        gives None, for the form itself to validate and word the message. Autosaves, nearly
-        all plainly valid, so skip building a form. The CSRF token is not looked at.
-        """
-        version = formdata.get("version", "")
-        choices = {"recommendation": _RECOMMENDATION_VALUES} | {
-            f"{field_name(key)}-score": _SCORE_VALUES for key in cls.competency_keys}
-        texts = [*_TEXT_FIELDS, *(f"{field_name(key)}-evidence" for key in cls.competency_keys)]
-        values = {name: formdata.get(name) for name in (*choices, *texts)}
-        if not (version.isascii() and version.isdigit()) \
-                or any(values[name] not in allowed for name, allowed in choices.items()) \
-                or any(len(values[name] or "") > MAX_TEXT for name in texts):
-            return None
-        return cls._answers_of(values), int(version)
-
-    @classmethod
-    def _answers_of(cls, data: dict[str, str | None]) -> Answers:
-        """Return the answers in the data of the fields, by field name."""
         ratings = {}
-        for key in cls.competency_keys:
-            score, evidence = (data.get(f"{field_name(key)}-{part}")
-                               for part in ("score", "evidence"))
+        for key in self.competency_keys:
+            score, evidence = (bound.data for bound in self.rating(key))
             score = (score or "").strip()  # blank passes Optional(): it means nothing chosen
             ratings[key] = RatingAnswer(
                 score=int(score) if score and score != NOT_ASSESSED else None,
                 not_assessed=score == NOT_ASSESSED,
                 evidence=(evidence or "").strip(),
             )
-        recommendation = (data.get("recommendation") or "").strip()
+        recommendation = (self.recommendation.data or "").strip()
         return Answers(
             ratings=ratings,
             recommendation=Recommendation(recommendation) if recommendation else None,
-            takeaways=(data.get("takeaways") or "").strip(),
-            private_note=(data.get("private_note") or "").strip(),
+            takeaways=(self.takeaways.data or "").strip(),
+            private_note=(self.private_note.data or "").strip(),
         )
 
     def show_review(self, review: Review) -> None:

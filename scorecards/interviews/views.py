@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -27,8 +26,8 @@ from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..requests import page_number
 from . import services
-from .forms import ScorecardForm, ShownForm, scorecard_form_class
-from .rendering import scorecard_form
+from .forms import RECOMMENDATION_CHOICES, ScorecardForm, ShownForm, scorecard_form_class
+from .rendering import rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
@@ -146,21 +145,17 @@ def amend(scorecard_id: int):
 @login_required
 def autosave(scorecard_id: int):
     """Save a draft from the page's script and answer in JSON."""
-    scorecard = services.load_for_saving(scorecard_id) or abort(404)
+    scorecard = services.load_scorecard(scorecard_id) or abort(404)
     if scorecard.status == ScorecardStatus.WITHDRAWN and can(current_user, Action.VIEW, scorecard):
         return jsonify(error="Not saved: this scorecard was withdrawn, as the interview was "
                              "cancelled or you left its panel. Press Save draft to get a copy "
                              "of your text."), 409
     require(current_user, Action.EDIT, scorecard)
-    cls = _form_class(scorecard)
-    posted = cls.plain_answers(request.form) if _token_checked() else None
-    if posted is None:
-        form = cls()
-        if not form.validate():
-            return jsonify(error="Not saved: " + _first_error(form)), 400
-        posted = form.answers(), form.version.data
+    form = _form_class(scorecard)()
+    if not form.validate():
+        return jsonify(error="Not saved: " + _first_error(form)), 400
     try:
-        saved = services.save_draft(current_user, scorecard, *posted)
+        saved = services.save_draft(current_user, scorecard, form.answers(), form.version.data)
     except StaleScorecard as stale:
         return jsonify(error="Not saved: this scorecard changed in another tab or on another "
                              "device. Save the draft to see both versions.",
@@ -168,11 +163,6 @@ def autosave(scorecard_id: int):
     except ScorecardClosed:
         return jsonify(error="Not saved: this scorecard was submitted elsewhere."), 409
     return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
-
-
-def _token_checked() -> bool:
-    """Tell whether the form would pass the CSRF token: CSRFProtect passed it, or it is off."""
-    return g.get("csrf_valid", False) or not current_app.config["WTF_CSRF_ENABLED"]
 
 
 def _load(scorecard_id: int, action: Action) -> tuple[Scorecard, str]:
@@ -235,13 +225,14 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
                  conflict: str | None = None, stored=None, amending: bool = False,
                  status: int = 200):
     rubric = services.rubric_for(scorecard)
-    markup = scorecard_form(scorecard, rubric, form, version, amending=amending,
-                            warned=bool(review and review.warnings))
+    ratings = rating_parts(scorecard.interview.rubric_version.content_hash, rubric, form)
     too_early = None if amending else services.submission_not_open(scorecard, utcnow())
     return render_template(
-        "interviews/scorecard_form.html", form_markup=markup, links=form.links,
+        "interviews/scorecard_form.html", scorecard=scorecard, form=form, version=version,
         interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
-        notice=notice, conflict=conflict, stored=stored, amending=amending, too_early=too_early,
+        warned=bool(review and review.warnings), notice=notice, conflict=conflict,
+        stored=stored, amending=amending, too_early=too_early, ratings=ratings,
+        recommendations=RECOMMENDATION_CHOICES,
     ), status
 
 
