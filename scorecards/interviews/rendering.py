@@ -17,10 +17,9 @@ from flask import current_app
 from markupsafe import Markup
 
 from ..core.rubric import Competency, Rubric
-from .forms import LEVEL_CHOICES, NOT_ASSESSED, SCORE_CHOICES, ShownForm, field_name
+from .forms import LEVEL_CHOICES, NOT_ASSESSED, SCORE_VALUES, ShownForm, field_name
 
 TEMPLATE = "interviews/_rubric_text.html"
-_VALUES = frozenset(choice.value for choice in SCORE_CHOICES)
 # By the rubric version's content hash, the competency, and the part with its state.
 _rendered: dict[tuple, Markup] = {}
 
@@ -45,7 +44,7 @@ def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[Rat
         name = field_name(competency.key)
         score_errors = form.errors(f"{name}-score")
         chosen = form.value(f"{name}-score")
-        chosen = chosen if chosen in _VALUES else None
+        chosen = chosen if chosen in SCORE_VALUES else None
         parts.append(RatingPart(
             competency, name,
             _rendered_once((version_hash, competency.key), "intro", competency),

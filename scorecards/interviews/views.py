@@ -26,7 +26,7 @@ from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..requests import page_number
 from . import services
-from .forms import RECOMMENDATION_CHOICES, ScorecardForm, ShownForm, scorecard_form_class
+from .forms import RECOMMENDATION_CHOICES, ScorecardForm, ShownForm
 from .rendering import rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
@@ -73,25 +73,25 @@ def scorecard(scorecard_id: int):
     if not can(current_user, Action.EDIT, scorecard):
         if request.method == "POST" and scorecard.status == ScorecardStatus.WITHDRAWN:
             # Withdrawn while its author had the form open: what they sent comes back to copy.
-            return _show(scorecard, candidate, unsaved=_form_class(scorecard)().answers(),
+            return _show(scorecard, candidate, unsaved=_posted(scorecard).answers(),
                          status=409)
         return _show(scorecard, candidate)
     if request.method == "GET":
         if scorecard.status == ScorecardStatus.SUBMITTED:
             return _show(scorecard, candidate)
         return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version)
-    form = _form_class(scorecard)()
+    form = _posted(scorecard)
     if not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
-                            form.version.data or scorecard.version, status=400)
+                            form.version or scorecard.version, status=400)
     if request.form.get("action") == "restore":
-        return _render_form(scorecard, candidate, form.shown(), form.version.data, notice=(
+        return _render_form(scorecard, candidate, form.shown(), form.version, notice=(
             "Your text is back. It is not saved yet: save the draft or submit it."))
     return _save_or_submit(scorecard, candidate, form)
 
 
 def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
-    action, answers, version = request.form.get("action"), form.answers(), form.version.data
+    action, answers, version = request.form.get("action"), form.answers(), form.version
     try:
         if action not in ("submit", "confirm"):
             services.save_draft(current_user, scorecard, answers, version)
@@ -122,21 +122,21 @@ def amend(scorecard_id: int):
     if request.method == "GET":
         return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version,
                             amending=True)
-    form = _form_class(scorecard, amending=True)()
+    form = _posted(scorecard, amending=True)
     if request.form.get("action") == "restore" or not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
-                            form.version.data or scorecard.version, amending=True,
+                            form.version or scorecard.version, amending=True,
                             status=200 if form.errors == {} else 400)
     try:
-        result = services.amend(current_user, scorecard, form.answers(), form.version.data,
-                                form.reason.data, confirmed=request.form.get("action") == "confirm")
+        result = services.amend(current_user, scorecard, form.answers(), form.version,
+                                form.reason, confirmed=request.form.get("action") == "confirm")
     except StaleScorecard:
         return _conflict(scorecard.id, form)
     if result.done:
         flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
-    return _render_form(scorecard, candidate, form.shown(), form.version.data,
+    return _render_form(scorecard, candidate, form.shown(), form.version,
                         review=result.review, amending=True,
                         status=422 if result.review.problems else 200)
 
@@ -151,11 +151,11 @@ def autosave(scorecard_id: int):
                              "cancelled or you left its panel. Press Save draft to get a copy "
                              "of your text."), 409
     require(current_user, Action.EDIT, scorecard)
-    form = _form_class(scorecard)()
+    form = _posted(scorecard)
     if not form.validate():
         return jsonify(error="Not saved: " + _first_error(form)), 400
     try:
-        saved = services.save_draft(current_user, scorecard, form.answers(), form.version.data)
+        saved = services.save_draft(current_user, scorecard, form.answers(), form.version)
     except StaleScorecard as stale:
         return jsonify(error="Not saved: this scorecard changed in another tab or on another "
                              "device. Save the draft to see both versions.",
@@ -171,9 +171,9 @@ def _load(scorecard_id: int, action: Action) -> tuple[Scorecard, str]:
     return scorecard, candidate
 
 
-def _form_class(scorecard: Scorecard, amending: bool = False) -> type[ScorecardForm]:
-    version = scorecard.interview.rubric_version
-    return scorecard_form_class(version.content_hash, rubric_of(version), amending)
+def _posted(scorecard: Scorecard, amending: bool = False) -> ScorecardForm:
+    keys = [competency.key for competency in services.rubric_for(scorecard).competencies]
+    return ScorecardForm(keys, request.form, amending)
 
 
 def _stored(scorecard: Scorecard) -> ShownForm:
@@ -182,11 +182,7 @@ def _stored(scorecard: Scorecard) -> ShownForm:
 
 
 def _first_error(form: ScorecardForm) -> str:
-    for errors in form.errors.values():
-        flat = errors if isinstance(errors, list) else [e for es in errors.values() for e in es]
-        if flat:
-            return str(flat[0])
-    return "check the form."
+    return next((errors[0] for errors in form.errors.values() if errors), "check the form.")
 
 
 def _conflict(scorecard_id: int, form: ScorecardForm):
@@ -203,8 +199,8 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
         f"This scorecard was saved from another tab or device at {current.updated_at:%H:%M} "
         "UTC. What you sent is below and was not saved. Save it to replace the other copy, or "
         "reload the page to keep the other copy.")
-    if submitted and not hasattr(form, "reason"):
-        form = _form_class(current, amending=True)()
+    if submitted and not form.amending:
+        form = _posted(current, amending=True)
     return _render_form(current, candidate, form.shown(), current.version, conflict=message,
                         stored=services.answers_of(current), amending=submitted, status=409)
 

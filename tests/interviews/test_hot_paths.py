@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from markupsafe import escape
 
 from scorecards.extensions import db
@@ -65,14 +66,19 @@ def test_an_autosave_writes_each_kind_of_rating_change_in_one_batch(panel, sign_
                       "testing": (None, True, "No time")}
 
 
-def test_an_autosave_with_a_bad_token_stores_nothing(panel, sign_in, app):
+@pytest.mark.parametrize("protect_every_post", [True, False],
+                         ids=["csrf-protect", "form-alone"])
+def test_an_autosave_with_a_bad_token_stores_nothing(panel, sign_in, app, protect_every_post):
     ana, _, mine, _ = panel
     client = sign_in(ana)
     app.config["WTF_CSRF_ENABLED"] = True
+    # Without CSRFProtect's check of every post, the form checks its token itself.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = protect_every_post
     token = re.search(r'name="csrf_token" value="([^"]*)"', client.get(url(mine)).text)[1]
     refused = client.post(url(mine, "/draft"), headers=JSON,
                           data={**form(1, code=(3, "Forged")), "csrf_token": "forged"})
     assert refused.status_code == 400
+    assert "The form expired" in refused.json["error"]
     assert fresh(mine).version == 1
     saved = client.post(url(mine, "/draft"), headers=JSON,
                         data={**form(1, code=(3, "Mine")), "csrf_token": token})
