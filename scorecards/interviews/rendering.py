@@ -39,6 +39,8 @@ class RatingPart:
 
 def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[RatingPart]:
     """Return each competency's part of the form showing these values and errors."""
+    if current_app.jinja_env.auto_reload:  # templates are being edited: render them afresh
+        _rendered.clear()
     parts = []
     for competency in rubric.competencies:
         name = field_name(competency.key)
@@ -58,7 +60,7 @@ def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[Rat
 def _rendered_once(key: tuple, macro: str, *args) -> Markup:
     """Return what a macro of the template renders from these arguments, rendered once."""
     markup = _rendered.get(key)
-    if markup is None or current_app.jinja_env.auto_reload:
+    if markup is None:
         module = current_app.jinja_env.get_template(TEMPLATE).module
         markup = _rendered[key] = getattr(module, macro)(*args)
     return markup

@@ -154,9 +154,9 @@ def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
 
 
 # Built once: composing these options and their cache key costs more than running the query.
-# The pages need the candidate's name, not the application: read as a column, it spares
-# building two more objects on every view of the busiest page.
-_SCORECARD_PAGE = (
+# Reading a scorecard takes the candidate's name, not the application: read as a column, it
+# spares building two more objects on every view of the busiest page.
+_SCORECARD = (
     sa.select(Scorecard, Candidate.name)
     .join(Scorecard.interview).join(Interview.rubric_version)
     .join(Interview.application).join(Application.candidate)
@@ -167,7 +167,7 @@ _SCORECARD_PAGE = (
 )
 # A save overwrites the notes without reading them; joined to each rating, they would come
 # once per rating.
-_SCORECARD = (
+_SCORECARD_FOR_SAVING = (
     sa.select(Scorecard).where(Scorecard.id == sa.bindparam("scorecard_id"))
     .options(defer(Scorecard.takeaways), defer(Scorecard.private_note),
              joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
@@ -176,18 +176,21 @@ _SCORECARD = (
 
 
 def load_page(scorecard_id: int) -> tuple[Scorecard, str] | None:
-    """Return a scorecard with what its pages show, and the candidate's name, in one query."""
-    row = db.session.execute(_SCORECARD_PAGE, {"scorecard_id": scorecard_id}).unique().first()
+    """Return a scorecard as its pages read it, and the candidate's name, in one query."""
+    row = db.session.execute(_SCORECARD, {"scorecard_id": scorecard_id}).unique().first()
     return None if row is None else (row[0], row[1])
 
 
 def load_scorecard(scorecard_id: int) -> Scorecard | None:
-    """Return a scorecard with its interview, rubric version and ratings, in one query.
+    """Return a scorecard with its notes, interview, rubric version and ratings, in one query."""
+    page = load_page(scorecard_id)
+    return None if page is None else page[0]
 
-    Its notes load when first read: saving overwrites them unread.
-    """
+
+def load_for_saving(scorecard_id: int) -> Scorecard | None:
+    """Return a scorecard with what saving reads (no candidate, no notes), in one query."""
     return db.session.execute(
-        _SCORECARD, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
+        _SCORECARD_FOR_SAVING, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
 
 
 def load_interview(interview_id: int) -> Interview | None:

@@ -145,7 +145,7 @@ def amend(scorecard_id: int):
 @login_required
 def autosave(scorecard_id: int):
     """Save a draft from the page's script and answer in JSON."""
-    scorecard = services.load_scorecard(scorecard_id) or abort(404)
+    scorecard = services.load_for_saving(scorecard_id) or abort(404)
     if scorecard.status == ScorecardStatus.WITHDRAWN and can(current_user, Action.VIEW, scorecard):
         return jsonify(error="Not saved: this scorecard was withdrawn, as the interview was "
                              "cancelled or you left its panel. Press Save draft to get a copy "
