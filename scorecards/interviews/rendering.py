@@ -17,9 +17,19 @@ from flask import current_app
 from markupsafe import Markup
 
 from ..core.rubric import Competency, Rubric
-from .forms import LEVEL_CHOICES, NOT_ASSESSED, SCORE_VALUES, ShownForm, field_name
+from .forms import (
+    LEVEL_CHOICES,
+    NOT_ASSESSED,
+    RECOMMENDATION_CHOICES,
+    SCORE_VALUES,
+    ShownForm,
+    field_name,
+)
 
 TEMPLATE = "interviews/_rubric_text.html"
+# (element id, value, label) of each recommendation's radio button.
+RECOMMENDATIONS = tuple((f"recommendation-{index}", value, label)
+                        for index, (value, label) in enumerate(RECOMMENDATION_CHOICES))
 # By the rubric version's content hash, the competency, and the part with its state.
 _rendered: dict[tuple, Markup] = {}
 
@@ -29,7 +39,9 @@ class RatingPart:
     """One competency's part of the form as a request shows it."""
 
     competency: Competency
-    name: str  # the fieldset's id; its fields are this plus "-score" and "-evidence"
+    name: str  # the fieldset's id
+    score_id: str
+    evidence_id: str
     intro: Markup  # title, what to probe, example questions
     choices: Markup  # the radio buttons, the shown one checked
     score_errors: tuple[str, ...]
@@ -48,7 +60,7 @@ def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[Rat
         chosen = form.value(f"{name}-score")
         chosen = chosen if chosen in SCORE_VALUES else None
         parts.append(RatingPart(
-            competency, name,
+            competency, name, f"{name}-score", f"{name}-evidence",
             _rendered_once((version_hash, competency.key), "intro", competency),
             _rendered_once((version_hash, competency.key, chosen, bool(score_errors)),
                            "choices", f"{name}-score", LEVEL_CHOICES, NOT_ASSESSED,

@@ -26,8 +26,8 @@ from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..requests import page_number
 from . import services
-from .forms import RECOMMENDATION_CHOICES, ScorecardForm, ShownForm
-from .rendering import rating_parts
+from .forms import ScorecardForm, ShownForm
+from .rendering import RECOMMENDATIONS, rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
@@ -228,7 +228,7 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
         interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
         warned=bool(review and review.warnings), notice=notice, conflict=conflict,
         stored=stored, amending=amending, too_early=too_early, ratings=ratings,
-        recommendations=RECOMMENDATION_CHOICES,
+        recommendations=RECOMMENDATIONS,
     ), status
 
 

@@ -6,6 +6,8 @@ import pytest
 from markupsafe import escape
 
 from scorecards.extensions import db
+from scorecards.interviews import rendering
+from scorecards.interviews.forms import SCORE_VALUES
 from tests.interviews.conftest import COMPLETE, form, fresh, statements
 
 JSON = {"Accept": "application/json"}
@@ -111,3 +113,17 @@ def test_submitting_and_amending_write_the_answers_as_an_autosave_does(panel, si
     assert writes(run, "ratings") == [("INSERT ratings", 1)]
     stored = fresh(mine)
     assert (stored.status, stored.version, len(stored.revisions)) == ("submitted", 4, 2)
+
+
+def test_the_rubric_text_rendered_once_holds_no_user_text(panel, sign_in):
+    ana, _, mine, _ = panel
+    client = sign_in(ana)
+    client.post(url(mine), data={**form(1, code=(3, ATTACK)), "takeaways": ATTACK})
+    shown = client.post(url(mine), data={**form(2, code=(ATTACK, ATTACK)), "takeaways": ATTACK})
+    assert shown.status_code == 400  # a score that is no choice, shown back with none checked
+    assert str(escape(ATTACK)) in shown.text
+    assert {key[2] for key in rendering._rendered if len(key) == 4} <= {None, *SCORE_VALUES}
+    for markup in rendering._rendered.values():
+        assert ATTACK not in markup
+        assert str(escape(ATTACK)) not in markup
+        assert "Clear thinker." not in markup
