@@ -1,30 +1,44 @@
-"""The scorecard form, generated from a rubric version rather than written per stage."""
+"""The scorecard form, generated from a rubric version: read from a post, shown with its errors.
+
+Each competency has a score (a level, "Not assessed" or nothing) and an evidence box; then
+come the overall recommendation, the notes and, when amending, the reason. The page renders
+the form with its own template, and its script posts it several times a minute while people
+type, so a post is read here field by field: binding a WTForms field per input cost more
+than the rest of an autosave (bench/scorecard_page.py). The messages are WTForms' own, and
+the token is checked with Flask-WTF's validate_csrf, as a FlaskForm checks it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 
-from flask_wtf import FlaskForm
+from flask import current_app
+from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms import ValidationError
 
-from ..core.rubric import Rubric
+from ..core.rubric import LEVELS
 from ..core.scorecard import Answers, RatingAnswer, Review
 from ..core.vocabulary import Recommendation
 
 NOT_ASSESSED = "na"
 MAX_TEXT = 20_000  # characters per box: pages of notes, well short of a pasted log file
-SCORE_CHOICES = [SelectChoice(str(level)) for level in (1, 2, 3, 4)] + [
-    SelectChoice(NOT_ASSESSED, "Not assessed")
-]
-# What ScorecardForm.plain_answers takes without the form: a choice, or nothing chosen.
-_SCORE_VALUES = frozenset({None, "", *(choice.value for choice in SCORE_CHOICES)})
-_RECOMMENDATION_VALUES = frozenset({None, "", *(r.value for r in Recommendation)})
-_TEXT_FIELDS = ("takeaways", "private_note")
+MAX_REASON = 2_000
+LEVEL_CHOICES = tuple((level, str(level)) for level in LEVELS)  # (level, the field's value)
+SCORE_VALUES = frozenset({*(value for _, value in LEVEL_CHOICES), NOT_ASSESSED})
+RECOMMENDATION_CHOICES = tuple((r.value, r.label) for r in Recommendation)
+_RECOMMENDATION_VALUES = frozenset(value for value, _ in RECOMMENDATION_CHOICES)
+_NOTES = ("takeaways", "private_note")
+
+REQUIRED = "This field is required."
+NOT_A_NUMBER = "Not a valid integer value."
+NOT_A_CHOICE = "Not a valid choice."
+NO_REASON = "Say why you are amending the submitted scorecard."
+
+
+def _too_long(limit: int) -> str:
+    return f"Field cannot be longer than {limit} characters."
 
 
 @dataclass(frozen=True)
@@ -67,104 +81,108 @@ class ShownForm:
                              "private_note": Shown(answers.private_note)})
 
 
-class ScorecardForm(FlaskForm):
-    """The fields every scorecard has; subclasses add one rating per competency."""
+class ScorecardForm:
+    """A posted scorecard form: what each field holds, and what is wrong with it."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
-    recommendation = RadioField(
-        "Overall recommendation", validators=[Optional()],
-        choices=[SelectChoice(r.value, r.label) for r in Recommendation],
-    )
-    takeaways = TextAreaField("Key takeaways", validators=[Length(max=MAX_TEXT)])
-    private_note = TextAreaField("Private note to the hiring committee",
-                                 validators=[Length(max=MAX_TEXT)])
+    def __init__(self, competency_keys: Sequence[str], formdata: MultiDict,
+                 amending: bool = False):
+        self.competency_keys = tuple(competency_keys)
+        self.amending = amending
+        self.formdata = formdata
+        self.data: dict[str, str | None] = {name: formdata.get(name)
+                                            for name in self.field_names()}
+        self.errors: dict[str, list[str]] = {}
 
-    competency_keys: ClassVar[tuple[str, ...]] = ()
+    def field_names(self) -> list[str]:
+        """Return the names of the form's fields in the order of the page."""
+        ratings = [f"{field_name(key)}-{part}" for key in self.competency_keys
+                   for part in ("score", "evidence")]
+        return [*ratings, "version", "recommendation", *_NOTES,
+                *(["reason"] if self.amending else [])]
 
-    def rating(self, key: str) -> tuple[RadioField, TextAreaField]:
-        """Return the score and evidence fields of a competency."""
-        name = field_name(key)
-        return self[f"{name}-score"], self[f"{name}-evidence"]
+    def validate(self) -> bool:
+        """Check the token and every field; return whether the form holds no error.
+
+        A bad token raises CSRFError, which the app answers as it answers CSRFProtect.
+        """
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            try:
+                validate_csrf(self.formdata.get("csrf_token"))
+            except ValidationError as refused:
+                raise CSRFError(refused.args[0]) from None
+        version = (self.data["version"] or "").strip()
+        if not version.isascii() or not version.isdigit():
+            self.errors["version"] = [NOT_A_NUMBER if version else REQUIRED]
+        scores = [f"{field_name(key)}-score" for key in self.competency_keys]
+        for name, allowed in [(name, SCORE_VALUES) for name in scores] + [
+                ("recommendation", _RECOMMENDATION_VALUES)]:
+            value = self.data[name]
+            # Blank is no choice, as WTForms' Optional() has it; anything else must match.
+            if value is not None and value.strip() and value not in allowed:
+                self.errors[name] = [NOT_A_CHOICE]
+        texts = [f"{field_name(key)}-evidence" for key in self.competency_keys]
+        for name in (*texts, *_NOTES):
+            if len(self.data[name] or "") > MAX_TEXT:
+                self.errors[name] = [_too_long(MAX_TEXT)]
+        if self.amending and not self.reason.strip():
+            self.errors["reason"] = [NO_REASON]
+        elif self.amending and len(self.reason) > MAX_REASON:
+            self.errors["reason"] = [_too_long(MAX_REASON)]
+        return not self.errors
+
+    @property
+    def version(self) -> int | None:
+        """Return the version the form was loaded at, if the post holds a valid one."""
+        version = (self.data["version"] or "").strip()
+        return int(version) if version.isascii() and version.isdigit() else None
+
+    @property
+    def reason(self) -> str:
+        """Return the reason given for an amendment, as typed."""
+        return self.data.get("reason") or ""
 
     def answers(self) -> Answers:
         """Return what the form holds as plain answers."""
-        return self._answers_of({bound.name: bound.data for bound in self})
-
-    @classmethod
-    def plain_answers(cls, formdata: MultiDict) -> tuple[Answers, int] | None:
-        """Return the answers and version of a post that the form would take as it is.
-
-        Anything unusual (an odd version, a value that is no choice, text over the limit)
-        gives None, for the form itself to validate and word the message. Autosaves, nearly
-        all plainly valid, so skip building a form. The CSRF token is not looked at.
-        """
-        version = formdata.get("version", "")
-        choices = {"recommendation": _RECOMMENDATION_VALUES} | {
-            f"{field_name(key)}-score": _SCORE_VALUES for key in cls.competency_keys}
-        texts = [*_TEXT_FIELDS, *(f"{field_name(key)}-evidence" for key in cls.competency_keys)]
-        values = {name: formdata.get(name) for name in (*choices, *texts)}
-        if not (version.isascii() and version.isdigit()) \
-                or any(values[name] not in allowed for name, allowed in choices.items()) \
-                or any(len(values[name] or "") > MAX_TEXT for name in texts):
-            return None
-        return cls._answers_of(values), int(version)
-
-    @classmethod
-    def _answers_of(cls, data: dict[str, str | None]) -> Answers:
-        """Return the answers in the data of the fields, by field name."""
         ratings = {}
-        for key in cls.competency_keys:
-            score, evidence = (data.get(f"{field_name(key)}-{part}")
-                               for part in ("score", "evidence"))
-            score = (score or "").strip()  # blank passes Optional(): it means nothing chosen
+        for key in self.competency_keys:
+            name = field_name(key)
+            score = (self.data[f"{name}-score"] or "").strip()
             ratings[key] = RatingAnswer(
                 score=int(score) if score and score != NOT_ASSESSED else None,
                 not_assessed=score == NOT_ASSESSED,
-                evidence=(evidence or "").strip(),
+                evidence=(self.data[f"{name}-evidence"] or "").strip(),
             )
-        recommendation = (data.get("recommendation") or "").strip()
+        recommendation = (self.data["recommendation"] or "").strip()
         return Answers(
             ratings=ratings,
             recommendation=Recommendation(recommendation) if recommendation else None,
-            takeaways=(data.get("takeaways") or "").strip(),
-            private_note=(data.get("private_note") or "").strip(),
+            takeaways=(self.data["takeaways"] or "").strip(),
+            private_note=(self.data["private_note"] or "").strip(),
         )
 
     def show_review(self, review: Review) -> None:
         """Attach the problems of a review to the fields they are about."""
         for problem in review.problems:
-            if problem.field[0] in self.competency_keys:
-                score, evidence = self.rating(problem.field[0])
-                bound = score if problem.field[1] == "score" else evidence
-            else:
-                bound = self[problem.field[0]]
-            bound.errors.append(problem.message)
+            key = problem.field[0]
+            name = f"{field_name(key)}-{problem.field[1]}" if key in self.competency_keys \
+                else key
+            self.errors.setdefault(name, []).append(problem.message)
 
     def error_links(self) -> list[tuple[str, str]]:
-        """Return (element id, message) for every error, in the order of the form."""
+        """Return (element id, message) for every error, in the order of the page."""
         links: list[tuple[str, str]] = []
-        ratings = [bound for key in self.competency_keys for bound in self.rating(key)]
-        rest = [bound for bound in self if not bound.name.startswith(RATING_PREFIX)]
-        for bound in (*ratings, *rest):  # the order of the page
+        for name in self.field_names():
             # A radio group is reached through its first option.
-            target = f"{bound.id}-0" if isinstance(bound, RadioField) else bound.id
-            links += [(target, str(message)) for message in bound.errors]
+            radio = name == "recommendation" or name.endswith("-score")
+            links += [(f"{name}-0" if radio else name, message)
+                      for message in self.errors.get(name, ())]
         return links
 
     def shown(self) -> ShownForm:
         """Return what the page shows of this form: the values sent back and their errors."""
-        fields = {bound.name: Shown(bound.data, tuple(str(message) for message in bound.errors))
-                  for bound in self}
+        fields = {name: Shown(self.data[name], tuple(self.errors.get(name, ())))
+                  for name in self.field_names()}
         return ShownForm(fields, tuple(self.error_links()))
-
-
-class AmendmentFields(FlaskForm):
-    """What an amendment adds to the scorecard form: why it is made."""
-
-    reason = TextAreaField("Why are you amending it?", validators=[
-        DataRequired(message="Say why you are amending the submitted scorecard."),
-        Length(max=2000),
-    ])
 
 
 RATING_PREFIX = "rating-"
@@ -176,29 +194,3 @@ def field_name(competency_key: str) -> str:
     Its rating and evidence are the fields named this plus "-score" and "-evidence".
     """
     return f"{RATING_PREFIX}{competency_key}"
-
-
-# Building a form class costs far more than filling one; rubric versions never change, so
-# each is built once per process and per purpose.
-_classes: dict[tuple[str, bool], type[ScorecardForm]] = {}
-
-
-def scorecard_form_class(version_hash: str, rubric: Rubric,
-                         amending: bool = False) -> type[ScorecardForm]:
-    """Return the form class for a rubric version, built on first use."""
-    cached = _classes.get((version_hash, amending))
-    if cached is not None:
-        return cached
-    bases = (ScorecardForm, AmendmentFields) if amending else (ScorecardForm,)
-    # Two plain fields per competency rather than a subform: the names are the same, and a
-    # subform is a whole form to build on every post.
-    fields = {}
-    for competency in rubric.competencies:
-        name = field_name(competency.key)
-        fields[f"{name}-score"] = RadioField("Rating", choices=SCORE_CHOICES,
-                                             validators=[Optional()])
-        fields[f"{name}-evidence"] = TextAreaField("Evidence", validators=[Length(max=MAX_TEXT)])
-    cls = type(f"ScorecardForm_{rubric.key}", bases,
-               {**fields, "competency_keys": tuple(c.key for c in rubric.competencies)})
-    _classes[(version_hash, amending)] = cls
-    return cls

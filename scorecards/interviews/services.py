@@ -154,16 +154,9 @@ def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
 
 
 # Built once: composing these options and their cache key costs more than running the query.
+# Reading a scorecard takes the candidate's name, not the application: read as a column, it
+# spares building two more objects on every view of the busiest page.
 _SCORECARD = (
-    sa.select(Scorecard).where(Scorecard.id == sa.bindparam("scorecard_id"))
-    .options(joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
-             joinedload(Scorecard.interview).joinedload(Interview.application)
-             .joinedload(Application.candidate),
-             joinedload(Scorecard.ratings))
-)
-# The pages need the candidate's name, not the application: read as a column, it spares
-# building two more objects on every view of the busiest page.
-_SCORECARD_PAGE = (
     sa.select(Scorecard, Candidate.name)
     .join(Scorecard.interview).join(Interview.rubric_version)
     .join(Interview.application).join(Application.candidate)
@@ -174,7 +167,7 @@ _SCORECARD_PAGE = (
 )
 # A save overwrites the notes without reading them; joined to each rating, they would come
 # once per rating.
-_SCORECARD_EDIT = (
+_SCORECARD_FOR_SAVING = (
     sa.select(Scorecard).where(Scorecard.id == sa.bindparam("scorecard_id"))
     .options(defer(Scorecard.takeaways), defer(Scorecard.private_note),
              joinedload(Scorecard.interview).joinedload(Interview.rubric_version),
@@ -182,22 +175,22 @@ _SCORECARD_EDIT = (
 )
 
 
-def load_scorecard(scorecard_id: int) -> Scorecard | None:
-    """Return a scorecard with its interview, candidate and ratings, in one query."""
-    return db.session.execute(
-        _SCORECARD, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
-
-
 def load_page(scorecard_id: int) -> tuple[Scorecard, str] | None:
-    """Return a scorecard with what its pages show, and the candidate's name, in one query."""
-    row = db.session.execute(_SCORECARD_PAGE, {"scorecard_id": scorecard_id}).unique().first()
+    """Return a scorecard as its pages read it, and the candidate's name, in one query."""
+    row = db.session.execute(_SCORECARD, {"scorecard_id": scorecard_id}).unique().first()
     return None if row is None else (row[0], row[1])
 
 
+def load_scorecard(scorecard_id: int) -> Scorecard | None:
+    """Return a scorecard with its notes, interview, rubric version and ratings, in one query."""
+    page = load_page(scorecard_id)
+    return None if page is None else page[0]
+
+
 def load_for_saving(scorecard_id: int) -> Scorecard | None:
-    """Return a scorecard with what saving a draft reads (no candidate, no notes), in one query."""
+    """Return a scorecard with what saving reads (no candidate, no notes), in one query."""
     return db.session.execute(
-        _SCORECARD_EDIT, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
+        _SCORECARD_FOR_SAVING, {"scorecard_id": scorecard_id}).unique().scalar_one_or_none()
 
 
 def load_interview(interview_id: int) -> Interview | None:
@@ -229,15 +222,17 @@ def answers_of(scorecard: Scorecard) -> Answers:
     )
 
 
-# Drafts are saved many times a minute while people type, so they are written with these
+# Drafts are saved many times a minute while people type, so answers are written with these
 # statements on the tables rather than through the unit of work, which costs several times
-# more. The version check is the one the ORM makes: the UPDATE only matches the version loaded.
+# more; submitting and amending write them the same way. The version check is the one the
+# ORM makes: the UPDATE only matches the version loaded.
 _scorecards, _ratings = Scorecard.__table__, Rating.__table__
-_SAVE_DRAFT = (
+_STORE_ANSWERS = (
     sa.update(_scorecards)
     .where(_scorecards.c.id == sa.bindparam("scorecard_id"),
            _scorecards.c.version == sa.bindparam("loaded_version"))
-    .values(status=ScorecardStatus.DRAFT, recommendation=sa.bindparam("recommendation"),
+    .values(status=sa.bindparam("status"), submitted_at=sa.bindparam("submitted_at"),
+            recommendation=sa.bindparam("recommendation"),
             takeaways=sa.bindparam("takeaways"), private_note=sa.bindparam("private_note"),
             version=sa.bindparam("new_version"), updated_at=sa.bindparam("updated_at"))
 )
@@ -259,37 +254,13 @@ _REMOVE_RATINGS = (
 def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int) -> Saved:
     """Store the answers as the scorecard's draft; partial answers are welcome.
 
-    One UPDATE of the scorecard, then at most one batch each of new, changed and removed
-    ratings. The commit expires the session's copies, so they reload what was written.
+    The commit expires the session's copies, so they reload what was written.
     """
     require(actor, Action.EDIT, scorecard)
     if scorecard.status == ScorecardStatus.SUBMITTED:
         raise ScorecardClosed(f"scorecard {scorecard.id} is submitted")
-    saved = Saved(version + 1, utcnow())
-    changes = _rating_changes(scorecard, answers)
     with _versioned(scorecard):
-        if scorecard.version != version:
-            raise StaleScorecard(scorecard)
-        updated = db.session.execute(_SAVE_DRAFT, {
-            "scorecard_id": scorecard.id, "loaded_version": version,
-            "new_version": saved.version, "updated_at": saved.saved_at,
-            "recommendation": answers.recommendation.value if answers.recommendation else None,
-            "takeaways": answers.takeaways, "private_note": answers.private_note,
-        })
-        if updated.rowcount != 1:
-            raise StaleScorecard(scorecard)
-        if changes.added:
-            db.session.execute(_ADD_RATINGS, [
-                {"scorecard_id": scorecard.id, "competency_key": key, **_values(answer)}
-                for key, answer in changes.added.items()])
-        if changes.changed:
-            db.session.execute(_CHANGE_RATINGS, [
-                {"row_scorecard_id": scorecard.id, "row_competency_key": key, **_values(answer)}
-                for key, answer in changes.changed.items()])
-        if changes.removed:
-            db.session.execute(_REMOVE_RATINGS, {"scorecard_id": scorecard.id,
-                                                 "keys": changes.removed})
-    return saved
+        return _store(scorecard, answers, version, ScorecardStatus.DRAFT)
 
 
 def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,
@@ -316,13 +287,13 @@ def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,
         return Submission(review)
     try:
         with _versioned(scorecard):
-            _write(scorecard, answers, version)
-            scorecard.status = ScorecardStatus.SUBMITTED
-            scorecard.submitted_at = utcnow()
-            scorecard.revisions.append(ScorecardRevision(
-                number=1, content=answers.to_document(), author=actor))
+            saved = _store(scorecard, answers, version, ScorecardStatus.SUBMITTED,
+                           submitted_at=utcnow())
+            db.session.add(ScorecardRevision(scorecard_id=scorecard.id, number=1,
+                                             content=answers.to_document(), author=actor,
+                                             created_at=saved.saved_at))
             audit.record(actor, "scorecard.submitted", scorecard,
-                         recommendation=scorecard.recommendation)
+                         recommendation=answers.recommendation.value)
             _advance(scorecard.interview.application)
     except StaleScorecard as stale:
         if stale.current.status == ScorecardStatus.SUBMITTED:
@@ -353,13 +324,14 @@ def amend(actor: User, scorecard: Scorecard, answers: Answers, version: int, rea
             ("reason",), "Nothing changed: the scorecard already says this.")), review.warnings)
     if not review.ok or (review.warnings and not confirmed):
         return Submission(review)
-    before = answers_of(scorecard)
+    before, number = answers_of(scorecard), len(scorecard.revisions) + 1
     with _versioned(scorecard):
-        _write(scorecard, answers, version)
-        scorecard.revisions.append(ScorecardRevision(
-            number=len(scorecard.revisions) + 1, content=answers.to_document(),
-            reason=reason.strip(), author=actor))
-        audit.record(actor, "scorecard.amended", scorecard, revision=len(scorecard.revisions),
+        saved = _store(scorecard, answers, version, ScorecardStatus.SUBMITTED,
+                       submitted_at=scorecard.submitted_at)
+        db.session.add(ScorecardRevision(scorecard_id=scorecard.id, number=number,
+                                         content=answers.to_document(), reason=reason.strip(),
+                                         author=actor, created_at=saved.saved_at))
+        audit.record(actor, "scorecard.amended", scorecard, revision=number,
                      changed=_changed_fields(before, answers))  # the reason is the revision's
     return Submission(review, done=True)
 
@@ -406,28 +378,38 @@ def _values(answer: RatingAnswer) -> dict:
             "evidence": answer.evidence}
 
 
-def _write(scorecard: Scorecard, answers: Answers, version: int) -> None:
-    """Put the answers on the scorecard, if it is still at the version the user started from."""
+def _store(scorecard: Scorecard, answers: Answers, version: int, status: ScorecardStatus,
+           submitted_at: datetime | None = None) -> Saved:
+    """Write the answers if the scorecard is still at the version the user started from.
+
+    One versioned UPDATE of the scorecard, then at most one batch each of new, changed and
+    removed ratings. The session's copy of the scorecard is left as it was loaded.
+    """
     if scorecard.version != version:
         raise StaleScorecard(scorecard)
+    saved = Saved(version + 1, utcnow())
     changes = _rating_changes(scorecard, answers)
-    existing = {rating.competency_key: rating for rating in scorecard.ratings}
-    for key in changes.removed:
-        scorecard.ratings.remove(existing[key])
-    for key, answer in changes.added.items():
-        scorecard.ratings.append(Rating(competency_key=key, score=answer.score,
-                                        not_assessed=answer.not_assessed,
-                                        evidence=answer.evidence))
-    # Only changed rows are touched: even an equal assignment makes the flush inspect a row.
-    for key, answer in changes.changed.items():
-        row = existing[key]
-        row.score, row.not_assessed, row.evidence = (answer.score, answer.not_assessed,
-                                                     answer.evidence)
-    scorecard.recommendation = answers.recommendation.value if answers.recommendation else None
-    scorecard.takeaways = answers.takeaways
-    scorecard.private_note = answers.private_note
-    # Touch the row even when only ratings changed, so the version check always runs.
-    scorecard.updated_at = utcnow()
+    updated = db.session.execute(_STORE_ANSWERS, {
+        "scorecard_id": scorecard.id, "loaded_version": version, "status": status,
+        "submitted_at": submitted_at, "new_version": saved.version,
+        "updated_at": saved.saved_at,
+        "recommendation": answers.recommendation.value if answers.recommendation else None,
+        "takeaways": answers.takeaways, "private_note": answers.private_note,
+    })
+    if updated.rowcount != 1:
+        raise StaleScorecard(scorecard)
+    if changes.added:
+        db.session.execute(_ADD_RATINGS, [
+            {"scorecard_id": scorecard.id, "competency_key": key, **_values(answer)}
+            for key, answer in changes.added.items()])
+    if changes.changed:
+        db.session.execute(_CHANGE_RATINGS, [
+            {"row_scorecard_id": scorecard.id, "row_competency_key": key, **_values(answer)}
+            for key, answer in changes.changed.items()])
+    if changes.removed:
+        db.session.execute(_REMOVE_RATINGS, {"scorecard_id": scorecard.id,
+                                             "keys": changes.removed})
+    return saved
 
 
 @contextmanager

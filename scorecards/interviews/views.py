@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -27,8 +26,8 @@ from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..requests import page_number
 from . import services
-from .forms import ScorecardForm, ShownForm, scorecard_form_class
-from .rendering import scorecard_form
+from .forms import ScorecardForm, ShownForm
+from .rendering import RECOMMENDATIONS, rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
@@ -74,25 +73,25 @@ def scorecard(scorecard_id: int):
     if not can(current_user, Action.EDIT, scorecard):
         if request.method == "POST" and scorecard.status == ScorecardStatus.WITHDRAWN:
             # Withdrawn while its author had the form open: what they sent comes back to copy.
-            return _show(scorecard, candidate, unsaved=_form_class(scorecard)().answers(),
+            return _show(scorecard, candidate, unsaved=_posted(scorecard).answers(),
                          status=409)
         return _show(scorecard, candidate)
     if request.method == "GET":
         if scorecard.status == ScorecardStatus.SUBMITTED:
             return _show(scorecard, candidate)
         return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version)
-    form = _form_class(scorecard)()
+    form = _posted(scorecard)
     if not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
-                            form.version.data or scorecard.version, status=400)
+                            form.version or scorecard.version, status=400)
     if request.form.get("action") == "restore":
-        return _render_form(scorecard, candidate, form.shown(), form.version.data, notice=(
+        return _render_form(scorecard, candidate, form.shown(), form.version, notice=(
             "Your text is back. It is not saved yet: save the draft or submit it."))
     return _save_or_submit(scorecard, candidate, form)
 
 
 def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
-    action, answers, version = request.form.get("action"), form.answers(), form.version.data
+    action, answers, version = request.form.get("action"), form.answers(), form.version
     try:
         if action not in ("submit", "confirm"):
             services.save_draft(current_user, scorecard, answers, version)
@@ -123,21 +122,21 @@ def amend(scorecard_id: int):
     if request.method == "GET":
         return _render_form(scorecard, candidate, _stored(scorecard), scorecard.version,
                             amending=True)
-    form = _form_class(scorecard, amending=True)()
+    form = _posted(scorecard, amending=True)
     if request.form.get("action") == "restore" or not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
-                            form.version.data or scorecard.version, amending=True,
+                            form.version or scorecard.version, amending=True,
                             status=200 if form.errors == {} else 400)
     try:
-        result = services.amend(current_user, scorecard, form.answers(), form.version.data,
-                                form.reason.data, confirmed=request.form.get("action") == "confirm")
+        result = services.amend(current_user, scorecard, form.answers(), form.version,
+                                form.reason, confirmed=request.form.get("action") == "confirm")
     except StaleScorecard:
         return _conflict(scorecard.id, form)
     if result.done:
         flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
-    return _render_form(scorecard, candidate, form.shown(), form.version.data,
+    return _render_form(scorecard, candidate, form.shown(), form.version,
                         review=result.review, amending=True,
                         status=422 if result.review.problems else 200)
 
@@ -152,15 +151,11 @@ def autosave(scorecard_id: int):
                              "cancelled or you left its panel. Press Save draft to get a copy "
                              "of your text."), 409
     require(current_user, Action.EDIT, scorecard)
-    cls = _form_class(scorecard)
-    posted = cls.plain_answers(request.form) if _token_checked() else None
-    if posted is None:
-        form = cls()
-        if not form.validate():
-            return jsonify(error="Not saved: " + _first_error(form)), 400
-        posted = form.answers(), form.version.data
+    form = _posted(scorecard)
+    if not form.validate():
+        return jsonify(error="Not saved: " + _first_error(form)), 400
     try:
-        saved = services.save_draft(current_user, scorecard, *posted)
+        saved = services.save_draft(current_user, scorecard, form.answers(), form.version)
     except StaleScorecard as stale:
         return jsonify(error="Not saved: this scorecard changed in another tab or on another "
                              "device. Save the draft to see both versions.",
@@ -170,20 +165,15 @@ def autosave(scorecard_id: int):
     return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
 
 
-def _token_checked() -> bool:
-    """Tell whether the form would pass the CSRF token: CSRFProtect passed it, or it is off."""
-    return g.get("csrf_valid", False) or not current_app.config["WTF_CSRF_ENABLED"]
-
-
 def _load(scorecard_id: int, action: Action) -> tuple[Scorecard, str]:
     scorecard, candidate = services.load_page(scorecard_id) or abort(404)
     require(current_user, action, scorecard)
     return scorecard, candidate
 
 
-def _form_class(scorecard: Scorecard, amending: bool = False) -> type[ScorecardForm]:
-    version = scorecard.interview.rubric_version
-    return scorecard_form_class(version.content_hash, rubric_of(version), amending)
+def _posted(scorecard: Scorecard, amending: bool = False) -> ScorecardForm:
+    keys = [competency.key for competency in services.rubric_for(scorecard).competencies]
+    return ScorecardForm(keys, request.form, amending)
 
 
 def _stored(scorecard: Scorecard) -> ShownForm:
@@ -192,11 +182,7 @@ def _stored(scorecard: Scorecard) -> ShownForm:
 
 
 def _first_error(form: ScorecardForm) -> str:
-    for errors in form.errors.values():
-        flat = errors if isinstance(errors, list) else [e for es in errors.values() for e in es]
-        if flat:
-            return str(flat[0])
-    return "check the form."
+    return next((errors[0] for errors in form.errors.values() if errors), "check the form.")
 
 
 def _conflict(scorecard_id: int, form: ScorecardForm):
@@ -213,8 +199,8 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
         f"This scorecard was saved from another tab or device at {current.updated_at:%H:%M} "
         "UTC. What you sent is below and was not saved. Save it to replace the other copy, or "
         "reload the page to keep the other copy.")
-    if submitted and not hasattr(form, "reason"):
-        form = _form_class(current, amending=True)()
+    if submitted and not form.amending:
+        form = _posted(current, amending=True)
     return _render_form(current, candidate, form.shown(), current.version, conflict=message,
                         stored=services.answers_of(current), amending=submitted, status=409)
 
@@ -235,13 +221,14 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
                  conflict: str | None = None, stored=None, amending: bool = False,
                  status: int = 200):
     rubric = services.rubric_for(scorecard)
-    markup = scorecard_form(scorecard, rubric, form, version, amending=amending,
-                            warned=bool(review and review.warnings))
+    ratings = rating_parts(scorecard.interview.rubric_version.content_hash, rubric, form)
     too_early = None if amending else services.submission_not_open(scorecard, utcnow())
     return render_template(
-        "interviews/scorecard_form.html", form_markup=markup, links=form.links,
+        "interviews/scorecard_form.html", scorecard=scorecard, form=form, version=version,
         interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
-        notice=notice, conflict=conflict, stored=stored, amending=amending, too_early=too_early,
+        warned=bool(review and review.warnings), notice=notice, conflict=conflict,
+        stored=stored, amending=amending, too_early=too_early, ratings=ratings,
+        recommendations=RECOMMENDATIONS,
     ), status
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from scorecards.core.vocabulary import Role
-from tests.interviews.conftest import COMPLETE, form
+from tests.interviews.conftest import COMPLETE, form, fresh
 
 
 def test_a_panelist_sees_no_co_panelist_scorecard_until_their_own_is_submitted(panel, sign_in,
@@ -73,4 +73,5 @@ def test_the_autosave_of_someone_elses_scorecard_stores_nothing(panel, sign_in):
     response = sign_in(ana).post(f"/scorecards/{theirs.id}/draft", data=form(1, code=(1, "x")),
                                  headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert theirs.version == 1
+    stored = fresh(theirs)  # as the database holds it, not this session's copy
+    assert (stored.status, stored.version, stored.ratings) == ("not_started", 1, [])
