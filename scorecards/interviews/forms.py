@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
-from ..core.rubric import LEVELS
+from ..core.scale import LEVELS
 from ..core.scorecard import Answers, RatingAnswer, Review
 from ..core.vocabulary import Recommendation
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit
 from ..authz import Action, require
 from ..catalog.services import loop_of, rubric_of
+from ..core.errors import Conflict
 from ..core.pipeline import status_from_scoring, transition
 from ..core.rubric import Rubric
 from ..core.scorecard import (
@@ -55,7 +56,7 @@ _SCORING_STATUSES = {ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING,
                      ApplicationStatus.COMMITTEE}
 
 
-class StaleScorecard(Exception):
+class StaleScorecard(Conflict):
     """Raised when a save starts from an older version than the one stored."""
 
     def __init__(self, current: Scorecard):
@@ -63,11 +64,11 @@ class StaleScorecard(Exception):
         self.current = current
 
 
-class ScorecardClosed(Exception):
+class ScorecardClosed(Conflict):
     """Raised when a draft is saved to a scorecard that is already submitted."""
 
 
-class SubmissionNotOpen(Exception):
+class SubmissionNotOpen(Conflict):
     """Raised when a scorecard is submitted before its interview starts.
 
     The answers sent are kept as a draft; version is the scorecard's version after that.
