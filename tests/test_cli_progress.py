@@ -52,7 +52,7 @@ def command(name: str, tmp_path: Path, file: str = "out") -> tuple[list[str], Pa
 
 LABELS = {"export": "Exporting ratings", "packet": "Preparing packets",
           "retention": "Erasing candidates"}
-RESULTS = {"export": (r"", r"Wrote .*out\.csv \(0 KiB\)\.\n"),
+RESULTS = {"export": (r"", r"Wrote .*out\.csv \(\d+ KiB\)\.\n"),
            "packet": (r"", r"Wrote .*out\.pdf \(\d+ KiB, fingerprint [0-9a-f]{16}\)\.\n"),
            "retention": (r"Erased 1 candidate\(s\) whose applications ended more than 24 "
                          r"months ago\.\n", r"")}
