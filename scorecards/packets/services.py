@@ -414,12 +414,10 @@ def _meeting_pdf(opening: Opening, contexts: list[dict], keys: list[str], pdfs: 
     header and footer sit in the margins and move nothing; should it differ all the same, the
     numbers are worked out again from the lengths found.
     """
-    from pypdf import PdfReader
-
-    from .render import lay_out, write
+    from .render import lay_out, page_count, write
 
     static = Path(current_app.static_folder)
-    lengths = [len(PdfReader(io.BytesIO(pdf)).pages) for pdf in pdfs]
+    lengths = [page_count(pdf) for pdf in pdfs]
     for _ in range(3):
         cover, firsts, total = _contents(opening, contexts, lengths, key)
         documents = [cover]

@@ -263,3 +263,9 @@ def test_a_running_header_value_stays_one_css_string(value):
     (token,) = tinycss2.parse_component_value_list(css)
     assert token.type == "string"
     assert token.value == value
+
+
+def test_a_packets_page_count_is_read_from_its_file(app, meeting):
+    _, applications = meeting
+    pdf = candidate_packet(None, applications[0].id).data
+    assert packet_render.page_count(pdf) == len(reader_of(pdf).pages) >= 4
