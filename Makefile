@@ -76,4 +76,4 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules test-results
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/api/node_modules test-results
