@@ -19,7 +19,7 @@ from .. import audit
 from ..authz import Action, Area, can, owed_applications
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
-from ..models import ApiToken, Application, Opening, RubricVersion, User, utcnow
+from ..models import ApiToken, Application, Opening, User, utcnow
 from ..paging import decode_cursor, encode_cursor
 
 ISSUED_PREFIX = "sc_"
@@ -143,21 +143,3 @@ def applications(actor: User, *, opening: str | None = None,
     more = len(found) > limit
     found = found[:limit]
     return Page(found, encode_cursor(APPLICATIONS, found[-1].id) if more else None)
-
-
-# Rubrics.
-
-
-def rubric_versions(key: str, version: int | None = None) -> tuple[RubricVersion, int] | None:
-    """Return a stored version of a rubric (the newest for None) and the newest's number.
-
-    None when the rubric or that version does not exist.
-    """
-    newest = db.session.scalar(sa.select(sa.func.max(RubricVersion.version))
-                               .where(RubricVersion.key == key))
-    if newest is None:
-        return None
-    wanted = newest if version is None else version
-    found = db.session.scalar(sa.select(RubricVersion).where(
-        RubricVersion.key == key, RubricVersion.version == wanted))
-    return None if found is None else (found, newest)

@@ -22,7 +22,7 @@ from flask import (
 )
 
 from ..authz import Action, Area, can, require
-from ..catalog.services import rubric_of
+from ..catalog.services import rubric_of, rubric_version
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
 from ..downloads import content_disposition
 from ..exports.services import ExportError, ExportFilter, export
@@ -476,7 +476,7 @@ def get_rubric_version(key: str, version: int):
 
 
 def _rubric(key: str, version: int | None) -> RubricOut:
-    stored, current = services.rubric_versions(key, version) or abort(404)
+    stored, current = rubric_version(key, version) or abort(404)
     return RubricOut.of(stored, rubric_of(stored), current)
 
 

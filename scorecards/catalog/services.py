@@ -121,6 +121,19 @@ def latest_rubric_version(key: str) -> RubricVersion | None:
     return _latest(RubricVersion, key)
 
 
+def rubric_version(key: str, version: int | None = None) -> tuple[RubricVersion, int] | None:
+    """Return a stored version of a rubric (the newest for None) and the newest's number.
+
+    None when the rubric or that version does not exist.
+    """
+    newest = latest_rubric_version(key)
+    if newest is None or version in (None, newest.version):
+        return None if newest is None else (newest, newest.version)
+    found = db.session.scalar(sa.select(RubricVersion).where(
+        RubricVersion.key == key, RubricVersion.version == version))
+    return None if found is None else (found, newest.version)
+
+
 def latest_loop_version(key: str) -> LoopVersion | None:
     """Return the newest stored version of a loop."""
     return _latest(LoopVersion, key)
