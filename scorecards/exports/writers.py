@@ -40,6 +40,9 @@ UTF8_BOM = "\ufeff".encode()
 # A workbook's date cells show the RFC 3339 text the other formats write.
 DATETIME_FORMAT = 'yyyy-mm-dd"T"hh:mm:ss"Z"'
 XLSX_MAX_TEXT = 32_767  # characters a cell holds
+# Rows a sheet holds, its header included (Excel's and XlsxWriter's limit). Past it, XlsxWriter
+# refuses each cell without a word, so the rows go on in a further sheet instead.
+XLSX_MAX_ROWS = 1_048_576
 
 
 def neutralise(value: str, *, csv: bool = False) -> str:
@@ -104,22 +107,25 @@ def jsonl_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]
                       for row in batch).encode()
 
 
-def xlsx_chunks(columns: Sequence[str], rows: Iterable[Row],
-                sheet: str = "Export") -> Iterator[bytes]:
+def xlsx_chunks(columns: Sequence[str], rows: Iterable[Row], sheet: str = "Export",
+                rows_per_sheet: int = XLSX_MAX_ROWS) -> Iterator[bytes]:
     """Yield an XLSX workbook: bold header, times as date cells, text as string cells.
 
-    An XLSX file is a zip that is complete only when closed, so the workbook is written to
-    a temporary file (XlsxWriter's constant-memory mode flushes each row as it goes), then
-    streamed from it; the file is deleted when the stream ends or is abandoned.
+    Rows beyond a sheet's limit go on in further sheets ("Export (2)", ...), each with the
+    header, so a file is never cut short. An XLSX file is a zip that is complete only when
+    closed, so the workbook is written to a temporary file (XlsxWriter's constant-memory mode
+    flushes each row as it goes), then streamed from it; the file is deleted when the stream
+    ends or is abandoned.
     """
     with tempfile.TemporaryFile() as output:
-        _write_workbook(output, columns, rows, sheet)
+        _write_workbook(output, columns, rows, sheet, rows_per_sheet)
         output.seek(0)
         while chunk := output.read(BYTES_PER_CHUNK):
             yield chunk
 
 
-def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: str) -> None:
+def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: str,
+                    rows_per_sheet: int) -> None:
     workbook = xlsxwriter.Workbook(output, {
         "constant_memory": True,
         # Text is written with write_string only, as string cells that no spreadsheet
@@ -127,33 +133,47 @@ def _write_workbook(output, columns: Sequence[str], rows: Iterable[Row], sheet: 
         "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
     })
     try:
-        worksheet = workbook.add_worksheet(sheet)
         bold = workbook.add_format({"bold": True})
         when = workbook.add_format({"num_format": DATETIME_FORMAT})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        for column, name in enumerate(columns):
-            worksheet.write_string(0, column, name, bold)
-        worksheet.freeze_panes(1, 0)
-        for number, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    worksheet.write_string(number, column, value[:XLSX_MAX_TEXT])
-                elif isinstance(value, bool):
-                    worksheet.write_boolean(number, column, value)
-                elif isinstance(value, int | float):
-                    worksheet.write_number(number, column, value)
-                elif isinstance(value, datetime):
-                    # Excel has no time zones: the cell holds the UTC time.
-                    worksheet.write_datetime(number, column,
-                                             in_utc(value).replace(tzinfo=None), when)
-                elif isinstance(value, date):
-                    worksheet.write_datetime(number, column, value, day)
-                else:
-                    raise TypeError(f"cannot write {type(value).__name__} to a cell")
+        worksheet, number, sheets = None, rows_per_sheet, 0
+        for row in rows:
+            if number == rows_per_sheet:
+                sheets += 1
+                worksheet = workbook.add_worksheet(sheet if sheets == 1 else f"{sheet} ({sheets})")
+                _write_header(worksheet, columns, bold)
+                number = 1
+            _write_row(worksheet, number, row, when, day)
+            number += 1
+        if worksheet is None:  # no rows: one sheet with the header alone
+            _write_header(workbook.add_worksheet(sheet), columns, bold)
     finally:
         workbook.close()
+
+
+def _write_header(worksheet, columns: Sequence[str], bold) -> None:
+    for column, name in enumerate(columns):
+        worksheet.write_string(0, column, name, bold)
+    worksheet.freeze_panes(1, 0)
+
+
+def _write_row(worksheet, number: int, row: Row, when, day) -> None:
+    for column, value in enumerate(row):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            worksheet.write_string(number, column, value[:XLSX_MAX_TEXT])
+        elif isinstance(value, bool):
+            worksheet.write_boolean(number, column, value)
+        elif isinstance(value, int | float):
+            worksheet.write_number(number, column, value)
+        elif isinstance(value, datetime):
+            # Excel has no time zones: the cell holds the UTC time.
+            worksheet.write_datetime(number, column, in_utc(value).replace(tzinfo=None), when)
+        elif isinstance(value, date):
+            worksheet.write_datetime(number, column, value, day)
+        else:
+            raise TypeError(f"cannot write {type(value).__name__} to a cell")
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
