@@ -192,6 +192,8 @@ class Api:
                              "schema": _parameter_schema(prop)}
                 if "description" in prop:
                     parameter["description"] = prop["description"]
+                if prop.get("deprecated"):
+                    parameter["deprecated"] = True
                 parameters.append(parameter)
         if parameters:
             described["parameters"] = parameters

@@ -172,12 +172,22 @@ def test_the_application_list_filters_and_pages_with_a_cursor(hr, make_applicati
 
 @pytest.mark.parametrize(("query", "field"), [
     ("limit=201", "limit"), ("limit=0", "limit"), ("status=hired", "status"),
-    ("cursor=bm9wZQ", "cursor"), ("offset=-1", "offset"),
+    ("cursor=bm9wZQ", "cursor"), ("offset=-1", "offset"), ("offset=10001", "offset"),
     ("cursor=YTE&offset=2", "offset"),
 ])
 def test_bad_list_parameters_are_400_naming_the_parameter(hr, query, field):
     problem = assert_problem(hr.get(f"/api/v1/applications?{query}"), 400)
     assert field in {error["field"] for error in problem["errors"]}
+
+
+def test_the_document_marks_offset_deprecated_and_bounded(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    parameters = document["paths"]["/api/v1/applications"]["get"]["parameters"]
+    offset = next(p for p in parameters if p["name"] == "offset")
+    assert offset["deprecated"] is True
+    assert offset["schema"]["maximum"] == 10_000
+    cursor = next(p for p in parameters if p["name"] == "cursor")
+    assert "deprecated" not in cursor
 
 
 def test_the_list_leaves_out_applications_the_caller_owes_a_scorecard_on(
