@@ -248,6 +248,8 @@ class Application(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("candidate_id", "opening_id"),
         sa.Index("ix_applications_opening_id_status", "opening_id", "status"),
+        # An opening's pipeline, newest first, paged by key.
+        sa.Index("ix_applications_opening_id_applied_at_id", "opening_id", "applied_at", "id"),
         sa.Index("ix_applications_status", "status"),
         one_of("source", Source),
         one_of("status", ApplicationStatus),

@@ -25,7 +25,6 @@ from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
 from ..downloads import content_disposition
 from ..models import Application, Interview, Opening, User, utcnow
-from ..requests import page_number
 from ..templating import when
 from .forms import (
     CLOSE_LABELS,
@@ -139,14 +138,14 @@ def _render_opening(opening: Opening, form: ApplicationForm,
                     existing: int | None = None) -> str:
     status = request.args.get("status")
     status = ApplicationStatus(status) if status in set(ApplicationStatus) else None
-    counts = pipeline(opening)
-    shown = counts.by_status[status] if status else counts.total
-    pages = max(1, -(-shown // PAGE_SIZE))
-    page = min(page_number(), pages)
-    rows = applications(opening, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render_template("hr/opening.html", opening=opening, counts=counts, rows=rows,
-                           form=form, status=status, page=page, pages=pages,
-                           existing=existing)
+    try:
+        page = applications(opening, status=status, limit=PAGE_SIZE,
+                            after=request.args.get("after"), before=request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from the "
+                               "newest applications.")
+    return render_template("hr/opening.html", opening=opening, counts=pipeline(opening),
+                           page=page, form=form, status=status, existing=existing)
 
 
 @bp.get("/applications/<int:application_id>")
