@@ -15,7 +15,7 @@ PASSWORD (one hash, shared: hashing 2,000 passwords would take minutes).
 from __future__ import annotations
 
 import argparse
-import io
+import hashlib
 import json
 import math
 import os
@@ -595,10 +595,9 @@ def prepare_sqlite(path: Path, replace: bool) -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def migrate_and_sync(url: str) -> tuple[Catalog, str]:
-    """Make the schema with the app's migrations, store the catalog; return it and a hash."""
+def migrate_and_sync(url: str) -> Catalog:
+    """Make the schema with the app's migrations and store the catalog; return it."""
     from flask_migrate import upgrade
-    from werkzeug.security import generate_password_hash
 
     from scorecards import create_app
     from scorecards.catalog.services import (
@@ -623,7 +622,19 @@ def migrate_and_sync(url: str) -> tuple[Catalog, str]:
         catalog = Catalog(loop, loop_version.id, rubrics, rubric_ids)
         db.session.remove()
         db.engine.dispose()
-    return catalog, generate_password_hash(PASSWORD)
+    return catalog
+
+
+def password_hash(seed: int) -> str:
+    """Return the users' shared password hash, in werkzeug's scrypt format, salted by the seed.
+
+    A fresh random salt would make two runs differ; this one is as strong as werkzeug's own.
+    """
+    salt = hashlib.sha256(f"year-{seed}".encode()).hexdigest()[:16]
+    n, r, p = 2**15, 8, 1
+    digest = hashlib.scrypt(PASSWORD.encode(), salt=salt.encode(), n=n, r=r, p=p,
+                            maxmem=132 * n * r * p).hex()
+    return f"scrypt:{n}:{r}:{p}${salt}${digest}"
 
 
 def generate(url: str, scale: float, seed: int, end: datetime, replace: bool = False,
@@ -635,12 +646,12 @@ def generate(url: str, scale: float, seed: int, end: datetime, replace: bool = F
         prepare_sqlite(sqlite_path, replace)
     else:
         prepare_postgres(url, replace)
-    catalog, password_hash = migrate_and_sync(url)
+    catalog = migrate_and_sync(url)
     schema_seconds = time.perf_counter() - started
     with tempfile.TemporaryDirectory(prefix="year-") as folder:
         sink = SqliteSink(str(sqlite_path)) if sqlite_path else PostgresSink(folder)
         began = time.perf_counter()
-        year = Year(sink, catalog, scale, seed, end, password_hash)
+        year = Year(sink, catalog, scale, seed, end, password_hash(seed))
         year.run()
         generate_seconds = time.perf_counter() - began
         times = sink.load(url)
