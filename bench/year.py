@@ -415,21 +415,21 @@ class Year:
             self.stats[name] += 1
             done = self.round(aid, ability, stages, at)
             if not done:  # in the future, or a scorecard still owed
-                return "interviewing", None, None, at
+                return "interviewing", None, None, min(at, end)
             finished = at + timedelta(days=rng.uniform(0.5, 3))
             if index == len(rounds) - 1:
                 break
+            if finished > end:  # the round is in, and HR has not moved the application on yet
+                return "interviewing", None, None, at
             noise, bar = bars.get(name, (0.5, 1.0))
             if rng.random() < WITHDRAWN:
                 return "withdrawn", finished, rng.choice(WITHDRAWN_WHY), finished
             if ability + rng.gauss(0, noise) <= bar:
-                if finished > end:
-                    return "interviewing", None, None, at
                 return "rejected", finished, rng.choice(REJECTED_SCREEN), finished
             at = finished + timedelta(days=rng.uniform(5, 16), hours=rng.uniform(0, 6))
         decided_at = finished + timedelta(days=rng.uniform(2, 8))
         if decided_at > end:
-            return "committee", None, None, finished
+            return "committee", None, None, min(finished, end)
         self.decision(aid, decided_at)
         return "decided", None, None, decided_at
 
@@ -442,7 +442,8 @@ class Year:
             iid = self.next_id("interviews")
             self.sink.add("interviews", (iid, aid, stage.key,
                                          catalog.rubric_version_ids[stage.rubric], scheduled,
-                                         at - timedelta(days=rng.uniform(2, 7)), None, None,
+                                         min(at - timedelta(days=rng.uniform(2, 7)),
+                                             self.end), None, None,
                                          None, None, None))
             pool = self.people.recruiters if stage.key == "hr-screen" \
                 else self.people.interviewers
@@ -458,7 +459,7 @@ class Year:
         rng, end = self.rng, self.end
         sid = self.next_id("scorecards")
         rubric = self.catalog.rubrics[stage.rubric]
-        created = scheduled - timedelta(days=2)
+        created = min(scheduled - timedelta(days=2), end)  # nothing is made after the end
         past = scheduled + timedelta(hours=1) < end
         if not past or rng.random() < OVERDUE:
             # Not yet held, or held and still owed: nothing, or a draft of the first answers.
@@ -568,9 +569,10 @@ def prepare_postgres(url: str, replace: bool) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             return
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        held = conn.execute("SELECT to_regclass('public.applications') IS NOT NULL AND "
-                            "EXISTS (SELECT FROM users)").fetchone()[0] if conn.execute(
-            "SELECT to_regclass('public.users') IS NOT NULL").fetchone()[0] else False
+        tables = conn.execute("SELECT to_regclass('public.users') IS NOT NULL AND "
+                              "to_regclass('public.applications') IS NOT NULL").fetchone()[0]
+        held = tables and conn.execute("SELECT EXISTS (SELECT FROM users) OR "
+                                       "EXISTS (SELECT FROM applications)").fetchone()[0]
         if held and not replace:
             raise SystemExit(f"{name} already holds data: pass --replace to drop and recreate "
                              "its schema")
@@ -683,13 +685,19 @@ def report(figures: dict, sqlite: bool, out) -> None:
           "admin-0001@bench.example", file=out)
 
 
+def _utc(text: str) -> datetime:
+    """Return an ISO date or time as an aware datetime in UTC (UTC when no offset is given)."""
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and generate."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0,
                         help="share of the company's year (0.1 for the SQLite tenth)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--end", type=lambda s: datetime.fromisoformat(s).replace(tzinfo=UTC),
+    parser.add_argument("--end", type=_utc,
                         default=datetime.now(UTC).replace(hour=0, minute=0, second=0,
                                                           microsecond=0),
                         help="the day the year ends (default: today 00:00 UTC); the same "

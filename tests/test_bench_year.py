@@ -81,6 +81,13 @@ def test_same_seed_same_rows_and_funnel_shares(year, tmp_path):
                    "s.interview_id WHERE s.status IN ('not_started', 'draft') AND "
                    "i.scheduled_at < ?", (END.strftime("%Y-%m-%d"),)).fetchone()[0]
         assert owed > 0  # some scorecards are overdue, as in any real year
+        end = END.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLite stores them
+        for table, column in [("applications", "updated_at"), ("applications", "closed_at"),
+                              ("interviews", "created_at"), ("scorecards", "updated_at"),
+                              ("scorecards", "submitted_at"), ("decisions", "decided_at")]:
+            later = one(f"SELECT count(*) FROM {table} WHERE {column} > ?",  # noqa: S608
+                        (end,)).fetchone()[0]
+            assert later == 0, f"{table}.{column} after the year's end"
     finally:
         conn.close()
 
