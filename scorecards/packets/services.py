@@ -12,7 +12,6 @@ import json
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -32,12 +31,10 @@ from ..downloads import name_part
 from ..extensions import db
 from ..interviews.services import answers_of
 from ..models import Application, Candidate, Opening, User, utcnow
+from ..progress import Progress
 
 TEMPLATES = ("packets/candidate.html", "packets/_style.css", "packets/_running.css",
              "packets/meeting.html", "_macros/recommendation.html")
-# Told after each step of a meeting packet: how many steps are done, and how many in all.
-Progress = Callable[[int, int], None]
-
 _signals = Namespace()
 # Sent with the application's id when its packet is laid out and about to be cached: the
 # moment an erasure must not slip past (instrumentation and tests listen to it).
