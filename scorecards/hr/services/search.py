@@ -45,6 +45,7 @@ FTS5 = sa.table("candidate_search", sa.column("rowid"), sa.column("candidate_sea
 TSVECTORS = sa.table("candidate_search", sa.column("candidate_id"), sa.column("document"))
 # Above every character, so that [prefix, prefix + LAST) holds exactly the texts with it.
 LAST = "\U0010ffff"
+PROBE = 20_000  # the newest search documents read before the index is asked (PostgreSQL)
 
 
 class SearchError(ValueError):
@@ -100,27 +101,49 @@ def search_candidates(actor: User, query: str | None, *, limit: int = 50,
         after = decode_cursor(SEARCH, cursor) if cursor else None
     except ValueError:
         raise SearchError("This page of the results does not exist; search again.") from None
-    found = db.session.scalars(_matching(query, after).limit(limit + 1)).all()
+    found = _matching(query, after, limit + 1)
     shown = found[:limit]
     return SearchPage(_candidates(shown),
                       encode_cursor(SEARCH, shown[-1]) if len(found) > limit else None)
 
 
-def _matching(query: str, after: int | None) -> sa.Select:
-    """Return the ids of the candidates matching the query, newest first, below after."""
+def _matching(query: str, after: int | None, limit: int) -> list[int]:
+    """Return the ids of up to limit candidates matching the query, newest first, below after."""
     if "@" in query:
-        key = Candidate.id
-        found = sa.select(key).where(_email_starts(query.lower()),
-                                     Candidate.erased_at.is_(None))
+        found = sa.select(Candidate.id.label("id")).where(_email_starts(query.lower()),
+                                                          Candidate.erased_at.is_(None))
     elif db.engine.dialect.name == "postgresql":
-        key = TSVECTORS.c.candidate_id
-        found = sa.select(key).where(TSVECTORS.c.document.op("@@")(_tsquery(query)))
+        return _matching_tsvectors(_tsquery(query), after, limit)
     else:
-        key = FTS5.c.rowid
-        found = sa.select(key).where(FTS5.c.candidate_search.op("MATCH")(_fts5_query(query)))
+        found = sa.select(FTS5.c.rowid.label("id")).where(
+            FTS5.c.candidate_search.op("MATCH")(_fts5_query(query)))
+    key = found.selected_columns.id
     if after is not None:
         found = found.where(key < after)
-    return found.order_by(key.desc())
+    return list(db.session.scalars(found.order_by(key.desc()).limit(limit)))
+
+
+def _matching_tsvectors(tsquery: sa.ColumnElement, after: int | None, limit: int) -> list[int]:
+    """Return the ids of up to limit documents matching tsquery, newest first, below after.
+
+    The GIN index finds every match before they are sorted, which costs what the matches
+    are many; reading the newest documents until enough match costs what they are few. The
+    planner cannot tell which a query is (it guesses the same for every prefix), so the
+    newest PROBE documents are read first, and the index is used only when they hold too
+    few matches: the cost of either stays near that of a few thousand rows.
+    """
+    below = TSVECTORS.c.candidate_id < after if after is not None else sa.true()
+    newest = (sa.select(TSVECTORS).where(below).order_by(TSVECTORS.c.candidate_id.desc())
+              .limit(PROBE).subquery())
+    found = list(db.session.scalars(
+        sa.select(newest.c.candidate_id).where(newest.c.document.op("@@")(tsquery))
+        .order_by(newest.c.candidate_id.desc()).limit(limit)))
+    if len(found) == limit:
+        return found
+    # Ordered by an expression, so that the planner cannot walk the primary key instead.
+    return list(db.session.scalars(
+        sa.select(TSVECTORS.c.candidate_id).where(below, TSVECTORS.c.document.op("@@")(tsquery))
+        .order_by((TSVECTORS.c.candidate_id + 0).desc()).limit(limit)))
 
 
 def _email_starts(prefix: str) -> sa.ColumnElement[bool]:
