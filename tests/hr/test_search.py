@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from scorecards.core.errors import NotVisible
 from scorecards.core.vocabulary import ApplicationStatus, Role, Source
 from scorecards.extensions import db
-from scorecards.hr.services.candidates import add_candidate, apply, close_application
 from scorecards.hr.services import search
+from scorecards.hr.services.candidates import add_candidate, apply, close_application
 from scorecards.hr.services.search import MAX_QUERY, SearchError, search_candidates
 from scorecards.models import Candidate, Opening
 from scorecards.privacy.services import erase_candidate
