@@ -82,7 +82,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
     "browsable at /api/v1/docs."),
     tags={
         "openings": "Job requisitions, each interviewing with a stored loop.",
-        "candidates": "People and their personal data; deleting one erases it.",
+        "candidates": "People and their personal data, found by name, email or opening; "
+                      "deleting one erases it.",
         "applications": "A candidate applying to an opening, and its interviews.",
         "interviews": "Moving, re-staffing, cancelling and annotating interviews.",
         "scorecards": "Each interviewer's ratings, saved as drafts and submitted.",
