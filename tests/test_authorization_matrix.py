@@ -24,6 +24,7 @@ OK_TO_CHANGE_INTERVIEWS = (302, 404, 404, 404, 302, 302)
 
 PAGES = [
     ("/", OK_FOR_EVERYONE_SIGNED_IN),
+    ("/hr/search?q=ada", OK_FOR_HR),
     ("/interviews", OK_FOR_EVERYONE_SIGNED_IN),
     ("/interviews/{interview}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),
@@ -118,6 +119,7 @@ API = [
     ("/api/v1/applications/{application}/packet.pdf", (401, 404, 404, 200, 200, 200)),
     ("/api/v1/scorecards/{scorecard}", (401, 200, 404, 200, 200, 200)),
     ("/api/v1/candidates/{candidate}", (401, 404, 404, 404, 200, 200)),
+    ("/api/v1/candidates?q=ada", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/exports/ratings?format=csv", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404)),
     ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200)),

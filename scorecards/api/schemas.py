@@ -35,7 +35,10 @@ from ..core.vocabulary import (
     Source,
 )
 from ..exports.services import EARLIEST_DAY, LATEST_DAY
+from ..hr.services import search
 from ..hr.services.scheduling import MAX_NOTE, InterviewChange
+from ..hr.services.search import MAX_PAGE as SEARCH_PAGE
+from ..hr.services.search import MAX_QUERY, SEARCH
 from ..models import (
     Application,
     Candidate,
@@ -178,6 +181,55 @@ class CandidateOut(BaseModel):
                    created_at=candidate.created_at, erased_at=candidate.erased_at,
                    applications=[ApplicationRef(id=a.id, opening=a.opening.key, status=a.status)
                                  for a in candidate.applications])
+
+
+class CandidatesQuery(Query):
+    """What to search for among the candidates, and the page."""
+
+    q: text(MAX_QUERY, 1) = Field(description=(
+        "Words of a name, an email or an opening's title: each must match a whole word, "
+        "the last may be the start of one; accents and case do not matter. With an @, the "
+        "start of an email (or all of it)."))
+    limit: int = Field(default=50, ge=1, le=SEARCH_PAGE)
+    cursor: text(64) | None = Field(default=None,
+                                    description="next_cursor of the previous page.")
+
+    @field_validator("cursor")
+    @classmethod
+    def _known_cursor(cls, value: str | None) -> str | None:
+        if value is not None:
+            decode_cursor(SEARCH, value)
+        return value
+
+
+class ApplicationFound(ApplicationRef):
+    """An application of a candidate found, with its opening's title."""
+
+    opening_title: str
+
+
+class CandidateFound(BaseModel):
+    """A candidate a search found, with their applications, newest first."""
+
+    id: int
+    name: str
+    email: str | None
+    applications: list[ApplicationFound]
+
+    @classmethod
+    def of(cls, found: search.FoundCandidate) -> CandidateFound:
+        """Return the answer describing a candidate found."""
+        return cls(id=found.id, name=found.name, email=found.email, applications=[
+            ApplicationFound(id=a.id, opening=a.opening_key, opening_title=a.opening_title,
+                             status=a.status) for a in found.applications])
+
+
+class CandidatePage(BaseModel):
+    """A page of the candidates a search found, newest first."""
+
+    items: list[CandidateFound]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on "
+                                                "the last one.")
 
 
 # Applications.

@@ -27,7 +27,7 @@ from ..committee.services import DecisionRefused, candidate_summary, record_deci
 from ..downloads import content_disposition
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
-from ..hr.services import candidates, openings, scheduling
+from ..hr.services import candidates, openings, scheduling, search
 from ..hr.services.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
@@ -44,8 +44,11 @@ from .schemas import (
     ApplicationPage,
     ApplicationsQuery,
     CandidateConflict,
+    CandidateFound,
     CandidateIn,
     CandidateOut,
+    CandidatePage,
+    CandidatesQuery,
     DecisionIn,
     DecisionOut,
     ExportQuery,
@@ -79,7 +82,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
     "browsable at /api/v1/docs."),
     tags={
         "openings": "Job requisitions, each interviewing with a stored loop.",
-        "candidates": "People and their personal data; deleting one erases it.",
+        "candidates": "People and their personal data, found by name, email or opening; "
+                      "deleting one erases it.",
         "applications": "A candidate applying to an opening, and its interviews.",
         "interviews": "Moving, re-staffing, cancelling and annotating interviews.",
         "scorecards": "Each interviewer's ratings, saved as drafts and submitted.",
@@ -203,6 +207,26 @@ def _candidate_exists(exists: candidates.CandidateExists) -> Response:
         errors=[FieldProblem(field="email", message=f"candidate {exists.candidate_id} has "
                              "this email", location="body")],
         candidate_id=exists.candidate_id))
+
+
+@api.operation("GET", "/candidates", summary="Find candidates", tag="candidates",
+               query=CandidatesQuery, answers={200: CandidatePage})
+def find_candidates(query: CandidatesQuery):
+    """For HR and admins: candidates by name, email or the title of an opening applied to.
+
+    Newest first, a page at a time. Each word of q must match a whole word of the
+    candidate's name or email or of an opening's title they applied to, the last word may be
+    the start of one, and accents and case do not matter. A q with an @ finds the emails
+    that begin with it. Erased candidates are never found.
+    """
+    try:
+        page = search.search_candidates(api_user(), query.q, limit=query.limit,
+                                        cursor=query.cursor)
+    except search.SearchError as error:
+        raise ApiProblem(400, str(error), type=errors.INVALID, errors=[
+            FieldProblem(field=error.field, message=str(error), location="query")]) from None
+    return CandidatePage(items=[CandidateFound.of(c) for c in page.candidates],
+                         next_cursor=page.next_cursor)
 
 
 @api.operation("GET", "/candidates/<int:candidate_id>", summary="Read a candidate",

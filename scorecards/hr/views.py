@@ -71,6 +71,7 @@ from .services.scheduling import (
     scorecard_state,
     seated,
 )
+from .services.search import SearchError, search_candidates
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
@@ -352,6 +353,23 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
         pinned=bool(pinned_by(interview)),
         changeable=interview.application.status not in FINAL_STATUSES), status
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """Find candidates by name, email or the title of an opening they applied to."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    query = request.args.get("q")
+    if query is None:  # the box, before anything is typed
+        return render_template("hr/search.html", query="", page=None)
+    try:
+        page = search_candidates(current_user, query, limit=PAGE_SIZE,
+                                 cursor=request.args.get("after"))
+    except SearchError as error:
+        return render_template("hr/search.html", query=query, page=None,
+                               search_error=str(error)), 400
+    return render_template("hr/search.html", query=query, page=page)
 
 
 @bp.get("/overdue")

@@ -2,7 +2,8 @@
 
 Erasure removes what identifies the person (their name and contact details, and every free
 text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
-decision rationales, closing reasons, HR's notes on interviews) and keeps the anonymous
+decision rationales, closing reasons, HR's notes on interviews; the candidate's row of the search
+table goes with their name, by the triggers of migration 0008) and keeps the anonymous
 scores, so that statistics such as calibration and panel agreement stay true. The audit trail
 records that an erasure happened, never what was erased, and keeps no free text about anyone
 (events recorded before that rule lose theirs here).
