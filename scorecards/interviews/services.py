@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -50,6 +50,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..paging import Page, keyset_page
 
 # Statuses that scorecards move an application between; later ones belong to people.
 _SCORING_STATUSES = {ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING,
@@ -110,12 +111,26 @@ class InterviewRow:
     state: str  # not_started, draft, submitted, overdue, withdrawn or cancelled
 
 
-def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limit: int,
-                  past_offset: int = 0) -> tuple[list[InterviewRow], list[InterviewRow], int]:
-    """Return the user's upcoming interviews, a page of past ones and the number of past ones.
+@dataclass(frozen=True)
+class MyInterviews:
+    """An interviewer's list: the next interviews, and a page of the past ones."""
 
-    Past interviews come newest first. Cancelled interviews and withdrawn drafts stay in the
-    list, marked as such, so that a panelist sees what became of them.
+    upcoming: list[InterviewRow]  # soonest first, at most the page's size
+    more_upcoming: bool  # more are scheduled after the last one shown
+    past: Page[InterviewRow]  # newest first
+
+
+PAST = "mine"  # the kind of the past interviews' cursors
+
+
+def my_interviews(user: User, now: datetime, overdue_after: timedelta, limit: int, *,
+                  after: str | None = None, before: str | None = None) -> MyInterviews:
+    """Return the user's next interviews and a page of past ones, in a fixed number of queries.
+
+    Past interviews come newest first, paged by key (after continues below a page, before
+    above it; either raises ValueError for a cursor this list never issued). Cancelled
+    interviews and withdrawn drafts stay in the list, marked as such, so that a panelist
+    sees what became of them.
     """
     base = (
         sa.select(Scorecard.id, Scorecard.status, Interview.id, Interview.stage_key,
@@ -126,15 +141,12 @@ def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limi
         .where(Scorecard.interviewer_id == user.id)
     )
     upcoming = db.session.execute(
-        base.where(Interview.scheduled_at > now).order_by(Interview.scheduled_at)).all()
-    past = db.session.execute(
-        base.where(Interview.scheduled_at <= now)
-        .order_by(Interview.scheduled_at.desc(), Interview.id.desc())
-        .limit(past_limit).offset(past_offset)).all()
-    past_total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Scorecard).join(Scorecard.interview)
-        .where(Scorecard.interviewer_id == user.id, Interview.scheduled_at <= now))
-    titles = _stage_titles({row[7] for row in (*upcoming, *past)})
+        base.where(Interview.scheduled_at > now)
+        .order_by(Interview.scheduled_at, Interview.id).limit(limit + 1)).all()
+    past = keyset_page(base.where(Interview.scheduled_at <= now),
+                       (Interview.scheduled_at, Interview.id), PAST, limit=limit,
+                       after=after, before=before)
+    titles = _stage_titles({row[7] for row in (*upcoming, *past.rows)})
 
     def row(found) -> InterviewRow:
         (scorecard_id, status, interview_id, stage_key, when, candidate, opening, loop_id,
@@ -144,7 +156,8 @@ def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limi
                             display_status(ScorecardStatus(status), when, now, overdue_after,
                                            cancelled=cancelled_at is not None))
 
-    return [row(r) for r in upcoming], [row(r) for r in past], past_total
+    return MyInterviews([row(r) for r in upcoming[:limit]], len(upcoming) > limit,
+                        replace(past, rows=[row(r) for r in past.rows]))
 
 
 def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:
