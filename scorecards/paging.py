@@ -95,8 +95,9 @@ def keyset_page(query: sa.Select, key: Sequence[Any], kind: str, *, limit: int,
     runs down it descending or ascending, and an index on the same columns behind the
     query's equality filters serves any page. after continues below a page, before above
     it; either raises ValueError for a cursor this kind of list never issued. fetch runs
-    the query (rows by default; pass scalars for entities) and key_of reads a row's key
-    (by default from the row's columns, or the entity's attributes, of the same names).
+    the query (rows by default; pass scalars for entities, or join more to the page) and
+    key_of reads a row's key (by default from the row's columns, or the entity's attributes,
+    of the same names).
     """
     fetch = fetch or (lambda select: db.session.execute(select).all())
     key_of = key_of or (lambda row: _key_of(row, key))
@@ -112,6 +113,8 @@ def keyset_page(query: sa.Select, key: Sequence[Any], kind: str, *, limit: int,
         query = query.where(columns < place if descending else columns > place)
     downward = descending != upward
     found = list(fetch(query.order_by(*(c.desc() if downward else c.asc() for c in key))))
+    # In the order read, whatever a fetch that joins more to the page did to it.
+    found.sort(key=key_of, reverse=downward)
     more = len(found) > limit
     rows = found[:limit][::-1] if upward else found[:limit]
     below, above = (True, more) if upward else (more, after is not None)
