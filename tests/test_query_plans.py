@@ -32,6 +32,7 @@ from scorecards.hr.services import candidates, openings, reminders
 from scorecards.interviews import services as interviews
 from scorecards.jobs import services as jobs
 from scorecards.models import Application, Opening, Scorecard, User
+from scorecards.trail import services as trail
 
 SERVER = os.environ.get("SCORECARDS_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -167,6 +168,11 @@ def _jobs():
     _second_page(lambda **cursor: jobs.jobs_of(_someone("hr-0001@bench.example"), 5, **cursor))
 
 
+def _trail():
+    admin = _someone("admin-0001@bench.example")
+    _second_page(lambda **cursor: trail.events(admin, 5, **cursor))
+
+
 def _api_applications():
     admin, opening = _someone("admin-0001@bench.example"), _opening()
     first = api.applications(admin, opening=opening.key, limit=5)
@@ -192,6 +198,7 @@ QUERIES = {
                                   "ix_applications_status"}]),
     "decided": (_decided, [{"uq_decisions_supersedes_id"}]),
     "overdue": (_overdue, [{"ix_scorecards_owed"}]),
+    "audit trail": (_trail, [{"pk_audit_events"}]),
     "prepared files": (_jobs, [{"ix_jobs_requested_by_id_created_at_id"}]),
     # A small year has three openings, where walking the ids is the better plan; at full
     # scale ix_applications_opening_id_id serves it.
