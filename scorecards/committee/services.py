@@ -246,15 +246,6 @@ def queue(actor: User, limit: int = 50, after: str | None = None,
     return replace(page, rows=rows)
 
 
-def waiting_openings(actor: User) -> list[Opening]:
-    """Return the openings with applications waiting for the committee, by title."""
-    waiting = (sa.select(Application.opening_id)
-               .where(Application.status.in_(QUEUE_STATUSES),
-                      Application.id.not_in(owed_applications(actor))))
-    return list(db.session.scalars(sa.select(Opening).where(Opening.id.in_(waiting))
-                                   .order_by(Opening.title, Opening.id)))
-
-
 @dataclass(frozen=True)
 class DecidedRow:
     """One decision in force, as the Decided list shows it."""

@@ -55,7 +55,7 @@ def test_pages_of_the_queue_visit_every_waiting_application_once_in_order(member
     assert all(row.summary.outcome is not None for row in second.rows)
 
 
-def test_the_page_links_the_next_one_and_offers_packets_for_every_waiting_opening(
+def test_the_page_links_the_next_one_and_offers_packets_for_its_openings(
         member, five, sign_in, monkeypatch):
     monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 3)
     client = sign_in(member)
@@ -65,7 +65,7 @@ def test_the_page_links_the_next_one_and_offers_packets_for_every_waiting_openin
     assert all(name in second for name in five[3:])
     assert not any(name in second for name in five[:3])
     assert 'rel="prev"' in second
-    assert "Backend Engineer, Test:" in second  # the meeting's packets, whatever the page
+    assert "Backend Engineer, Test:" in second  # the meeting's packets
 
 
 def test_a_cursor_the_queue_never_gave_is_refused_with_a_message(member, sign_in):
