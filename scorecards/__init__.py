@@ -41,8 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .jobs import views as jobs
     from .packets import views as packets
     from .privacy import views as privacy
+    from .trail import views as trail
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs):
+                 privacy, jobs, trail):
         app.register_blueprint(area.bp)
     return app

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .core import scale
 from .core.vocabulary import (
+    OWED_STATUSES,
     ApplicationStatus,
     FinalOutcome,
     JobStatus,
@@ -250,7 +251,11 @@ class Application(db.Model):
         sa.Index("ix_applications_opening_id_status", "opening_id", "status"),
         # An opening's pipeline, newest first, paged by key.
         sa.Index("ix_applications_opening_id_applied_at_id", "opening_id", "applied_at", "id"),
+        # The API's list of an opening's applications, paged by id.
+        sa.Index("ix_applications_opening_id_id", "opening_id", "id"),
         sa.Index("ix_applications_status", "status"),
+        # The committee's queue: waiting applications, longest waiting first, paged by key.
+        sa.Index("ix_applications_status_updated_at_id", "status", "updated_at", "id"),
         one_of("source", Source),
         one_of("status", ApplicationStatus),
         sa.CheckConstraint(
@@ -308,6 +313,11 @@ class Interview(db.Model):
         return self.cancelled_at is not None
 
 
+# A scorecard still owed by its interviewer (OWED_STATUSES), as partial indexes spell it.
+OWED_SCORECARD = sa.text(
+    "status IN ({})".format(", ".join(f"'{status}'" for status in OWED_STATUSES)))
+
+
 class Scorecard(db.Model):
     """One interviewer's assessment of one interview: draft until submitted."""
 
@@ -344,6 +354,15 @@ class Scorecard(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("interview_id", "interviewer_id"),
         sa.Index("ix_scorecards_interviewer_id_status", "interviewer_id", "status"),
+        # My interviews: an interviewer's scorecards and their interviews, read from the index
+        # alone (the interviews are then ordered by time).
+        sa.Index("ix_scorecards_interviewer_id_interview_id", "interviewer_id", "interview_id",
+                 postgresql_include=["id", "status"]),
+        # The overdue list: the scorecards still owed, a few thousand of the year's hundreds
+        # of thousands.
+        sa.Index("ix_scorecards_owed", "interview_id",
+                 postgresql_include=["id", "interviewer_id"],
+                 postgresql_where=OWED_SCORECARD, sqlite_where=OWED_SCORECARD),
         one_of("status", ScorecardStatus),
         one_of("recommendation", Recommendation),
         sa.CheckConstraint("version >= 1", name="version_positive"),
@@ -501,7 +520,8 @@ class Job(db.Model):
 
     __table_args__ = (
         one_of("status", JobStatus),
-        sa.Index("ix_jobs_requested_by_created", "requested_by_id", "created_at"),
+        # A user's files, newest first, paged by key.
+        sa.Index("ix_jobs_requested_by_id_created_at_id", "requested_by_id", "created_at", "id"),
     )
 
 

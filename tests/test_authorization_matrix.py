@@ -37,6 +37,7 @@ PAGES = [
     ("/hr/exports/", OK_FOR_HR),
     ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
     ("/files/999999", (302, 404, 404, 404, 404, 404)),
+    ("/audit/", (302, 404, 404, 404, 404, 200)),
     ("/hr/", OK_FOR_HR),
     ("/hr/openings/{opening}", OK_FOR_HR),
     ("/hr/applications/{application}", OK_FOR_HR),

@@ -38,6 +38,10 @@ def columns(engine, table: str) -> set[str]:
     return {column["name"] for column in sa.inspect(engine).get_columns(table)}
 
 
+def indexes(engine, table: str) -> set[str]:
+    return {index["name"] for index in sa.inspect(engine).get_indexes(table)}
+
+
 def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
@@ -46,6 +50,9 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         assert "candidate_search" in sa.inspect(db.engine).get_table_names()
         downgrade(revision="-1")
         assert "candidate_search" not in sa.inspect(db.engine).get_table_names()
+        downgrade(revision="-1")
+        assert "ix_scorecards_owed" not in indexes(db.engine, "scorecards")
+        assert "ix_jobs_requested_by_created" in indexes(db.engine, "jobs")
         downgrade(revision="-1")
         assert "ix_applications_opening_id_applied_at_id" not in {
             index["name"] for index in sa.inspect(db.engine).get_indexes("applications")}

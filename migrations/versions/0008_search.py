@@ -12,7 +12,7 @@ them). A later migration that rebuilds candidates, applications or openings on S
 (batch mode copying a table) drops that table's triggers and must create them again.
 
 Revision ID: 0008_search
-Revises: 0007
+Revises: 0008_paging_indexes
 Create Date: 2026-12-01 13:40:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_search'
-down_revision = '0007'
+down_revision = '0008_paging_indexes'
 branch_labels = None
 depends_on = None
 

@@ -131,8 +131,9 @@ def applications(actor: User, *, opening: str | None = None,
              .where(Application.id.not_in(owed))
              .options(joinedload(Application.candidate), joinedload(Application.opening))
              .order_by(Application.id).limit(limit + 1))
-    if opening is not None:
-        query = query.where(Opening.key == opening)
+    if opening is not None:  # the opening's id, found first, lets an index serve the list
+        query = query.where(Application.opening_id == sa.select(Opening.id).where(
+            Opening.key == opening).scalar_subquery())
     if status is not None:
         query = query.where(Application.status == status)
     if cursor is not None:

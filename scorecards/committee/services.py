@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -45,9 +45,10 @@ from ..models import (
     Scorecard,
     User,
 )
-from ..paging import decode_cursor, encode_cursor
+from ..paging import Page, keyset_page
 
 DECIDED = "d"  # the kind of the Decided list's cursors
+QUEUE = "queue"  # and of the queue's
 QUEUE_STATUSES = (ApplicationStatus.COMMITTEE,)
 DECIDABLE_STATUSES = {ApplicationStatus.INTERVIEWING, ApplicationStatus.COMMITTEE,
                       ApplicationStatus.DECIDED}
@@ -216,26 +217,33 @@ def candidate_summary(actor: User | None, application_id: int,
     return CandidateSummary(application, loop, rubrics, summary, submitted, offsets)
 
 
-def queue(actor: User) -> list[QueueRow]:
-    """Return the applications whose required scorecards are in, oldest first."""
-    owed = owed_applications(actor)
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.status.in_(QUEUE_STATUSES),
-                                     Application.id.not_in(owed))
-        .options(joinedload(Application.candidate),
-                 joinedload(Application.opening).joinedload(Opening.loop_version),
-                 selectinload(Application.interviews).joinedload(Interview.rubric_version))
-        .order_by(Application.updated_at)).all()
-    found = panels(a.id for a in applications)
+def queue(actor: User, limit: int = 50, after: str | None = None,
+          before: str | None = None) -> Page[QueueRow]:
+    """Return a page of the applications whose required scorecards are in, oldest first.
+
+    Paged by key (after continues below a page, before above it; either raises ValueError
+    for a cursor this list never issued), and the engine recommends for the page's rows only.
+    """
+    query = (sa.select(Application)
+             .where(Application.status.in_(QUEUE_STATUSES),
+                    Application.id.not_in(owed_applications(actor)))
+             .options(joinedload(Application.candidate),
+                      joinedload(Application.opening).joinedload(Opening.loop_version),
+                      selectinload(Application.interviews)
+                      .joinedload(Interview.rubric_version)))
+    page = keyset_page(query, (Application.updated_at, Application.id), QUEUE, limit=limit,
+                       after=after, before=before, descending=False,
+                       fetch=lambda select: db.session.scalars(select).unique().all())
+    found = panels(a.id for a in page.rows)
     newest = newest_rubrics()  # asked once per rubric, not once per application
     rows = []
-    for application in applications:
+    for application in page.rows:
         loop = loop_of(application.opening.loop_version)
         rubrics = _rubrics(loop, application.interviews, newest)
         summary = recommend(loop, rubrics, found.get(application.id, []),
                             history=rubric_spreads(rubrics.values()))
         rows.append(QueueRow(application, summary))
-    return rows
+    return replace(page, rows=rows)
 
 
 @dataclass(frozen=True)
@@ -254,17 +262,8 @@ class DecidedRow:
     changed: bool  # it supersedes an earlier decision
 
 
-@dataclass(frozen=True)
-class DecidedPage:
-    """A page of the Decided list, with the cursors of the pages around it (None at an end)."""
-
-    rows: list[DecidedRow]
-    older: str | None
-    newer: str | None
-
-
 def decided(actor: User, limit: int, after: str | None = None,
-            before: str | None = None) -> DecidedPage:
+            before: str | None = None) -> Page[DecidedRow]:
     """Return a page of the decisions in force, newest first, in one query.
 
     A decision is in force until a newer one supersedes it. Applications the actor still
@@ -279,22 +278,9 @@ def decided(actor: User, limit: int, after: str | None = None,
         .join(Decision.application).join(Application.candidate).join(Application.opening)
         .join(Decision.decided_by)
         .where(~sa.exists().where(later.supersedes_id == Decision.id),
-               Decision.application_id.not_in(owed_applications(actor)))
-        .limit(limit + 1))
-    if before is not None:  # the page above this one, read upward from its cursor
-        found = db.session.execute(query.where(Decision.id > decode_cursor(DECIDED, before))
-                                   .order_by(Decision.id)).all()
-        rows = [_decided_row(row) for row in found[:limit]][::-1]
-        newer_exists, older_exists = len(found) > limit, True
-    else:
-        if after is not None:
-            query = query.where(Decision.id < decode_cursor(DECIDED, after))
-        found = db.session.execute(query.order_by(Decision.id.desc())).all()
-        rows = [_decided_row(row) for row in found[:limit]]
-        newer_exists, older_exists = after is not None, len(found) > limit
-    return DecidedPage(
-        rows, encode_cursor(DECIDED, rows[-1].decision_id) if rows and older_exists else None,
-        encode_cursor(DECIDED, rows[0].decision_id) if rows and newer_exists else None)
+               Decision.application_id.not_in(owed_applications(actor))))
+    page = keyset_page(query, (Decision.id,), DECIDED, limit=limit, after=after, before=before)
+    return replace(page, rows=[_decided_row(row) for row in page.rows])
 
 
 def _decided_row(row: sa.Row) -> DecidedRow:

@@ -60,11 +60,11 @@ from .services.openings import (
 from .services.reminders import overdue_scorecards, reminder_text, send_reminder
 from .services.scheduling import (
     InterviewChange,
-    active_interviewers,
     annotate_interview,
     cancel_interview,
     change_interview,
     find_interviewers,
+    interviewer_choices,
     load_interview,
     pinned_by,
     schedule_interview,
@@ -76,7 +76,6 @@ from .services.search import SearchError, search_candidates
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 
 PAGE_SIZE = 50
-OVERDUE_LIMIT = 200
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -206,8 +205,7 @@ def _load(application_id: int) -> Application:
 def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
     loop = loop_of(application.opening.loop_version)
     form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
-    form.panel.choices = [(user.email, f"{user.name} ({user.email})")
-                          for user in active_interviewers()]
+    form.panel.choices = interviewer_choices()
     return _within_window(form)
 
 
@@ -222,7 +220,8 @@ def _within_window(form: FlaskForm) -> FlaskForm:
 def _render_application(application: Application, schedule: ScheduleForm, close: CloseForm,
                         status: int = 200):
     loop = loop_of(application.opening.loop_version)
-    if schedule.stage.choices is None:
+    closable = application.status not in FINAL_STATUSES
+    if closable and schedule.stage.choices is None:  # a closed application has no form
         _with_choices(schedule, application)
     window = _overdue_window()
     return render_template(
@@ -231,7 +230,7 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
         window=window, others=other_applications(application, current_user),
         outcome_hidden=not can(current_user, Action.VIEW, application),
         state_of=scorecard_state,
-        closable=application.status not in FINAL_STATUSES), status
+        closable=closable), status
 
 
 @bp.get("/interviews/<int:interview_id>")
@@ -305,9 +304,9 @@ def _load_interview(interview_id: int) -> Interview:
 
 def _panel_choices(form: InterviewForm, interview: Interview) -> InterviewForm:
     # The panel as it is stays choosable, even someone deactivated since.
-    people = {user.email: user for user in (*seated(interview), *active_interviewers())}
-    form.panel.choices = [(user.email, f"{user.name} ({user.email})")
-                          for user in sorted(people.values(), key=lambda u: (u.name, u.email))]
+    labels = dict(interviewer_choices())
+    labels.update((user.email, f"{user.name} ({user.email})") for user in seated(interview))
+    form.panel.choices = sorted(labels.items(), key=lambda choice: choice[1])
     return _within_window(form)
 
 
@@ -341,7 +340,8 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
                       cancel: CancelForm | None = None, note: NoteForm | None = None,
                       status: int = 200):
     loop = loop_of(interview.application.opening.loop_version)
-    if change is None:
+    changeable = interview.application.status not in FINAL_STATUSES
+    if change is None and changeable and not interview.cancelled:  # else no form is shown
         change = _panel_choices(InterviewForm(prefix="change", formdata=None, data={
             "scheduled_at": interview.scheduled_at.replace(tzinfo=None),
             "panel": [user.email for user in seated(interview)]}), interview)
@@ -352,7 +352,7 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         cancel=cancel or CancelForm(prefix="cancel", formdata=None),
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
         pinned=bool(pinned_by(interview)),
-        changeable=interview.application.status not in FINAL_STATUSES), status
+        changeable=changeable), status
 
 
 @bp.get("/search")
@@ -375,15 +375,20 @@ def search():
 @bp.get("/overdue")
 @login_required
 def overdue():
-    """List overdue scorecards with a reminder to copy or send."""
+    """List overdue scorecards with a reminder to copy or send, a page at a time."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     window = _overdue_window()
-    rows = overdue_scorecards(utcnow(), window, limit=OVERDUE_LIMIT)
+    try:
+        page = overdue_scorecards(utcnow(), window, limit=PAGE_SIZE,
+                                  after=request.args.get("after"),
+                                  before=request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from the "
+                               "longest overdue.")
     reminders = {row.scorecard_id: reminder_text(row, _scorecard_url(row.scorecard_id))
-                 for row in rows}
-    return render_template("hr/overdue.html", rows=rows, reminders=reminders,
-                           form=ReminderForm(), limit=OVERDUE_LIMIT,
-                           window_hours=window.total_seconds() / 3600)
+                 for row in page.rows}
+    return render_template("hr/overdue.html", page=page, reminders=reminders,
+                           form=ReminderForm(), window_hours=window.total_seconds() / 3600)
 
 
 @bp.post("/overdue/<int:scorecard_id>/reminder")

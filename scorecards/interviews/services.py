@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -50,6 +50,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..paging import Page, keyset_page
 
 # Statuses that scorecards move an application between; later ones belong to people.
 _SCORING_STATUSES = {ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING,
@@ -110,31 +111,53 @@ class InterviewRow:
     state: str  # not_started, draft, submitted, overdue, withdrawn or cancelled
 
 
-def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limit: int,
-                  past_offset: int = 0) -> tuple[list[InterviewRow], list[InterviewRow], int]:
-    """Return the user's upcoming interviews, a page of past ones and the number of past ones.
+@dataclass(frozen=True)
+class MyInterviews:
+    """An interviewer's list: the next interviews, and a page of the past ones."""
 
-    Past interviews come newest first. Cancelled interviews and withdrawn drafts stay in the
-    list, marked as such, so that a panelist sees what became of them.
+    upcoming: list[InterviewRow]  # soonest first, at most the page's size
+    more_upcoming: bool  # more are scheduled after the last one shown
+    past: Page[InterviewRow]  # newest first
+
+
+PAST = "mine"  # the kind of the past interviews' cursors
+
+
+def my_interviews(user: User, now: datetime, overdue_after: timedelta, limit: int, *,
+                  after: str | None = None, before: str | None = None) -> MyInterviews:
+    """Return the user's next interviews and a page of past ones, in a fixed number of queries.
+
+    Past interviews come newest first, paged by key (after continues below a page, before
+    above it; either raises ValueError for a cursor this list never issued). Cancelled
+    interviews and withdrawn drafts stay in the list, marked as such, so that a panelist
+    sees what became of them.
     """
-    base = (
-        sa.select(Scorecard.id, Scorecard.status, Interview.id, Interview.stage_key,
-                  Interview.scheduled_at, Candidate.name, Opening.title, Opening.loop_version_id,
-                  Interview.cancelled_at)
-        .join(Scorecard.interview).join(Interview.application)
-        .join(Application.candidate).join(Application.opening)
-        .where(Scorecard.interviewer_id == user.id)
-    )
-    upcoming = db.session.execute(
-        base.where(Interview.scheduled_at > now).order_by(Interview.scheduled_at)).all()
-    past = db.session.execute(
-        base.where(Interview.scheduled_at <= now)
-        .order_by(Interview.scheduled_at.desc(), Interview.id.desc())
-        .limit(past_limit).offset(past_offset)).all()
-    past_total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Scorecard).join(Scorecard.interview)
-        .where(Scorecard.interviewer_id == user.id, Interview.scheduled_at <= now))
-    titles = _stage_titles({row[7] for row in (*upcoming, *past)})
+    # The user's own scorecards are read first, each with its interview's time asked for on
+    # its own: a thousand rows of the year's half million, where a join tempts the planner to
+    # walk every interview by time looking for the user's.
+    when = (sa.select(Interview.scheduled_at).where(Interview.id == Scorecard.interview_id)
+            .scalar_subquery())
+    mine = (sa.select(Scorecard.id.label("scorecard_id"), Scorecard.status,
+                      Scorecard.interview_id, when.label("scheduled_at"))
+            .where(Scorecard.interviewer_id == user.id).cte("mine").prefix_with("MATERIALIZED"))
+    key = (mine.c.scheduled_at, mine.c.interview_id)
+
+    def with_names(query: sa.Select) -> list[sa.Row]:
+        page = query.subquery()  # the rest is joined to the page's rows only
+        found = db.session.execute(
+            sa.select(page.c.scorecard_id, page.c.status, page.c.interview_id,
+                      Interview.stage_key, page.c.scheduled_at, Candidate.name, Opening.title,
+                      Opening.loop_version_id, Interview.cancelled_at)
+            .join(Interview, Interview.id == page.c.interview_id).join(Interview.application)
+            .join(Application.candidate).join(Application.opening)).all()
+        return sorted(found, key=lambda row: (row.scheduled_at, row.interview_id))
+
+    upcoming = with_names(sa.select(mine).where(mine.c.scheduled_at > now)
+                          .order_by(*key).limit(limit + 1))
+    past = keyset_page(sa.select(mine).where(mine.c.scheduled_at <= now), key, PAST,
+                       limit=limit, after=after, before=before, fetch=with_names,
+                       key_of=lambda row: (row.scheduled_at, row.interview_id))
+    titles = _stage_titles({row[7] for row in (*upcoming, *past.rows)})
 
     def row(found) -> InterviewRow:
         (scorecard_id, status, interview_id, stage_key, when, candidate, opening, loop_id,
@@ -144,7 +167,8 @@ def my_interviews(user: User, now: datetime, overdue_after: timedelta, past_limi
                             display_status(ScorecardStatus(status), when, now, overdue_after,
                                            cancelled=cancelled_at is not None))
 
-    return [row(r) for r in upcoming], [row(r) for r in past], past_total
+    return MyInterviews([row(r) for r in upcoming[:limit]], len(upcoming) > limit,
+                        replace(past, rows=[row(r) for r in past.rows]))
 
 
 def _stage_titles(loop_version_ids: set[int]) -> dict[tuple[int, str], str]:

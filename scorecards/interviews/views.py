@@ -24,7 +24,6 @@ from ..catalog.services import rubric_of
 from ..core.scorecard import Answers, Review
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
-from ..requests import page_number
 from . import services
 from .forms import ScorecardForm, ShownForm
 from .rendering import RECOMMENDATIONS, rating_parts
@@ -32,7 +31,7 @@ from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
 
-PAST_PAGE_SIZE = 50
+PAGE_SIZE = 50  # past interviews a page, and upcoming ones shown
 SUBMIT_BUTTON = "submit-scorecard"  # the id of the form's submit button
 
 
@@ -40,13 +39,16 @@ SUBMIT_BUTTON = "submit-scorecard"  # the id of the form's submit button
 @login_required
 def mine():
     """List the signed-in user's interviews with the state of each scorecard."""
-    page = page_number()
     window = timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
-    upcoming, past, past_total = services.my_interviews(
-        current_user, utcnow(), window, PAST_PAGE_SIZE, (page - 1) * PAST_PAGE_SIZE)
-    pages = max(1, -(-past_total // PAST_PAGE_SIZE))
-    return render_template("interviews/mine.html", upcoming=upcoming, past=past,
-                           page=page, pages=pages, window_hours=window.total_seconds() / 3600)
+    try:
+        found = services.my_interviews(current_user, utcnow(), window, PAGE_SIZE,
+                                       after=request.args.get("after"),
+                                       before=request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from your "
+                               "latest interviews.")
+    return render_template("interviews/mine.html", found=found,
+                           window_hours=window.total_seconds() / 3600)
 
 
 @bp.get("/interviews/<int:interview_id>")

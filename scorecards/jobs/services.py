@@ -17,11 +17,13 @@ from flask import current_app
 from ..core.vocabulary import JobStatus
 from ..extensions import db
 from ..models import Application, Job, JobChunk, Opening, User, utcnow
+from ..paging import Page, keyset_page
 from .kinds import ERASED_MEANWHILE, KINDS
 from .queue import dispatch
 from .runner import UNFINISHED, fail
 
 log = logging.getLogger(__name__)
+JOBS = "jobs"  # the kind of the jobs list's cursors
 
 
 def start(actor: User, kind_name: str, title: str, params: dict) -> Job:
@@ -47,11 +49,16 @@ def job_of(actor: User, job_id: int) -> Job | None:
     return job if job is not None and job.requested_by_id == actor.id else None
 
 
-def jobs_of(actor: User, limit: int = 50) -> list[Job]:
-    """Return the actor's newest jobs, newest first."""
-    return list(db.session.scalars(
-        sa.select(Job).where(Job.requested_by_id == actor.id)
-        .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
+def jobs_of(actor: User, limit: int = 50, after: str | None = None,
+            before: str | None = None) -> Page[Job]:
+    """Return a page of the actor's jobs, newest first, paged by key.
+
+    after continues below a page (older jobs), before above it; either raises ValueError for
+    a cursor this list never issued.
+    """
+    return keyset_page(sa.select(Job).where(Job.requested_by_id == actor.id),
+                       (Job.created_at, Job.id), JOBS, limit=limit, after=after,
+                       before=before, fetch=lambda select: db.session.scalars(select).all())
 
 
 def state(job: Job, now: datetime | None = None) -> JobStatus:

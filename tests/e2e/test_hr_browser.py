@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from scorecards import audit
 from scorecards.core.vocabulary import Role
 from scorecards.extensions import db
 from scorecards.models import Candidate, Interview
@@ -80,4 +81,20 @@ def test_hr_pages_have_no_serious_accessibility_problems(page: Page, axe_js, mak
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+def test_the_audit_trail_has_no_serious_accessibility_problems(page: Page, axe_js, make_user,
+                                                               make_application):
+    admin = make_user(Role.ADMIN, email="ada@example.com", password=PASSWORD)
+    audit.record(admin, "application.closed", make_application(), status="rejected")
+    db.session.commit()
+    sign_in_as(page, admin)
+    page.goto("/audit/")
+    expect(page.get_by_role("link", name="Audit trail")).to_have_attribute("aria-current", "page")
+    page.add_script_tag(path=axe_js)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']}: {v['help']}" for v in results["violations"]
+               if v["impact"] in ("serious", "critical")]
     assert not serious, "\n".join(serious)

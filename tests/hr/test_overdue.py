@@ -1,5 +1,6 @@
 """Overdue scorecards: the list HR works from, and reminders sent and recorded."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -66,3 +67,22 @@ def test_an_unknown_mail_sender_is_named(config):
     app = create_app({**config, "MAIL_SENDER": "pigeon"})
     with app.app_context(), pytest.raises(ValueError, match="MAIL_SENDER is 'pigeon'"):
         mail.sender()
+
+
+def test_the_list_is_paged_longest_overdue_first(hr, make_user, make_application,
+                                                 make_interview, monkeypatch):
+    from scorecards.hr import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    ana = make_user(name="Ana Souza")
+    for days in (3, 5, 4):
+        make_interview(make_application(f"Overdue {days} days"), panel=[ana],
+                       when=datetime.now(UTC) - timedelta(days=days))
+    first = hr.get("/hr/overdue").text
+    assert first.index("Overdue 5 days") < first.index("Overdue 4 days")
+    assert "Overdue 3 days" not in first
+    older = re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)
+    second = hr.get(older[1].replace("&amp;", "&")).text
+    assert "Overdue 3 days" in second
+    assert "Overdue 5 days" not in second
+    assert hr.get("/hr/overdue?after=bm9wZQ").status_code == 400

@@ -291,7 +291,7 @@ def test_overdue_scorecards_are_the_unsubmitted_ones_past_the_window(
 
     rows = []
     assert count_queries(lambda: rows.extend(
-        reminders.overdue_scorecards(now, timedelta(hours=24)))) == 1
+        reminders.overdue_scorecards(now, timedelta(hours=24)).rows)) == 1
     (row,) = rows
     assert (row.interviewer_name, row.interviewer_email, row.candidate, row.stage) == (
         "Ana Souza", "ana@example.com", "Ada Lovelace", "Design")

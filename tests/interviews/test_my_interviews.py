@@ -1,5 +1,6 @@
 """My interviews: upcoming and past, each with candidate, stage, time and scorecard state."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -76,19 +77,53 @@ def test_the_overdue_window_is_a_setting(make_user, make_interview, sign_in, app
     assert "overdue 2 hours after its interview" in html
 
 
-def test_past_interviews_are_paged_newest_first(make_user, make_application, make_interview,
-                                                sign_in, monkeypatch):
-    monkeypatch.setattr("scorecards.interviews.views.PAST_PAGE_SIZE", 2)
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'href="([^"]*)" rel="{rel}"', html)
+    return found[1].replace("&amp;", "&") if found else None
+
+
+def test_past_interviews_are_paged_newest_first_by_key_ties_included(
+        make_user, make_application, make_interview, sign_in, monkeypatch):
+    monkeypatch.setattr("scorecards.interviews.views.PAGE_SIZE", 2)
     ana = make_user()
-    for days in (1, 2, 3):
-        make_interview(make_application(f"Candidate {days} days"), panel=[ana],
-                       when=NOW - timedelta(days=days))
+    same_time = NOW - timedelta(days=2)
+    for name, when in [("One", NOW - timedelta(days=1)), ("Two", same_time),
+                       ("Three", same_time), ("Four", NOW - timedelta(days=3))]:
+        make_interview(make_application(f"Candidate {name}"), panel=[ana], when=when)
     client = sign_in(ana)
-    first, second = client.get("/interviews").text, client.get("/interviews?page=2").text
-    assert first.index("Candidate 1 days") < first.index("Candidate 2 days")
-    assert "Candidate 3 days" not in first
-    assert "Page 1 of 2" in first
-    assert "Candidate 3 days" in second
+    first = client.get("/interviews").text
+    assert _link(first, "prev") is None
+    second = client.get(_link(first, "next")).text
+    assert _link(second, "next") is None
+    shown = [name for html in (first, second) for name in sorted(
+        ("One", "Two", "Three", "Four"), key=lambda name: rows(html, "Past").find(name))
+        if f"Candidate {name}" in rows(html, "Past")]
+    # Newest first; the two at the same time in the order of their ids, each once.
+    assert shown == ["One", "Three", "Two", "Four"]
+    back = client.get(_link(second, "prev")).text
+    assert rows(back, "Past") == rows(first, "Past")
+    assert "Page 1 of" not in first  # nothing counts the whole list
+
+
+def test_upcoming_interviews_are_the_soonest_few(make_user, make_application, make_interview,
+                                                  sign_in, monkeypatch):
+    monkeypatch.setattr("scorecards.interviews.views.PAGE_SIZE", 2)
+    ana = make_user()
+    for days in (3, 1, 2):
+        make_interview(make_application(f"Candidate in {days} days"), panel=[ana],
+                       when=NOW + timedelta(days=days))
+    html = sign_in(ana).get("/interviews").text
+    upcoming = rows(html, "Upcoming")
+    assert upcoming.index("Candidate in 1 days") < upcoming.index("Candidate in 2 days")
+    assert "Candidate in 3 days" not in upcoming
+    assert "More interviews are scheduled after these." in html
+
+
+@pytest.mark.parametrize("cursor", ["after=bm90IGEgY3Vyc29y", "before=%01", "after=bWluZTA"])
+def test_a_cursor_the_list_never_gave_is_refused_with_a_message(make_user, sign_in, cursor):
+    response = sign_in(make_user()).get(f"/interviews?{cursor}")
+    assert response.status_code == 400
+    assert "Start again from your latest interviews" in response.text
 
 
 def test_the_list_needs_a_signed_in_user(client):

@@ -3,6 +3,7 @@ requester, failing with a message, expiring, and pruned."""
 
 import io
 import os
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -220,3 +221,27 @@ def test_the_thread_backend_runs_jobs_beside_the_request(app, make_user, kinds):
         db.session.refresh(job)
     assert job.status == JobStatus.DONE
     assert b"".join(services.file_chunks(job)) == b"hello"
+
+
+def test_the_files_list_is_paged_newest_first_and_shows_only_ones_own(app, make_user,
+                                                                      sign_in, monkeypatch):
+    from scorecards.jobs import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    owner, other = make_user(), make_user()
+    start = utcnow() - timedelta(days=1)
+    for n in range(3):
+        db.session.add(Job(kind="export", title=f"File {n}", requested_by=owner,
+                           status=JobStatus.FAILED, created_at=start + timedelta(hours=n)))
+    db.session.add(Job(kind="export", title="Someone else's", requested_by=other,
+                       status=JobStatus.FAILED, created_at=start))
+    db.session.commit()
+    client = sign_in(owner)
+    first = client.get("/files/").text
+    assert first.index("File 2") < first.index("File 1")
+    assert "File 0" not in first
+    older = re.search(r'href="([^"]*after=[^"]*)" rel="next"', first)
+    second = client.get(older[1].replace("&amp;", "&")).text
+    assert "File 0" in second
+    assert "Someone else" not in first + second
+    assert client.get("/files/?before=bm9wZQ").status_code == 400

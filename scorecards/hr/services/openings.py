@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -21,11 +21,11 @@ from ...core.rubric import Loop
 from ...core.vocabulary import ApplicationStatus, ScorecardStatus
 from ...extensions import db
 from ...models import Application, Interview, LoopVersion, Opening, Scorecard, User
-from ...paging import decode_cursor, encode_cursor
+from ...paging import Page, keyset_page
 from .fields import PipelineError, optional, required
 
 OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-PIPELINE = "pipeline"  # the kind of the pipeline's cursors
+PIPELINE = "pipeline"  # the kind of the pipeline's cursors, followed by the opening's id
 # What pipelines and reports count: interviews not cancelled, and the scorecards of their
 # panels (a withdrawn draft is its author's alone).
 LIVE_INTERVIEW = Interview.cancelled_at.is_(None)
@@ -165,60 +165,24 @@ def pipeline(opening: Opening) -> Pipeline:
     return Pipeline(sum(by_status.values()), by_status, by_stage)
 
 
-@dataclass(frozen=True)
-class ApplicationsPage:
-    """A page of an opening's applications, with the cursors of the pages beside it."""
-
-    rows: list[ApplicationRow]
-    older: str | None  # continues below this page, or None at the oldest
-    newer: str | None  # continues above it, or None at the newest
-
-
 def applications(opening: Opening, *, status: ApplicationStatus | None = None,
                  limit: int = 50, after: str | None = None,
-                 before: str | None = None) -> ApplicationsPage:
+                 before: str | None = None) -> Page[ApplicationRow]:
     """Return a page of the opening's applications, newest first, with their stage progress.
 
     Paged by key, so any page costs what the first does: after continues below a page (older
-    applications), before above it; either raises ValueError for a cursor this list never
-    issued, or one of another opening's.
+    applications), before above it; either raises ValueError for a cursor this opening's
+    list never issued.
     """
-    newest_first = (Application.applied_at.desc(), Application.id.desc())
     query = (sa.select(Application).where(Application.opening_id == opening.id)
-             .options(joinedload(Application.candidate)).limit(limit + 1))
+             .options(joinedload(Application.candidate)))
     if status is not None:
         query = query.where(Application.status == status)
-    if before is not None:  # the page above, read upward from its cursor
-        applied_at, row_id = _place(opening, before)
-        found = db.session.scalars(query.where(sa.or_(
-            Application.applied_at > applied_at,
-            sa.and_(Application.applied_at == applied_at, Application.id > row_id)))
-            .order_by(*(column.asc() for column in (Application.applied_at,
-                                                      Application.id)))).all()
-        shown, newer_exists, older_exists = found[:limit][::-1], len(found) > limit, True
-    else:
-        if after is not None:
-            applied_at, row_id = _place(opening, after)
-            query = query.where(sa.or_(
-                Application.applied_at < applied_at,
-                sa.and_(Application.applied_at == applied_at, Application.id < row_id)))
-        found = db.session.scalars(query.order_by(*newest_first)).all()
-        shown, newer_exists, older_exists = found[:limit], after is not None, len(found) > limit
-    progress = _progress(opening, (a.id for a in shown))
-    return ApplicationsPage(
-        [ApplicationRow(a, progress.get(a.id, [])) for a in shown],
-        encode_cursor(PIPELINE, shown[-1].id) if shown and older_exists else None,
-        encode_cursor(PIPELINE, shown[0].id) if shown and newer_exists else None)
-
-
-def _place(opening: Opening, cursor: str) -> tuple:
-    """Return the (applied_at, id) a cursor of this opening's list stands beside."""
-    row_id = decode_cursor(PIPELINE, cursor)
-    applied_at = db.session.scalar(sa.select(Application.applied_at).where(
-        Application.id == row_id, Application.opening_id == opening.id))
-    if applied_at is None:
-        raise ValueError("not a cursor of this opening's list")
-    return applied_at, row_id
+    page = keyset_page(query, (Application.applied_at, Application.id),
+                       f"{PIPELINE}{opening.id}:", limit=limit, after=after, before=before,
+                       fetch=lambda select: db.session.scalars(select).all())
+    progress = _progress(opening, (a.id for a in page.rows))
+    return replace(page, rows=[ApplicationRow(a, progress.get(a.id, [])) for a in page.rows])
 
 
 def _progress(opening: Opening, application_ids: Iterable[int]) -> dict[int, list[StageProgress]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,10 +14,13 @@ from ...catalog.services import loop_of
 from ...core.vocabulary import OWED_STATUSES
 from ...extensions import db
 from ...models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
+from ...paging import Page, keyset_page
 from . import mail
 from .candidates import CLOSING_STATUSES
 from .fields import PipelineError
 from .openings import stage_title
+
+OVERDUE = "overdue"  # the kind of the overdue list's cursors
 
 
 @dataclass(frozen=True)
@@ -35,19 +39,23 @@ class OverdueRow:
     hours_overdue: float
 
 
-def overdue_scorecards(now: datetime, overdue_after: timedelta, *,
-                       limit: int | None = None) -> list[OverdueRow]:
-    """Return the scorecards still owed overdue_after their interview, oldest first.
+def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 50,
+                       after: str | None = None, before: str | None = None) -> Page[OverdueRow]:
+    """Return a page of the scorecards still owed overdue_after their interview, oldest first.
 
     Applications that were withdrawn or rejected, cancelled interviews and withdrawn drafts
-    owe nothing.
+    owe nothing. Paged by key: after continues below a page, before above it; either raises
+    ValueError for a cursor this list never issued.
     """
-    return _overdue(now, overdue_after, limit=limit)
+    page = keyset_page(_overdue(now, overdue_after), (Interview.scheduled_at, Scorecard.id),
+                       OVERDUE, limit=limit, after=after, before=before, descending=False)
+    return replace(page, rows=_rows(page.rows, now, overdue_after))
 
 
-def _overdue(now: datetime, overdue_after: timedelta, *, scorecard_id: int | None = None,
-             limit: int | None = None) -> list[OverdueRow]:
-    query = (
+def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
+    # Owed scorecards are a few thousand of the year's hundreds of thousands: a partial index
+    # holds just them (ix_scorecards_owed).
+    return (
         sa.select(Scorecard.id, Interview.id, Application.id, User.name, User.email,
                   Candidate.name, Opening.title, Interview.stage_key, Interview.scheduled_at,
                   LoopVersion)
@@ -56,14 +64,13 @@ def _overdue(now: datetime, overdue_after: timedelta, *, scorecard_id: int | Non
         .join(Scorecard.interviewer)
         .where(Scorecard.status.in_(OWED_STATUSES), Interview.cancelled_at.is_(None),
                Interview.scheduled_at <= now - overdue_after,
-               Application.status.not_in(CLOSING_STATUSES))
-        .order_by(Interview.scheduled_at, Scorecard.id)
-        .limit(limit))
-    if scorecard_id is not None:
-        query = query.where(Scorecard.id == scorecard_id)
+               Application.status.not_in(CLOSING_STATUSES)))
+
+
+def _rows(found: Iterable[sa.Row], now: datetime, overdue_after: timedelta) -> list[OverdueRow]:
     rows = []
     for (scorecard, interview, application, name, email, candidate, opening, stage_key, when,
-         loop_version) in db.session.execute(query):
+         loop_version) in found:
         due = when + overdue_after
         rows.append(OverdueRow(scorecard, interview, application, name, email, candidate,
                                opening, stage_title(loop_of(loop_version), stage_key), when,
@@ -83,7 +90,8 @@ def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datet
                   overdue_after: timedelta) -> OverdueRow:
     """Remind an interviewer of an overdue scorecard by mail, and record the nudge."""
     require(actor, Action.VIEW, Area.PIPELINE)
-    found = _overdue(now, overdue_after, scorecard_id=scorecard_id)
+    found = _rows(db.session.execute(_overdue(now, overdue_after).where(
+        Scorecard.id == scorecard_id)), now, overdue_after)
     if not found:
         raise PipelineError(f"Scorecard {scorecard_id} is not overdue: it was submitted or "
                             "withdrawn, its interview cancelled, its application closed, or it "

@@ -156,11 +156,14 @@ def _check_panel(panel: list[User], seated: Iterable[User] = ()) -> None:
             raise PipelineError(f"Panel: {user.email} is not an active interviewer.", "panel")
 
 
-def active_interviewers() -> list[User]:
-    """Return every active interviewer, by name."""
-    return list(db.session.scalars(
-        sa.select(User).join(UserRole).where(User.active, UserRole.role == Role.INTERVIEWER)
-        .order_by(User.name, User.email)).unique())
+def interviewer_choices() -> list[tuple[str, str]]:
+    """Return the panel picker's choices: every active interviewer's email and label, by name.
+
+    Two columns a row and no user objects: the list holds every interviewer of the company.
+    """
+    return [(email, f"{name} ({email})") for name, email in db.session.execute(
+        sa.select(User.name, User.email).join(UserRole)
+        .where(User.active, UserRole.role == Role.INTERVIEWER).order_by(User.name, User.email))]
 
 
 def scorecard_state(scorecard: Scorecard, now: datetime, overdue_after: timedelta) -> str:
