@@ -145,6 +145,10 @@ def shift_counts(connection: sa.Connection, deltas: dict[tuple[int, str, str], i
         index_elements=["opening_id", "status", "source"],
         set_={"applications": ApplicationCount.applications + statement.excluded.applications,
               "computed_at": statement.excluded.computed_at}), changed)
+    # An emptied status leaves no row, as a recount would not.
+    connection.execute(sa.delete(ApplicationCount).where(
+        ApplicationCount.applications == 0,
+        ApplicationCount.opening_id.in_({opening_id for opening_id, *_ in deltas})))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,199 @@
+"""Summary tables: kept current as changes are saved, equal to counting the records afresh."""
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from scorecards.analytics import summaries
+from scorecards.committee.services import calibration, panels
+from scorecards.core.calibration import offsets
+from scorecards.core.panel import flatten
+from scorecards.core.vocabulary import ApplicationStatus, JobStatus, Role, ScorecardStatus, Source
+from scorecards.extensions import db
+from scorecards.hr.services import reports
+from scorecards.hr.services.candidates import add_application, close_application
+from scorecards.hr.services.openings import opening_rows, pipeline
+from scorecards.hr.services.scheduling import cancel_interview, schedule_interview
+from scorecards.models import (
+    AgreementResult,
+    Application,
+    ApplicationCount,
+    CalibrationShare,
+    Job,
+    Opening,
+    Rating,
+    StageFigures,
+)
+from scorecards.privacy.services import erase_candidate
+
+KEPT = {"counts": ApplicationCount, "stages": StageFigures, "calibration": CalibrationShare}
+SUMMARY_TABLES = (ApplicationCount, StageFigures, CalibrationShare, AgreementResult)
+COMPETENCIES = ("understanding", "approach", "code", "testing")
+SECRET = "Ada Lovelace"
+
+
+def rows(model) -> list[tuple]:
+    """Return a summary table's rows without their times, in key order, floats rounded."""
+    columns = [c for c in model.__table__.columns if c.name != "computed_at"]
+    return sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                  for row in db.session.execute(sa.select(*columns)))
+
+
+@pytest.fixture
+def year(make_user, make_application, make_interview, submit):
+    """Return a small hiring year made through the services and a few direct edits.
+
+    Panels of two or three score at random with some harsh and some lenient interviewers;
+    some interviews are cancelled, some scorecards withdrawn, some applications closed,
+    one score amended after submission.
+    """
+    rng = random.Random(12)
+    hr = make_user(Role.HR)
+    people = [make_user(name=f"Interviewer {i}") for i in range(6)]
+    lean = {person.id: rng.choice((-1, 0, 0, 1)) for person in people}
+    opening = make_application().opening
+    when = datetime.now(UTC) - timedelta(days=30)
+    for n in range(14):
+        source = rng.choice(list(Source))
+        application = add_application(
+            hr, opening, f"Candidate {n}", source, email=f"c{n}@example.org",
+            referrer="A colleague" if source == Source.REFERRAL else None).application
+        for stage in rng.sample(["coding", "design"], rng.randint(0, 2)):
+            interview = schedule_interview(hr, application, stage, when,
+                                           rng.sample(people, rng.randint(2, 3)))
+            if rng.random() < 0.15:
+                cancel_interview(hr, interview)
+                continue
+            for scorecard in list(interview.scorecards):
+                roll = rng.random()
+                if roll < 0.1:
+                    scorecard.status = ScorecardStatus.WITHDRAWN
+                    db.session.commit()
+                elif roll < 0.85:
+                    scores = {key: min(4, max(1, rng.randint(2, 3) + lean[
+                        scorecard.interviewer_id])) for key in COMPETENCIES[:3]}
+                    scores["testing"] = rng.choice((None, 2, 3))
+                    submit(scorecard, scores, rng.choice(("hire", "no_hire", "strong_hire")))
+        if rng.random() < 0.2 and application.status != ApplicationStatus.DECIDED:
+            close_application(hr, application, ApplicationStatus.REJECTED, "Not this time.")
+    amended = db.session.scalars(sa.select(Rating).where(Rating.score == 3)).first()
+    amended.score = 1
+    db.session.commit()
+    return opening
+
+
+def test_kept_summaries_equal_a_rebuild_from_the_records(year):
+    kept = {name: rows(model) for name, model in KEPT.items()}
+    assert all(kept.values())
+    summaries.refresh(KEPT)
+    assert {name: rows(model) for name, model in KEPT.items()} == kept
+
+
+def test_calibration_equals_the_core_computation_after_upkeep_and_after_a_refresh(year):
+    applications = db.session.scalars(sa.select(Application.id)).all()
+    expected = offsets(flatten(card for cards in panels(applications).values() for card in cards))
+    assert expected
+    for _ in ("kept", "refreshed"):
+        found = calibration(expected)
+        assert set(found) == set(expected)
+        for who, offset in expected.items():
+            assert found[who].raw == pytest.approx(offset.raw)
+            assert found[who].shrunk == pytest.approx(offset.shrunk)
+            assert (found[who].ratings, found[who].shared_interviews) == \
+                (offset.ratings, offset.shared_interviews)
+        summaries.refresh(["calibration"])
+
+
+def direct_funnel(opening: Opening) -> dict[tuple[str, bool], tuple[int, int, int]]:
+    """Count the opening's funnel from its records in Python, the reference for the summary."""
+    funnel: Counter = Counter()
+    for application in opening.applications:
+        live = {}
+        for interview in application.interviews:
+            if interview.cancelled_at is None:
+                live.setdefault(interview.stage_key, []).extend(
+                    s for s in interview.scorecards if s.status == ScorecardStatus.SUBMITTED)
+        for stage, submitted in live.items():
+            hires = sum(s.recommendation in ("hire", "strong_hire") for s in submitted)
+            key = (stage, application.source == Source.REFERRAL)
+            funnel[key + ("reached",)] += 1
+            funnel[key + ("passed",)] += hires * 2 > len(submitted)
+            funnel[key + ("awaiting",)] += not submitted
+    return {key[:2]: (funnel[key[:2] + ("reached",)], funnel[key[:2] + ("passed",)],
+                      funnel[key[:2] + ("awaiting",)]) for key in funnel}
+
+
+def test_the_report_and_the_home_counts_equal_counting_the_records(year):
+    report = reports.opening_report(year, None)
+    found = {}
+    for stage in report.stages:
+        for referral, figures in ((True, stage.referral), (False, stage.other)):
+            if figures.reached:
+                found[(stage.key, referral)] = (figures.reached, figures.passed, figures.awaiting)
+    assert found == direct_funnel(year)
+    statuses = Counter(a.status for a in year.applications)
+    (row,) = [r for r in opening_rows() if r.opening.id == year.id]
+    assert {s: n for s, n in row.by_status.items() if n} == statuses
+    assert row.total == report.applications == len(year.applications)
+    assert report.referrals == sum(a.source == Source.REFERRAL for a in year.applications)
+    assert pipeline(year).by_status == row.by_status
+
+
+def test_a_status_move_shows_on_the_home_page_counts_at_once(make_user, make_application):
+    hr = make_user(Role.HR)
+    application = make_application()
+    (row,) = opening_rows()
+    assert row.by_status[ApplicationStatus.APPLIED] == 1
+    close_application(hr, application, ApplicationStatus.WITHDRAWN, "Took another offer.")
+    (row,) = opening_rows()
+    assert row.by_status[ApplicationStatus.APPLIED] == 0
+    assert row.by_status[ApplicationStatus.WITHDRAWN] == 1
+    assert row.total == 1
+
+
+def test_the_cli_refreshes_the_summaries_it_is_asked_for(year, runner):
+    db.session.execute(sa.delete(StageFigures))
+    db.session.commit()
+    result = runner.invoke(args=["aggregates", "refresh", "--only", "stages", "--only",
+                                 "agreement"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(":")[0] for line in result.output.splitlines()] == ["stages",
+                                                                            "agreement"]
+    assert rows(StageFigures)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgreementResult)) == 2
+
+
+def test_the_cli_refuses_an_unknown_summary(runner):
+    result = runner.invoke(args=["aggregates", "refresh", "--only", "everything"])
+    assert result.exit_code == 2
+    assert "everything" in result.output
+
+
+def test_the_refresh_job_leaves_a_file_that_says_what_it_did(year, make_user, sign_in):
+    hr = make_user(Role.HR)
+    sign_in(hr).post("/analytics/agreement/refresh")
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "aggregates"))
+    assert (job.status, job.requested_by_id, job.filename) == \
+        (JobStatus.DONE, hr.id, "aggregates-refresh.csv")
+
+
+def test_summary_tables_hold_no_personal_data(year, make_user):
+    hr = make_user(Role.HR)
+    added = add_application(hr, year, SECRET, Source.REFERRAL, email="ada@example.org",
+                            referrer="Charles Babbage").application
+    schedule_interview(hr, added, "coding", datetime.now(UTC), [make_user(), make_user()])
+    summaries.refresh()
+    text_columns = {(c.table.name, c.name) for model in SUMMARY_TABLES
+                    for c in model.__table__.columns if isinstance(c.type, sa.String)}
+    # Keys from the rubric and loop files and the enumerations, nothing typed about a person.
+    assert text_columns == {("application_counts", "status"), ("application_counts", "source"),
+                            ("stage_figures", "stage_key"), ("agreement_results", "rubric_key")}
+    erase_candidate(None, added.candidate_id)
+    stored = "\n".join(str(row) for model in SUMMARY_TABLES
+                       for row in db.session.execute(sa.select(model.__table__)))
+    for trace in (SECRET, "ada@example.org", "Babbage"):
+        assert trace not in stored
+    assert (added.id, "coding") in {(r[0], r[1]) for r in rows(StageFigures)}
