@@ -212,17 +212,27 @@ def _rebuild_agreement() -> int:
 def _agreement_by_key():
     """Yield each rubric key with the agreement of its submitted scores, read as a stream.
 
-    Rows come sorted by rubric key, so each rubric's scores are handed to the statistics as
-    they arrive and let go once its figures are made.
+    Only scores a co-panelist also gave are read: the statistics leave every other unit
+    out, and most interviews (an HR screen) have one interviewer. Rows come sorted by
+    rubric key, so each rubric's scores are handed to the statistics as they arrive and let
+    go once its figures are made: memory holds one rubric's shared units at a time.
     """
-    rows = db.session.execute(
-        sa.select(RubricVersion.key, Interview.id, Interview.stage_key,
-                  Scorecard.interviewer_id, Rating.competency_key, Rating.score)
+    scores = (
+        sa.select(RubricVersion.key, Interview.id.label("interview_id"), Interview.stage_key,
+                  Scorecard.interviewer_id, Rating.competency_key, Rating.score,
+                  sa.func.count(Rating.score).over(
+                      partition_by=(Scorecard.interview_id, Rating.competency_key)
+                  ).label("raters"))
         .select_from(Rating)
         .join(Rating.scorecard).join(Scorecard.interview).join(Interview.rubric_version)
         # Not-assessed scores are NULL and count toward no statistic: leave them in the database.
         .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None))
-        .order_by(RubricVersion.key)
+        .subquery())
+    rows = db.session.execute(
+        sa.select(scores.c.key, scores.c.interview_id, scores.c.stage_key,
+                  scores.c.interviewer_id, scores.c.competency_key, scores.c.score)
+        .where(scores.c.raters > 1)
+        .order_by(scores.c.key)
         .execution_options(yield_per=_BATCH))
     for key, group in groupby(rows, key=itemgetter(0)):
         yield key, panel_agreement(
