@@ -548,13 +548,19 @@ class StageFigures(db.Model):
     application_id: Mapped[int] = mapped_column(
         sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
     stage_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    opening_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("openings.id", ondelete="CASCADE"), index=True)
+    opening_id: Mapped[int] = mapped_column(sa.ForeignKey("openings.id", ondelete="CASCADE"))
     referral: Mapped[bool]
     scorecards: Mapped[int]  # of the stage's panels, in any state but withdrawn
     submitted: Mapped[int]
     hires: Mapped[int]  # submitted scorecards recommending hire or strong hire
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # Holds every column an opening's funnel and stage counts read, so they are read from
+        # the index alone instead of from rows spread over the table.
+        sa.Index("ix_stage_figures_opening", "opening_id", "stage_key", "referral",
+                 "application_id", "scorecards", "submitted", "hires"),
+    )
 
 
 class CalibrationShare(db.Model):
@@ -569,10 +575,14 @@ class CalibrationShare(db.Model):
     interview_id: Mapped[int] = mapped_column(
         sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
     interviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     deviation: Mapped[float] = mapped_column(sa.Float)
     ratings: Mapped[int]
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # An interviewer's offset is read from the index alone, however many panels they sat on.
+    __table_args__ = (sa.Index("ix_calibration_shares_interviewer", "interviewer_id",
+                               "deviation", "ratings"),)
 
 
 class AgreementResult(db.Model):

@@ -78,7 +78,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('application_id', 'stage_key', name=op.f('pk_stage_figures'))
     )
     with op.batch_alter_table('stage_figures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_stage_figures_opening_id'), ['opening_id'], unique=False)
+        batch_op.create_index('ix_stage_figures_opening', ['opening_id', 'stage_key', 'referral', 'application_id', 'scorecards', 'submitted', 'hires'], unique=False)
 
     op.create_table('calibration_shares',
     sa.Column('interview_id', sa.Integer(), nullable=False),
@@ -91,7 +91,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('interview_id', 'interviewer_id', name=op.f('pk_calibration_shares'))
     )
     with op.batch_alter_table('calibration_shares', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_calibration_shares_interviewer_id'), ['interviewer_id'], unique=False)
+        batch_op.create_index('ix_calibration_shares_interviewer', ['interviewer_id', 'deviation', 'ratings'], unique=False)
 
     op.create_table('agreement_results',
     sa.Column('rubric_key', sa.String(length=64), nullable=False),
@@ -110,11 +110,11 @@ def upgrade():
 def downgrade():
     op.drop_table('agreement_results')
     with op.batch_alter_table('calibration_shares', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_calibration_shares_interviewer_id'))
+        batch_op.drop_index('ix_calibration_shares_interviewer')
 
     op.drop_table('calibration_shares')
     with op.batch_alter_table('stage_figures', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_stage_figures_opening_id'))
+        batch_op.drop_index('ix_stage_figures_opening')
 
     op.drop_table('stage_figures')
     op.drop_table('application_counts')
