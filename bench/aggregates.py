@@ -87,10 +87,9 @@ def refresh() -> None:
     with app.app_context():
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"load average {os.getloadavg()[0]:.2f}; peak memory before {before / 1024:.0f} MB")
-        for done in run(progress=lambda d: print(
-                f"{d.summary:<14}{d.rows:>12,} rows{d.seconds:>8.1f} s; peak memory "
-                f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")):
-            pass
+        run(progress=lambda d: print(
+            f"{d.summary:<14}{d.rows:>12,} rows{d.seconds:>8.1f} s; peak memory "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"))
     print(f"load average {os.getloadavg()[0]:.2f}")
 
 

@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..core.vocabulary import ScorecardStatus
 from ..models import Application, Interview, Rating, Scorecard
 from .summaries import recompute_calibration_shares, recompute_stage_figures, shift_counts
 
@@ -28,6 +29,15 @@ def init_app(app: Flask) -> None:
     """Start keeping the summaries current on every session's flush (once per process)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+
+
+# The columns each summary reads: a change to any other (a draft's evidence, a note, the
+# time of an interview) moves no summary, so an autosave costs no upkeep.
+_COUNTED = {
+    Interview: ("application_id", "stage_key", "cancelled_at"),
+    Scorecard: ("interview_id", "status", "recommendation"),
+    Rating: ("scorecard_id", "competency_key", "score"),
+}
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -39,10 +49,10 @@ def _after_flush(session: Session, _context) -> None:
     for state, objects in (("new", session.new), ("dirty", session.dirty),
                            ("deleted", session.deleted)):
         for obj in objects:
-            if state == "dirty" and not session.is_modified(obj, include_collections=False):
-                continue
             if isinstance(obj, Application):
                 _count_move(deltas, obj, state)
+            elif state == "dirty" and not _counted_change(obj):
+                continue
             elif isinstance(obj, Interview):
                 applications.add(obj.application_id)
                 interviews.add(obj.id)
@@ -53,9 +63,10 @@ def _after_flush(session: Session, _context) -> None:
     if not (deltas or interviews or scorecards):
         return
     connection = session.connection()
-    if scorecards:
+    if scorecards:  # a score counts once submitted; the scorecard's submission moves it then
         interviews.update(connection.scalars(
-            sa.select(Scorecard.interview_id).where(Scorecard.id.in_(scorecards))))
+            sa.select(Scorecard.interview_id).where(Scorecard.id.in_(scorecards),
+                                                   Scorecard.status == ScorecardStatus.SUBMITTED)))
     interviews.discard(None)
     if interviews:
         applications.update(connection.scalars(
@@ -67,6 +78,13 @@ def _after_flush(session: Session, _context) -> None:
     shift_counts(connection, deltas)
     recompute_stage_figures(connection, applications)
     recompute_calibration_shares(connection, interviews)
+
+
+def _counted_change(obj: object) -> bool:
+    """Tell whether a changed object changed a column some summary reads."""
+    columns = _COUNTED.get(type(obj), ())
+    attributes = sa.inspect(obj).attrs
+    return any(attributes[name].history.has_changes() for name in columns)
 
 
 def _count_move(deltas: Counter, application: Application, state: str) -> None:

@@ -1,6 +1,7 @@
 """Summary tables: kept current as changes are saved, equal to counting the records afresh."""
 
 import random
+import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,7 @@ from scorecards.models import (
     Job,
     Opening,
     Rating,
+    Scorecard,
     StageFigures,
 )
 from scorecards.privacy.services import erase_candidate
@@ -197,3 +199,70 @@ def test_summary_tables_hold_no_personal_data(year, make_user):
     for trace in (SECRET, "ada@example.org", "Babbage"):
         assert trace not in stored
     assert (added.id, "coding") in {(r[0], r[1]) for r in rows(StageFigures)}
+
+
+def submitted_elsewhere(app, scorecard_id: int, scores: dict[str, int]) -> threading.Thread:
+    """Start submitting a scorecard in a thread of its own (another session, as a request)."""
+
+    def work():
+        with app.app_context():
+            try:
+                scorecard = db.session.get(Scorecard, scorecard_id)
+                mark_submitted(scorecard, scores)
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def mark_submitted(scorecard: Scorecard, scores: dict[str, int]) -> None:
+    scorecard.ratings += [Rating(competency_key=key, score=score) for key, score in scores.items()]
+    scorecard.status, scorecard.recommendation = ScorecardStatus.SUBMITTED, "hire"
+    scorecard.submitted_at = datetime.now(UTC)
+
+
+def test_two_panelists_submitting_at_once_are_both_counted(app, make_user, make_interview):
+    interview = make_interview(panel=[make_user(), make_user()])
+    first, second = interview.scorecards
+    mark_submitted(first, {"understanding": 4, "approach": 4})
+    db.session.flush()  # counted, and the application held, until this commits
+    other = submitted_elsewhere(app, second.id, {"understanding": 1, "approach": 2})
+    other.join(timeout=1)
+    assert other.is_alive(), "the second submission did not wait for the first"
+    db.session.commit()
+    other.join(timeout=30)
+    assert not other.is_alive()
+    db.session.expire_all()
+    kept = {name: rows(model) for name, model in KEPT.items()}
+    # 4 - 1 and 4 - 2 above the other panelist, and the same below: both submissions count
+    assert sorted(r[2:] for r in kept["calibration"]) == [(-5.0, 2), (5.0, 2)]
+    assert [r[4:] for r in kept["stages"]] == [(2, 2, 2)]
+    summaries.refresh(KEPT)
+    assert {name: rows(model) for name, model in KEPT.items()} == kept
+
+
+def test_a_draft_autosave_moves_no_summary(make_user, make_interview, submit):
+    interview = make_interview(panel=[make_user(), make_user()])
+    submit(interview.scorecards[0], {"understanding": 3})
+    draft = interview.scorecards[1]
+    draft.status = ScorecardStatus.DRAFT
+    draft.ratings.append(Rating(competency_key="understanding", score=2, evidence="Began."))
+    db.session.commit()
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        draft.takeaways = "Explains the trade-offs well."
+        draft.ratings[0].evidence = "Began with the brute force, then improved it."
+        draft.ratings[0].score = 3
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert statements
+    assert not [s for s in statements if "stage_figures" in s or "calibration_shares" in s]
