@@ -38,6 +38,9 @@ class Output:
 # What each kind of job does: a function of (job, requester) that returns its output.
 Work = Callable[[Job, User], Output]
 KINDS: dict[str, Work] = {}
+# Kinds whose work and file hold counts and statistics only, never a person: an erasure
+# neither stops them nor deletes their files.
+IMPERSONAL = frozenset({"aggregates"})
 
 
 def kind(name: str) -> Callable[[Work], Work]:
