@@ -1,9 +1,8 @@
 """Summary tables: kept current as changes are saved, equal to counting the records afresh."""
 
-import random
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from scorecards.extensions import db
 from scorecards.hr.services import reports
 from scorecards.hr.services.candidates import add_application, close_application
 from scorecards.hr.services.openings import opening_rows, pipeline
-from scorecards.hr.services.scheduling import cancel_interview, schedule_interview
+from scorecards.hr.services.scheduling import schedule_interview
 from scorecards.models import (
     AgreementResult,
     Application,
@@ -42,49 +41,6 @@ def rows(model) -> list[tuple]:
     columns = [c for c in model.__table__.columns if c.name != "computed_at"]
     return sorted(tuple(round(v, 9) if isinstance(v, float) else v for v in row)
                   for row in db.session.execute(sa.select(*columns)))
-
-
-@pytest.fixture
-def year(make_user, make_application, make_interview, submit):
-    """Return a small hiring year made through the services and a few direct edits.
-
-    Panels of two or three score at random with some harsh and some lenient interviewers;
-    some interviews are cancelled, some scorecards withdrawn, some applications closed,
-    one score amended after submission.
-    """
-    rng = random.Random(12)
-    hr = make_user(Role.HR)
-    people = [make_user(name=f"Interviewer {i}") for i in range(6)]
-    lean = {person.id: rng.choice((-1, 0, 0, 1)) for person in people}
-    opening = make_application().opening
-    when = datetime.now(UTC) - timedelta(days=30)
-    for n in range(14):
-        source = rng.choice(list(Source))
-        application = add_application(
-            hr, opening, f"Candidate {n}", source, email=f"c{n}@example.org",
-            referrer="A colleague" if source == Source.REFERRAL else None).application
-        for stage in rng.sample(["coding", "design"], rng.randint(0, 2)):
-            interview = schedule_interview(hr, application, stage, when,
-                                           rng.sample(people, rng.randint(2, 3)))
-            if rng.random() < 0.15:
-                cancel_interview(hr, interview)
-                continue
-            for scorecard in list(interview.scorecards):
-                roll = rng.random()
-                if roll < 0.1:
-                    scorecard.status = ScorecardStatus.WITHDRAWN
-                    db.session.commit()
-                elif roll < 0.85:
-                    scores = {key: min(4, max(1, rng.randint(2, 3) + lean[
-                        scorecard.interviewer_id])) for key in COMPETENCIES[:3]}
-                    scores["testing"] = rng.choice((None, 2, 3))
-                    submit(scorecard, scores, rng.choice(("hire", "no_hire", "strong_hire")))
-        if rng.random() < 0.2 and application.status != ApplicationStatus.DECIDED:
-            close_application(hr, application, ApplicationStatus.REJECTED, "Not this time.")
-    amended = db.session.scalars(sa.select(Rating).where(Rating.score == 3)).first()
-    amended.score = 1
-    db.session.commit()
-    return opening
 
 
 def test_kept_summaries_equal_a_rebuild_from_the_records(year):
