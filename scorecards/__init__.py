@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    from .analytics import upkeep
+
+    upkeep.init_app(app)  # summaries move in the same transaction as what they count
 
     # Each area's views module holds its blueprint, registered in this order.
     from .analytics import views as analytics

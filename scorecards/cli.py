@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .analytics import cli as analytics_cli
 from .api import cli as api_cli
 from .auth import cli as auth_cli
 from .catalog import cli as catalog_cli
@@ -19,7 +20,7 @@ from .privacy import cli as privacy_cli
 
 # The users group (auth) comes before the API, which adds its token commands to it.
 AREAS = (catalog_cli, auth_cli, api_cli, demo_cli, packets_cli, exports_cli, jobs_cli,
-         privacy_cli)
+         privacy_cli, analytics_cli)
 
 
 def init_app(app: Flask) -> None:

@@ -228,7 +228,10 @@ class Application(db.Model):
     opening_id: Mapped[int] = mapped_column(sa.ForeignKey("openings.id", ondelete="RESTRICT"))
     source: Mapped[str] = mapped_column(sa.String(20))
     referrer: Mapped[str | None] = mapped_column(sa.String(200))
-    status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED)
+    # The status an application leaves is loaded when it moves, so that the status counts
+    # (analytics/upkeep.py) can move it out of its old status as well as into the new one.
+    status: Mapped[str] = mapped_column(sa.String(20), default=ApplicationStatus.APPLIED,
+                                        active_history=True)
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Set when HR withdraws or rejects the application; the retention rule reads closed_at.
@@ -534,3 +537,83 @@ class JobChunk(db.Model):
                                         primary_key=True)
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
+# Summary tables: figures the pages read instead of counting the year on every request
+# (analytics/summaries.py keeps them). Each row holds counts or statistics only, never a
+# person's data, and says when it was computed.
+
+
+class ApplicationCount(db.Model):
+    """How many applications of an opening have one status and came from one source."""
+
+    __tablename__ = "application_counts"
+
+    opening_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("openings.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    applications: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StageFigures(db.Model):
+    """One application's panel at one stage: its scorecards, those submitted, those for hiring.
+
+    A row exists while the application has an interview of the stage that is not cancelled.
+    """
+
+    __tablename__ = "stage_figures"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    stage_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    opening_id: Mapped[int] = mapped_column(sa.ForeignKey("openings.id", ondelete="CASCADE"))
+    referral: Mapped[bool]
+    scorecards: Mapped[int]  # of the stage's panels, in any state but withdrawn
+    submitted: Mapped[int]
+    hires: Mapped[int]  # submitted scorecards recommending hire or strong hire
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # Holds every column an opening's funnel and stage counts read, so they are read from
+        # the index alone instead of from rows spread over the table.
+        sa.Index("ix_stage_figures_opening", "opening_id", "stage_key", "referral",
+                 "application_id", "scorecards", "submitted", "hires"),
+    )
+
+
+class CalibrationShare(db.Model):
+    """What one interview adds to one interviewer's calibration offset.
+
+    deviation is the sum, over the interviewer's scores that a co-panelist also gave, of the
+    score less the co-panelists' mean; ratings is how many such scores there are.
+    """
+
+    __tablename__ = "calibration_shares"
+
+    interview_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
+    interviewer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    deviation: Mapped[float] = mapped_column(sa.Float)
+    ratings: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # An interviewer's offset is read from the index alone, however many panels they sat on.
+    __table_args__ = (sa.Index("ix_calibration_shares_interviewer", "interviewer_id",
+                               "deviation", "ratings"),)
+
+
+class AgreementResult(db.Model):
+    """The panel agreement of one rubric, all its versions pooled, as last computed."""
+
+    __tablename__ = "agreement_results"
+
+    rubric_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    icc2_1: Mapped[float | None] = mapped_column(sa.Float)
+    alpha: Mapped[float | None] = mapped_column(sa.Float)
+    panels: Mapped[int]
+    units: Mapped[int]
+    ratings: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

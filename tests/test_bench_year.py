@@ -13,7 +13,8 @@ import pytest
 from scorecards import create_app
 from scorecards.committee.services import candidate_summary, queue
 from scorecards.extensions import db
-from scorecards.models import User
+from scorecards.hr.services.openings import opening_rows
+from scorecards.models import AgreementResult, User
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "year.py"
 END = datetime(2026, 6, 1, tzinfo=UTC)
@@ -114,5 +115,9 @@ def test_the_committee_reads_the_generated_year(year, tmp_path):
             summary = candidate_summary(None, application_id)
             assert summary.summary.outcome.value in {"hire", "strong_hire", "no_hire",
                                                      "strong_no_hire"}
+        # The rows were loaded around the app, so the generator counts the summaries itself.
+        applications = db.session.execute(db.text("SELECT count(*) FROM applications")).scalar()
+        assert sum(row.total for row in opening_rows()) == applications
+        assert db.session.scalars(db.select(AgreementResult.panels)).all()
         db.session.remove()
         db.engine.dispose()

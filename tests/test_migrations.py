@@ -54,6 +54,9 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         assert "ix_scorecards_owed" not in indexes(db.engine, "scorecards")
         assert "ix_jobs_requested_by_created" in indexes(db.engine, "jobs")
         downgrade(revision="-1")
+        assert not {"application_counts", "stage_figures", "calibration_shares",
+                    "agreement_results"} & tables(db.engine)
+        downgrade(revision="-1")
         assert "ix_applications_opening_id_applied_at_id" not in {
             index["name"] for index in sa.inspect(db.engine).get_indexes("applications")}
         downgrade(revision="-1")

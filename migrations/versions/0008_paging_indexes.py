@@ -1,7 +1,7 @@
 """Indexes that serve the lists paged by key and the API's list of an opening's applications.
 
 Revision ID: 0008_paging_indexes
-Revises: 0007
+Revises: 0008_aggregates
 Create Date: 2026-12-01 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_paging_indexes'
-down_revision = '0007'
+down_revision = '0008_aggregates'
 branch_labels = None
 depends_on = None
 

@@ -1,48 +1,58 @@
-"""Read the statistics of the analytics pages from the stored scorecards."""
+"""Read the statistics of the analytics pages from their summary tables, and refresh them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..core.agreement import PanelAgreement, panel_agreement
-from ..core.panel import PanelRating
-from ..core.vocabulary import ScorecardStatus
+from ..authz import Action, Area, require
+from ..core.agreement import PanelAgreement
+from ..core.vocabulary import JobStatus
 from ..extensions import db
-from ..models import Interview, Rating, RubricVersion, Scorecard
+from ..jobs import services as jobs
+from ..models import AgreementResult, Job, RubricVersion, User
 
-# Rows fetched from the database at a time: five million ratings never sit in memory as rows.
-_BATCH = 2_000
+REFRESH_KIND = "aggregates"
 
 
 @dataclass(frozen=True)
 class RubricAgreement:
-    """How far the panels that scored with one rubric agree."""
+    """How far the panels that scored with one rubric agree, as last computed."""
 
     key: str
     title: str  # the title of the rubric's newest version
-    agreement: PanelAgreement
+    agreement: PanelAgreement | None  # None until the agreement is first computed
+    computed_at: datetime | None
 
 
-def agreement_by_rubric() -> list[RubricAgreement]:
-    """Return the panel agreement of every stored rubric, ordered by title.
+@dataclass(frozen=True)
+class AgreementReport:
+    """Every stored rubric's agreement, and when it was computed (None if never)."""
 
-    All versions of a rubric are pooled. Each rated unit is one competency of one interview,
-    and an interview is scored with a single version, so a unit never mixes versions; pooling
-    only puts the units of all versions into one figure. The versions of a rubric share their
-    competencies in practice (an edit rewords anchors or questions), and a figure per version
-    would start again from "not enough panels" after every edit. A rubric no panel has scored
-    yet comes back with empty statistics.
+    rubrics: list[RubricAgreement]
+    computed_at: datetime | None
+
+
+def agreement_by_rubric() -> AgreementReport:
+    """Return the panel agreement of every stored rubric, ordered by title, as last computed.
+
+    All versions of a rubric are pooled (see summaries.py). The figures are those of the
+    last refresh; a rubric stored since then has none until the next one.
     """
-    titles = _latest_titles()
-    agreements = {key: panel_agreement(ratings) for key, ratings in _ratings_by_rubric()}
-    empty = panel_agreement(())
-    return [RubricAgreement(key, title, agreements.get(key, empty))
-            for key, title in titles]
+    stored = {row.rubric_key: row for row in db.session.scalars(sa.select(AgreementResult))}
+    rubrics = [RubricAgreement(key, title, _agreement(stored.get(key)),
+                               stored[key].computed_at if key in stored else None)
+               for key, title in _latest_titles()]
+    times = [row.computed_at for row in stored.values()]
+    return AgreementReport(rubrics, min(times) if times else None)
+
+
+def _agreement(row: AgreementResult | None) -> PanelAgreement | None:
+    if row is None:
+        return None
+    return PanelAgreement(row.icc2_1, row.alpha, row.panels, row.units, row.ratings)
 
 
 def _latest_titles() -> list[tuple[str, str]]:
@@ -56,21 +66,23 @@ def _latest_titles() -> list[tuple[str, str]]:
         .order_by(RubricVersion.title, RubricVersion.key))]
 
 
-def _ratings_by_rubric() -> Iterator[tuple[str, Iterable[PanelRating]]]:
-    """Yield each rubric key with its submitted scores, streamed by one query for all rubrics.
+def refresh_under_way() -> Job | None:
+    """Return a refresh job that is queued or running and has not outrun its time, if any."""
+    for job in db.session.scalars(
+            sa.select(Job).where(Job.kind == REFRESH_KIND,
+                                 Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
+            .order_by(Job.id.desc())):
+        if jobs.state(job) in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return job
+    return None
 
-    Rows come sorted by rubric key, so each rubric's ratings are read as they arrive and
-    handed on without being gathered first.
+
+def request_refresh(actor: User) -> Job:
+    """Start recomputing panel agreement in the background; return the job.
+
+    A refresh already under way is returned instead of a second one: it will reach every
+    scorecard submitted before it reads them.
     """
-    rows = db.session.execute(
-        sa.select(RubricVersion.key, Interview.id, Interview.stage_key,
-                  Scorecard.interviewer_id, Rating.competency_key, Rating.score)
-        .select_from(Rating)
-        .join(Rating.scorecard).join(Scorecard.interview).join(Interview.rubric_version)
-        # Not-assessed scores are NULL and count toward no statistic: leave them in the database.
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None))
-        .order_by(RubricVersion.key)
-        .execution_options(yield_per=_BATCH))
-    for key, group in groupby(rows, key=itemgetter(0)):
-        yield key, (PanelRating(interview_id, stage, interviewer_id, competency, score)
-                    for _, interview_id, stage, interviewer_id, competency, score in group)
+    require(actor, Action.VIEW, Area.ANALYTICS)
+    return refresh_under_way() or jobs.start(actor, REFRESH_KIND, "Panel agreement refresh",
+                                            {"summaries": ["agreement"]})

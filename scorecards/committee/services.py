@@ -1,7 +1,8 @@
 """Use cases of the hiring committee: the queue, an application's summary, the decision.
 
 The database gathers the panel (one query for any number of applications) and the
-interviewers' calibration (one windowed query); the pure core does the arithmetic.
+interviewers' calibration (a sum over their kept calibration shares); the pure core does the
+arithmetic.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ..core.vocabulary import (
 from ..extensions import db
 from ..models import (
     Application,
+    CalibrationShare,
     Candidate,
     Decision,
     Interview,
@@ -103,30 +105,22 @@ def panels(application_ids: Iterable[int]) -> dict[int, list[PanelScorecard]]:
 
 
 def calibration(interviewer_ids: Iterable[int]) -> dict[int, Offset]:
-    """Return each interviewer's calibration offset over every panel they shared."""
+    """Return each interviewer's calibration offset over every panel they shared.
+
+    The offset adds up what each of their interviews contributes (calibration_shares, kept
+    current as scorecards are submitted), so its cost follows their interviews, not the year.
+    """
     ids = list(interviewer_ids)
     if not ids:
         return {}
-    # Every rating beside the sum and count of its panel's ratings of the same competency,
-    # so that the co-panelists' mean is (total - own) / (count - 1), all in the database.
-    their_interviews = sa.select(Scorecard.interview_id).where(Scorecard.interviewer_id.in_(ids))
-    partition = {"partition_by": (Scorecard.interview_id, Rating.competency_key)}
-    shared = (
-        sa.select(Scorecard.interviewer_id, Scorecard.interview_id, Rating.score,
-                  sa.func.sum(Rating.score).over(**partition).label("total"),
-                  sa.func.count(Rating.score).over(**partition).label("raters"))
-        .join(Rating, Rating.scorecard_id == Scorecard.id)
-        .where(Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None),
-               Scorecard.interview_id.in_(their_interviews))
-        .subquery())
-    deviation = shared.c.score - sa.cast(shared.c.total - shared.c.score, sa.Float) / (
-        shared.c.raters - 1)
     rows = db.session.execute(
-        sa.select(shared.c.interviewer_id, sa.func.avg(deviation), sa.func.count(),
-                  sa.func.count(sa.distinct(shared.c.interview_id)))
-        .where(shared.c.raters > 1, shared.c.interviewer_id.in_(ids))
-        .group_by(shared.c.interviewer_id))
-    return {who: Offset(who, float(raw), shrink(float(raw), interviews), ratings, interviews)
+        sa.select(CalibrationShare.interviewer_id,
+                  sa.func.sum(CalibrationShare.deviation) / sa.func.sum(CalibrationShare.ratings),
+                  sa.func.sum(CalibrationShare.ratings), sa.func.count())
+        .where(CalibrationShare.interviewer_id.in_(ids))
+        .group_by(CalibrationShare.interviewer_id))
+    return {who: Offset(who, float(raw), shrink(float(raw), interviews), int(ratings),
+                        interviews)
             for who, raw, ratings, interviews in rows}
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..analytics import summaries
 from ..authz import Action, Area, require
 from ..exports import services as exports
+from ..exports.writers import csv_line
 from ..models import Job, User
 from ..packets.services import ErasedMeanwhile
 from ..packets.services import meeting_packet as build_meeting_packet
@@ -36,6 +38,9 @@ class Output:
 # What each kind of job does: a function of (job, requester) that returns its output.
 Work = Callable[[Job, User], Output]
 KINDS: dict[str, Work] = {}
+# Kinds whose work and file hold counts and statistics only, never a person: an erasure
+# neither stops them nor deletes their files.
+IMPERSONAL = frozenset({"aggregates"})
 
 
 def kind(name: str) -> Callable[[Work], Work]:
@@ -74,3 +79,16 @@ def export(job: Job, actor: User) -> Output:
     except exports.ExportError as error:
         raise JobError(str(error)) from None
     return Output(made.filename, made.mimetype, made.chunks)
+
+
+@kind("aggregates")
+def aggregates(job: Job, actor: User) -> Output:
+    """Recompute summary tables (panel agreement by default); the file says what was done."""
+    require(actor, Action.VIEW, Area.ANALYTICS)
+    try:
+        done = summaries.refresh(job.params.get("summaries", ["agreement"]))
+    except ValueError as error:
+        raise JobError(str(error)) from None
+    lines = [csv_line(("summary", "rows", "seconds"))]
+    lines += [csv_line((step.summary, step.rows, f"{step.seconds:.1f}")) for step in done]
+    return Output("aggregates-refresh.csv", "text/csv", ["".join(lines).encode()])

@@ -18,7 +18,7 @@ from ..core.vocabulary import JobStatus
 from ..extensions import db
 from ..models import Application, Job, JobChunk, Opening, User, utcnow
 from ..paging import Page, keyset_page
-from .kinds import ERASED_MEANWHILE, KINDS
+from .kinds import ERASED_MEANWHILE, IMPERSONAL, KINDS
 from .queue import dispatch
 from .runner import UNFINISHED, fail
 
@@ -115,22 +115,24 @@ def files_touching(application_ids: Iterable[int]) -> list[int]:
     """Return the jobs whose files may hold these applications' personal data.
 
     A committee packet lists the applications it holds; an export of everything HR may see
-    could hold anyone, so every export file counts.
+    could hold anyone, so every export file counts; a summary refresh holds nobody.
     """
     wanted = {int(i) for i in application_ids}
     rows = db.session.execute(sa.select(Job.id, Job.kind, Job.params)
                               .where(Job.status == JobStatus.DONE)).all()
     return [job_id for job_id, kind_name, params in rows
-            if kind_name != "meeting_packet"
-            or wanted.intersection(params.get("application_ids", ()))]
+            if kind_name not in IMPERSONAL and (
+                kind_name != "meeting_packet"
+                or wanted.intersection(params.get("application_ids", ())))]
 
 
 def cancel_jobs_touching(application_ids: Iterable[int]) -> int:
     """Stop the queued and running jobs that may read these applications; return how many.
 
     A committee packet of one of their openings could hold them, and an export could hold
-    anyone. A cancelled job is failed with a reason that names nobody, and stores nothing.
-    The caller holds the erasure lock, so no job is claimed or stored meanwhile.
+    anyone; a summary refresh reads scores, which erasure keeps, and holds nobody. A
+    cancelled job is failed with a reason that names nobody, and stores nothing. The caller
+    holds the erasure lock, so no job is claimed or stored meanwhile.
     """
     ids = [int(i) for i in application_ids]
     openings = set(db.session.scalars(sa.select(Opening.key).join(Application.opening)
@@ -138,8 +140,9 @@ def cancel_jobs_touching(application_ids: Iterable[int]) -> int:
     rows = db.session.execute(sa.select(Job.id, Job.kind, Job.params)
                               .where(Job.status.in_(UNFINISHED))).all()
     touching = [job_id for job_id, kind_name, params in rows
-                if kind_name != "meeting_packet" or params.get("opening") in openings
-                or set(ids).intersection(params.get("application_ids", ()))]
+                if kind_name not in IMPERSONAL and (
+                    kind_name != "meeting_packet" or params.get("opening") in openings
+                    or set(ids).intersection(params.get("application_ids", ())))]
     if not touching:
         return 0
     return db.session.execute(

@@ -13,6 +13,7 @@ from scorecards.extensions import db
 from scorecards.models import Rating, RubricVersion
 
 PAGE = "/analytics/agreement"
+REFRESH = "/analytics/agreement/refresh"
 
 # Scores of three panelists on the test rubrics' competencies, varied enough for both figures.
 SCORES = [
@@ -53,6 +54,14 @@ def cells(html: str, rubric_key: str) -> list[str]:
     return re.findall(r"<td>(.*?)</td>", html[start:html.index("</tr>", start)], re.S)
 
 
+def computed(client):
+    """Ask for the figures to be computed (a job, done inline here), then load the page."""
+    response = client.post(REFRESH)
+    assert response.status_code == 303
+    assert response.headers["Location"] == PAGE
+    return client.get(PAGE)
+
+
 def shown(value: float | None) -> str:
     """Return a statistic as the page writes it."""
     return "Not enough panels yet" if value is None else f"{value:.2f}"
@@ -71,7 +80,7 @@ def assert_row_shows(html: str, rubric_key: str, ratings: list[PanelRating]) -> 
 def test_hr_and_admins_see_panel_agreement_per_rubric(make_user, sign_in, hold_panel, role):
     for shift in range(3):
         hold_panel(*(SCORES[shift:] + SCORES[:shift]))
-    response = sign_in(make_user(role)).get(PAGE)
+    response = computed(sign_in(make_user(role)))
     assert response.status_code == 200
     html = response.text
     assert "<h1>Panel agreement</h1>" in html
@@ -86,7 +95,9 @@ def test_hr_and_admins_see_panel_agreement_per_rubric(make_user, sign_in, hold_p
 @pytest.mark.parametrize("roles", [(Role.INTERVIEWER,), (Role.COMMITTEE,),
                                    (Role.INTERVIEWER, Role.COMMITTEE)])
 def test_interviewers_and_the_committee_get_404(make_user, sign_in, roles):
-    assert sign_in(make_user(*roles)).get(PAGE).status_code == 404
+    client = sign_in(make_user(*roles))
+    assert client.get(PAGE).status_code == 404
+    assert client.post(REFRESH).status_code == 404
 
 
 def test_the_page_needs_a_signed_in_user(client):
@@ -98,7 +109,7 @@ def test_the_page_needs_a_signed_in_user(client):
 def test_a_rubric_without_panels_says_so(make_user, sign_in, hold_panel):
     hold_panel(SCORES[0], SCORES[1])
     hold_panel(SCORES[1], SCORES[2])
-    icc, alpha, panels, count = cells(sign_in(make_user(Role.HR)).get(PAGE).text, "test-design")
+    icc, alpha, panels, count = cells(computed(sign_in(make_user(Role.HR))).text, "test-design")
     assert "Not enough panels yet" in icc
     assert "Not enough panels yet" in alpha
     assert (panels, count) == ("0", "0")
@@ -113,7 +124,7 @@ def test_the_figures_match_the_core_statistics(make_user, sign_in, hold_panel):
     design = hold_panel(SCORES[0], SCORES[2], stage="design")
     design += hold_panel({"understanding": 1, "approach": 2, "code": 3},
                          {"understanding": 2, "approach": 2, "code": 4}, stage="design")
-    html = sign_in(make_user(Role.ADMIN)).get(PAGE).text
+    html = computed(sign_in(make_user(Role.ADMIN))).text
     assert_row_shows(html, "test-coding", coding)
     assert_row_shows(html, "test-design", design)
 
@@ -130,7 +141,7 @@ def test_only_submitted_scorecards_of_panels_count(make_user, make_interview, si
     draft.ratings += [Rating(competency_key=competency, score=score)
                       for competency, score in SCORES[2].items()]
     db.session.commit()
-    assert_row_shows(sign_in(make_user(Role.HR)).get(PAGE).text, "test-coding", counted)
+    assert_row_shows(computed(sign_in(make_user(Role.HR))).text, "test-coding", counted)
 
 
 def test_all_versions_of_a_rubric_count_under_its_newest_title(make_user, sign_in, hold_panel):
@@ -141,7 +152,7 @@ def test_all_versions_of_a_rubric_count_under_its_newest_title(make_user, sign_i
                                  document=first.document))
     db.session.commit()
     after = hold_panel(SCORES[1], SCORES[2])
-    html = sign_in(make_user(Role.HR)).get(PAGE).text
+    html = computed(sign_in(make_user(Role.HR))).text
     assert "Coding exercise, clearer anchors" in html
     assert html.count('<tr id="rubric-test-coding">') == 1
     assert_row_shows(html, "test-coding", before + after)
@@ -178,8 +189,49 @@ def test_the_page_runs_a_fixed_number_of_queries(make_user, sign_in, hold_panel,
 
     hold(1, "coding")
     hold(1, "design")
+    computed(client)
     with_two = count_queries(lambda: client.get(PAGE))
     hold(3, "coding")
     hold(1, "design")
+    computed(client)
     with_six = count_queries(lambda: client.get(PAGE))
     assert with_two == with_six
+
+
+def test_before_the_first_computation_the_page_says_so_and_offers_it(make_user, sign_in,
+                                                                     hold_panel):
+    hold_panel(*SCORES)
+    client = sign_in(make_user(Role.HR))
+    html = client.get(PAGE).text
+    assert "Panel agreement has not been computed yet" in html
+    assert f'action="{REFRESH}"' in html
+    assert "Compute now" in html
+    assert '<tr id="rubric-' not in html
+    assert "Figures as of" in computed(client).text
+
+
+def test_the_figures_stay_as_computed_until_the_next_refresh(make_user, sign_in, hold_panel):
+    first = hold_panel(*SCORES)
+    client = sign_in(make_user(Role.HR))
+    computed(client)
+    later = hold_panel({"understanding": 1, "approach": 1, "code": 1},
+                       {"understanding": 4, "approach": 4, "code": 4})
+    html = client.get(PAGE).text
+    assert_row_shows(html, "test-coding", first)
+    assert re.search(r"Figures as of <time datetime=\"[^\"]+\">\w{3} \d+ \w{3} \d{4}, "
+                     r"\d\d:\d\d UTC</time>", html)
+    assert_row_shows(computed(client).text, "test-coding", first + later)
+
+
+def test_a_refresh_under_way_is_not_started_twice(app, make_user):
+    from scorecards.analytics import services
+    from scorecards.models import Job
+
+    hr = make_user(Role.HR)
+    db.session.add(Job(kind=services.REFRESH_KIND, title="Panel agreement refresh",
+                       params={"summaries": ["agreement"]}, requested_by=hr))
+    db.session.commit()
+    waiting = services.refresh_under_way()
+    assert waiting is not None
+    assert services.request_refresh(make_user(Role.ADMIN)).id == waiting.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 1

@@ -1,7 +1,8 @@
 """Openings and their pipelines: creating an opening, and what its pages count.
 
 Each use case checks authorization, runs in one transaction and records an audit event;
-the counts are made by the database, a page's worth in a fixed number of queries.
+the counts are read from the summary tables (analytics/summaries.py), kept current as
+applications move, or made by the database for a page's worth of applications.
 """
 
 from __future__ import annotations
@@ -15,22 +16,27 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ... import audit
+from ...analytics.summaries import LIVE_INTERVIEW, PANEL_SEAT
 from ...authz import Action, Area, require
 from ...catalog.services import latest_loop_version, loop_of
 from ...core.rubric import Loop
 from ...core.vocabulary import ApplicationStatus, ScorecardStatus
 from ...extensions import db
-from ...models import Application, Interview, LoopVersion, Opening, Scorecard, User
+from ...models import (
+    Application,
+    ApplicationCount,
+    Interview,
+    LoopVersion,
+    Opening,
+    Scorecard,
+    StageFigures,
+    User,
+)
 from ...paging import Page, keyset_page
 from .fields import PipelineError, optional, required
 
 OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PIPELINE = "pipeline"  # the kind of the pipeline's cursors, followed by the opening's id
-# What pipelines and reports count: interviews not cancelled, and the scorecards of their
-# panels (a withdrawn draft is its author's alone).
-LIVE_INTERVIEW = Interview.cancelled_at.is_(None)
-PANEL_SEAT = sa.and_(Scorecard.interview_id == Interview.id,
-                     Scorecard.status != ScorecardStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -123,15 +129,19 @@ def loop_choices() -> dict[str, str]:
 
 
 def opening_rows() -> list[OpeningRow]:
-    """Return every opening with its applications counted by status, newest first."""
+    """Return every opening with its applications counted by status, newest first.
+
+    The counts are read from application_counts, kept current as applications move.
+    """
     found = db.session.scalars(
         sa.select(Opening).options(joinedload(Opening.loop_version))
         .order_by(Opening.created_at.desc(), Opening.id.desc())).all()
     counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(_zero_statuses)
     for opening_id, status, count in db.session.execute(
-            sa.select(Application.opening_id, Application.status, sa.func.count())
-            .group_by(Application.opening_id, Application.status)):
-        counts[opening_id][ApplicationStatus(status)] = count
+            sa.select(ApplicationCount.opening_id, ApplicationCount.status,
+                      sa.func.sum(ApplicationCount.applications))
+            .group_by(ApplicationCount.opening_id, ApplicationCount.status)):
+        counts[opening_id][ApplicationStatus(status)] = int(count)
     return [OpeningRow(o, o.loop_version.title, sum(counts[o.id].values()), counts[o.id])
             for o in found]
 
@@ -143,21 +153,20 @@ def opening_by_key(key: str) -> Opening | None:
 
 
 def pipeline(opening: Opening) -> Pipeline:
-    """Return the opening's applications counted by status and by stage, by the database."""
+    """Return the opening's applications counted by status and by stage, from the summaries."""
     by_status = _zero_statuses()
     for status, count in db.session.execute(
-            sa.select(Application.status, sa.func.count())
-            .where(Application.opening_id == opening.id).group_by(Application.status)):
-        by_status[ApplicationStatus(status)] = count
-    submitted = sa.case((Scorecard.status == ScorecardStatus.SUBMITTED, 1), else_=0)
-    stages = {key: (applications, scorecards, done or 0)
+            sa.select(ApplicationCount.status, sa.func.sum(ApplicationCount.applications))
+            .where(ApplicationCount.opening_id == opening.id)
+            .group_by(ApplicationCount.status)):
+        by_status[ApplicationStatus(status)] = int(count)
+    stages = {key: (applications, int(scorecards), int(done))
               for key, applications, scorecards, done in db.session.execute(
-                  sa.select(Interview.stage_key,
-                            sa.func.count(sa.distinct(Interview.application_id)),
-                            sa.func.count(Scorecard.id), sa.func.sum(submitted))
-                  .join(Interview.application).outerjoin(Scorecard, PANEL_SEAT)
-                  .where(Application.opening_id == opening.id, LIVE_INTERVIEW)
-                  .group_by(Interview.stage_key))}
+                  sa.select(StageFigures.stage_key, sa.func.count(),
+                            sa.func.sum(StageFigures.scorecards),
+                            sa.func.sum(StageFigures.submitted))
+                  .where(StageFigures.opening_id == opening.id)
+                  .group_by(StageFigures.stage_key))}
     loop = loop_of(opening.loop_version)
     by_stage = [StageCount(s.key, s.title, *stages.get(s.key, (0, 0, 0))) for s in loop.stages]
     by_stage += [StageCount(key, key, *counts) for key, counts in stages.items()

@@ -1,7 +1,8 @@
 """An opening's hiring report: the funnel through the loop's stages, and how long deciding takes.
 
-The database does the counting (a few GROUP BY queries, whatever the number of
-applications); Python only adds up the handful of rows they return.
+The counts are read from the summary tables (analytics/summaries.py): the opening's status
+counts and one stage_figures row per application and stage, kept current as applications
+move, so a report adds up a few hundred rows instead of joining the year's interviews.
 
 Independent scoring outranks role: the applications on which the viewer still owes a
 scorecard are left out of every figure (not only the scoring ones, so that all the figures
@@ -11,19 +12,27 @@ count the same applications), and the report says how many were left out.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ...analytics.summaries import LIVE_INTERVIEW
 from ...authz import owed_applications
 from ...catalog.services import loop_of
-from ...core.vocabulary import ApplicationStatus, Recommendation, ScorecardStatus, Source
+from ...core.vocabulary import ApplicationStatus, Source
 from ...exports.writers import csv_line
 from ...extensions import db
-from ...models import Application, Decision, Interview, Opening, Scorecard, User
-from .openings import LIVE_INTERVIEW, PANEL_SEAT
+from ...models import (
+    Application,
+    ApplicationCount,
+    Decision,
+    Interview,
+    Opening,
+    StageFigures,
+    User,
+)
 
-PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 SECONDS_PER_DAY = 86_400
 
 
@@ -94,50 +103,58 @@ class Report:
 def opening_report(opening: Opening, viewer: User | None) -> Report:
     """Return the funnel per stage and the time to decision of an opening, as viewer sees it.
 
-    viewer None, as for a caller with no user, sees every application.
+    viewer None, as for a caller with no user, sees every application. The counts come from
+    the summary tables (kept current as applications move), less the applications the
+    viewer owes a scorecard on, whose own summary rows are subtracted.
     """
     shown = [Application.opening_id == opening.id]
-    left_out = 0
+    by_source: Counter[str] = Counter()
+    for source, count in db.session.execute(
+            sa.select(ApplicationCount.source, sa.func.sum(ApplicationCount.applications))
+            .where(ApplicationCount.opening_id == opening.id)
+            .group_by(ApplicationCount.source)):
+        by_source[source] += int(count)
+    owed = None
     if viewer is not None:
         owed = owed_applications(viewer)
-        left_out = db.session.scalar(sa.select(sa.func.count()).select_from(Application)
-                                     .where(*shown, Application.id.in_(owed)))
+        for source, count in db.session.execute(
+                sa.select(Application.source, sa.func.count())
+                .where(*shown, Application.id.in_(owed)).group_by(Application.source)):
+            by_source[source] -= count
         shown.append(Application.id.not_in(owed))
-    by_source = dict(db.session.execute(
-        sa.select(Application.source, sa.func.count())
-        .where(*shown).group_by(Application.source)).all())
-    figures = _stage_figures(shown)
+    left_out = 0 if owed is None else _left_out(opening, owed)
+    figures = _stage_figures(opening, owed)
     loop = loop_of(opening.loop_version)
     stages = [StageFunnel(stage.key, stage.title,
                           figures.get((stage.key, True), Figures()),
                           figures.get((stage.key, False), Figures()))
               for stage in loop.stages]
-    return Report(opening, sum(by_source.values()), by_source.get(Source.REFERRAL, 0), stages,
+    return Report(opening, sum(by_source.values()), by_source[Source.REFERRAL], stages,
                   _time_to_decision(shown), left_out)
 
 
-def _stage_figures(shown: list) -> dict[tuple[str, bool], Figures]:
-    """Return (stage key, is referral) -> figures of the applications shown, counted in SQL."""
-    submitted = Scorecard.status == ScorecardStatus.SUBMITTED
-    per_application = (
-        sa.select(Interview.stage_key.label("stage"),
-                  (Application.source == Source.REFERRAL).label("referral"),
-                  sa.func.sum(sa.case((submitted, 1), else_=0)).label("submitted"),
-                  sa.func.sum(sa.case((sa.and_(submitted, Scorecard.recommendation.in_(PASSING)),
-                                       1), else_=0)).label("hires"))
-        .select_from(Interview).join(Interview.application).outerjoin(Scorecard, PANEL_SEAT)
-        .where(*shown, LIVE_INTERVIEW)
-        .group_by(Interview.application_id, Interview.stage_key, Application.source)
-        .subquery())
-    # A stage is passed when more than half of its submitted scorecards recommend hiring.
-    passed = sa.case((per_application.c.hires * 2 > per_application.c.submitted, 1), else_=0)
-    awaiting = sa.case((per_application.c.submitted == 0, 1), else_=0)
-    rows = db.session.execute(
-        sa.select(per_application.c.stage, per_application.c.referral, sa.func.count(),
-                  sa.func.sum(passed), sa.func.sum(awaiting))
-        .group_by(per_application.c.stage, per_application.c.referral))
+def _left_out(opening: Opening, owed: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Application)
+                             .where(Application.opening_id == opening.id,
+                                    Application.id.in_(owed)))
+
+
+def _stage_figures(opening: Opening, owed: sa.Select | None
+                   ) -> dict[tuple[str, bool], Figures]:
+    """Return (stage key, is referral) -> figures of the opening, added up from stage_figures.
+
+    A stage is passed when more than half of its submitted scorecards recommend hiring.
+    """
+    passed = sa.case((StageFigures.hires * 2 > StageFigures.submitted, 1), else_=0)
+    awaiting = sa.case((StageFigures.submitted == 0, 1), else_=0)
+    query = (sa.select(StageFigures.stage_key, StageFigures.referral, sa.func.count(),
+                       sa.func.sum(passed), sa.func.sum(awaiting))
+             .where(StageFigures.opening_id == opening.id)
+             .group_by(StageFigures.stage_key, StageFigures.referral))
+    if owed is not None:
+        query = query.where(StageFigures.application_id.not_in(owed))
     return {(stage, bool(referral)): Figures(reached, passed or 0, waiting or 0)
-            for stage, referral, reached, passed, waiting in rows}
+            for stage, referral, reached, passed, waiting in db.session.execute(query)}
 
 
 def _time_to_decision(shown: list) -> TimeToDecision:
