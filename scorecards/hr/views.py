@@ -94,7 +94,13 @@ def openings():
         else:
             flash(f"Opening {opening.title} created.", "success")
             return redirect(url_for(".opening", key=opening.key))
-    return render_template("hr/openings.html", rows=opening_rows(), form=form,
+    try:
+        page = opening_rows(limit=PAGE_SIZE, after=request.args.get("after"),
+                            before=request.args.get("before"))
+    except ValueError:
+        abort(400, description="This page of the list does not exist. Start again from the "
+                               "newest openings.")
+    return render_template("hr/openings.html", page=page, form=form,
                            statuses=list(ApplicationStatus)), 400 if form.errors else 200
 
 

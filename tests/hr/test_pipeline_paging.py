@@ -84,3 +84,24 @@ def test_the_page_links_older_and_newer_and_refuses_a_forged_cursor(hr, make_app
     assert 'rel="prev"' in second.text
     assert 'rel="next"' not in second.text
     assert hr.get("/hr/openings/test-opening?after=bm9wZQ").status_code == 400
+
+
+def test_hr_home_pages_openings_newest_first_with_their_counts(hr, make_opening,
+                                                                 make_application):
+    make_application("Counted Candidate")  # on test-opening, the oldest
+    for n in range(51):
+        make_opening(f"opening-{n:02d}", f"Opening {n:02d}")
+    first = hr.get("/hr/")
+    assert first.status_code == 200
+    titles = re.findall(r'<a href="/hr/openings/[^"]+">([^<]+)</a>', first.text)
+    assert titles[:2] == ["Opening 50", "Opening 49"]
+    assert len(titles) == 50
+    assert "Test opening" not in titles
+    older = re.search(r'href="([^"]*after=[^"]*)" rel="next"', first.text)
+    second = hr.get(older[1].replace("&amp;", "&"))
+    rows = re.findall(r'<a href="/hr/openings/([^"]+)">[^<]+</a>.*?<td class="num">(\d+)</td>',
+                      second.text, re.S)
+    assert rows == [("opening-00", "0"), ("test-opening", "1")]
+    assert 'rel="prev"' in second.text
+    assert 'rel="next"' not in second.text
+    assert hr.get("/hr/?after=bm9wZQ").status_code == 400

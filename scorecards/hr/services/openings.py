@@ -37,6 +37,7 @@ from .fields import PipelineError, optional, required
 
 OPENING_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PIPELINE = "pipeline"  # the kind of the pipeline's cursors, followed by the opening's id
+OPENINGS = "openings"  # the kind of HR home's cursors
 
 
 @dataclass(frozen=True)
@@ -128,22 +129,26 @@ def loop_choices() -> dict[str, str]:
     return dict(rows.all())
 
 
-def opening_rows() -> list[OpeningRow]:
-    """Return every opening with its applications counted by status, newest first.
+def opening_rows(*, limit: int = 50, after: str | None = None,
+                 before: str | None = None) -> Page[OpeningRow]:
+    """Return a page of the openings, newest first, with their applications counted by status.
 
-    The counts are read from application_counts, kept current as applications move.
+    The counts are read from application_counts, kept current as applications move, for the
+    page's openings only. after continues below a page, before above it; either raises
+    ValueError for a cursor this list never issued.
     """
-    found = db.session.scalars(
-        sa.select(Opening).options(joinedload(Opening.loop_version))
-        .order_by(Opening.created_at.desc(), Opening.id.desc())).all()
+    page = keyset_page(sa.select(Opening).options(joinedload(Opening.loop_version)),
+                       (Opening.created_at, Opening.id), OPENINGS, limit=limit, after=after,
+                       before=before, fetch=lambda select: db.session.scalars(select).all())
     counts: dict[int, dict[ApplicationStatus, int]] = defaultdict(_zero_statuses)
     for opening_id, status, count in db.session.execute(
             sa.select(ApplicationCount.opening_id, ApplicationCount.status,
                       sa.func.sum(ApplicationCount.applications))
+            .where(ApplicationCount.opening_id.in_([o.id for o in page.rows]))
             .group_by(ApplicationCount.opening_id, ApplicationCount.status)):
         counts[opening_id][ApplicationStatus(status)] = int(count)
-    return [OpeningRow(o, o.loop_version.title, sum(counts[o.id].values()), counts[o.id])
-            for o in found]
+    return replace(page, rows=[OpeningRow(o, o.loop_version.title, sum(counts[o.id].values()),
+                                          counts[o.id]) for o in page.rows])
 
 
 def opening_by_key(key: str) -> Opening | None:
