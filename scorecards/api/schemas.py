@@ -48,10 +48,10 @@ from ..models import (
     RubricVersion,
     Scorecard,
 )
-from ..paging import decode_cursor
+from ..paging import decode_cursor, decode_key
 from ..timestamps import Timestamp
 from .errors import Problem
-from .services import APPLICATIONS
+from .services import APPLICATIONS, OPENINGS
 
 MAX_TEXT = 20_000  # as the scorecard form: pages of notes, short of a pasted log file
 MAX_ID = 2**31 - 1
@@ -128,10 +128,27 @@ class OpeningOut(BaseModel):
                    status=opening.status, created_at=opening.created_at)
 
 
+class OpeningsQuery(Query):
+    """Paging of the openings list."""
+
+    limit: int = Field(default=100, ge=1, le=MAX_PAGE)
+    cursor: text(64) | None = Field(default=None,
+                                    description="next_cursor of the previous page.")
+
+    @field_validator("cursor")
+    @classmethod
+    def _known_cursor(cls, value: str | None) -> str | None:
+        if value is not None:
+            decode_key(OPENINGS, value, (datetime, int))
+        return value
+
+
 class OpeningList(BaseModel):
-    """Every opening, newest first."""
+    """A page of the openings, newest first."""
 
     items: list[OpeningOut]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on "
+                                                "the last one.")
 
 
 # Candidates.

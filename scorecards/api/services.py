@@ -20,7 +20,7 @@ from ..authz import Action, Area, can, owed_applications
 from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..models import ApiToken, Application, Opening, User, utcnow
-from ..paging import decode_cursor, encode_cursor
+from ..paging import decode_cursor, encode_cursor, keyset_page
 
 ISSUED_PREFIX = "sc_"
 DEFAULT_NAME = "default"
@@ -108,11 +108,19 @@ def may_list_applications(actor: User) -> bool:
     return can(actor, Action.VIEW, Area.COMMITTEE) or can(actor, Action.VIEW, Area.PIPELINE)
 
 
-def openings() -> list[Opening]:
-    """Return every opening with its loop, newest first."""
-    return list(db.session.scalars(
-        sa.select(Opening).options(joinedload(Opening.loop_version))
-        .order_by(Opening.created_at.desc(), Opening.id.desc())))
+OPENINGS = "o"  # the kind of the openings list's cursors: a creation time and an id
+OPENING_KEY = (Opening.created_at, Opening.id)
+
+
+def openings(*, limit: int = 100, cursor: str | None = None) -> Page:
+    """Return a page of the openings with their loops, newest first.
+
+    Raises ValueError for a cursor this list never issued.
+    """
+    page = keyset_page(sa.select(Opening).options(joinedload(Opening.loop_version)),
+                       OPENING_KEY, OPENINGS, limit=limit, after=cursor,
+                       fetch=lambda select: db.session.scalars(select).all())
+    return Page(page.rows, page.after)
 
 
 APPLICATIONS = "a"  # the kind of the applications list's cursors

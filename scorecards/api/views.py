@@ -60,6 +60,7 @@ from .schemas import (
     OpeningIn,
     OpeningList,
     OpeningOut,
+    OpeningsQuery,
     RubricOut,
     ScorecardDraft,
     ScorecardOut,
@@ -158,12 +159,14 @@ def _refused(error: ValueError) -> ApiProblem:
 
 
 @api.operation("GET", "/openings", summary="List the openings", tag="openings",
-               answers={200: OpeningList})
-def list_openings():
-    """Newest first; for HR, admins and the committee."""
+               query=OpeningsQuery, answers={200: OpeningList})
+def list_openings(query: OpeningsQuery):
+    """Newest first, a page at a time; for HR, admins and the committee."""
     if not services.may_list_applications(api_user()):
         abort(404)
-    return OpeningList(items=[OpeningOut.of(o) for o in services.openings()])
+    page = services.openings(limit=query.limit, cursor=query.cursor)
+    return OpeningList(items=[OpeningOut.of(o) for o in page.items],
+                       next_cursor=page.next_cursor)
 
 
 @api.operation("POST", "/openings", summary="Create an opening", tag="openings",

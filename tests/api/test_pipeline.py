@@ -46,8 +46,26 @@ def test_hr_creates_and_lists_openings(hr, opening):
     assert opening["key"] == "backend-payments"
     assert (opening["loop"], opening["loop_version"], opening["status"]) == ("test-loop", 1,
                                                                              "open")
-    listed = hr.get("/api/v1/openings").get_json()["items"]
-    assert [o["key"] for o in listed] == ["backend-payments"]
+    listed = hr.get("/api/v1/openings").get_json()
+    assert [o["key"] for o in listed["items"]] == ["backend-payments"]
+    assert listed["next_cursor"] is None
+
+
+def test_openings_are_listed_newest_first_a_page_at_a_time(hr, opening):
+    for n in range(4):
+        assert hr.post("/api/v1/openings", json={**OPENING, "key": f"more-{n}"}).status_code \
+            == 201
+    keys, cursor = [], None
+    while True:
+        page = hr.get("/api/v1/openings", query_string={"limit": 2, "cursor": cursor}
+                      if cursor else {"limit": 2}).get_json()
+        assert len(page["items"]) <= 2
+        keys += [o["key"] for o in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert keys == ["more-3", "more-2", "more-1", "more-0", "backend-payments"]
+    assert_problem(hr.get("/api/v1/openings?cursor=bm9wZQ"), 400, "cursor")
 
 
 def test_an_opening_with_a_taken_key_or_unknown_loop_is_refused_naming_the_field(hr,
