@@ -91,12 +91,14 @@ def copied(query: sa.Select) -> Iterator[memoryview]:
     the line feeds are COPY's own. The COPY has a connection of its own: the session's stays
     free for the queries the rows need meanwhile (the panels to score).
     """
-    sql = query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+    compiled = query.compile(dialect=db.engine.dialect,
+                             compile_kwargs={"render_postcompile": True})
     with db.engine.connect() as connection:
         # Compiling the many small expressions of a line costs more than it saves.
         connection.execute(sa.text("SET LOCAL jit = off"))
+        # COPY takes no parameters: psycopg binds them into the statement itself.
         with connection.connection.cursor() as cursor, \
-                cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+                cursor.copy(f"COPY ({compiled.string}) TO STDOUT", compiled.params) as copy:
             yield from copy
 
 
