@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from hashlib import blake2b
 
 import sqlalchemy as sa
 
@@ -45,7 +46,7 @@ from . import copying
 from .copying import NUMBER, TEXT, TIME
 
 ROWS_PER_FETCH = 5000  # rows a streaming query hands over at a time
-SCORED_KEPT = 5000  # distinct panels whose scores are kept while an export runs
+SCORED_KEPT = 20_000  # distinct panels whose scores are kept while an export runs
 RFC3339 = "%Y-%m-%dT%H:%M:%SZ"  # SQLite's strftime
 ENDINGS = {"csv": b"\r\n", "jsonl": b"\n"}
 RATING_COLUMNS = (("application_id", NUMBER), ("candidate", TEXT), ("opening", TEXT),
@@ -346,7 +347,7 @@ class _Scoring:
         self.loops: dict[int, Loop] = {}
         self.rubrics: dict[int, Rubric] = {}
         self.newest = newest_rubrics()
-        self.scored: OrderedDict[tuple, object] = OrderedDict()  # newest used last
+        self.scored: OrderedDict[bytes, object] = OrderedDict()  # newest used last
 
     def panels_of(self, application_ids: list) -> tuple[dict[int, dict[str, int]],
                                                          dict[int, list[PanelScorecard]]]:
@@ -377,7 +378,9 @@ class _Scoring:
 
     def score(self, loop_id: int, used: dict[str, int], panel: list[PanelScorecard] | None):
         """Return the stage scores, overall score and recommended outcome, as written."""
-        key = (loop_id, tuple(sorted(used.items())), _shape(panel or []))
+        # The panel's digest, not the panel: a loop's full panel is kilobytes of tuples.
+        key = blake2b(repr((loop_id, sorted(used.items()), _shape(panel or []))).encode(),
+                      digest_size=16).digest()
         found = self.scored.get(key)
         if found is None:
             if len(self.scored) >= SCORED_KEPT:  # memory stays flat at any size
