@@ -1,6 +1,9 @@
 """Measure exports: rows per second and peak memory, at two sizes, in every format.
 
 Run: .venv/bin/python bench/exports.py [--repeat 3] [--sizes 10000 100000]
+ or, on a database already filled (the year, bench/year.py), each export beside PostgreSQL's
+ COPY of the same rows: .venv/bin/python bench/exports.py --database-url URL [--repeat 3]
+ [--cases applications:csv ratings:csv ...]
 """
 
 from __future__ import annotations
@@ -86,6 +89,29 @@ def seed(ratings: int) -> tuple[int, int]:
     return total, len(rows)
 
 
+def measure_copy(kind: str) -> dict:
+    """COPY the export's rows (typed, as a workbook gets them) to nowhere; return seconds."""
+    from scorecards import create_app
+    from scorecards.exports import rows
+    from scorecards.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        where = rows.Filter(None, None, None, None, None)
+        query = rows.ratings_query(where) if kind == "ratings" else rows.applications_query(where)
+        compiled = query.compile(dialect=db.engine.dialect,
+                                 compile_kwargs={"render_postcompile": True})
+        connection = db.engine.raw_connection()
+        started, size = time.perf_counter(), 0
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY ({compiled.string}) TO STDOUT", compiled.params) as copy:
+            for data in copy:
+                size += len(data)
+        seconds = time.perf_counter() - started
+        connection.close()
+    return {"seconds": seconds, "bytes": size, "maxrss_kib": memory_kib("VmHWM")}
+
+
 def measure(kind: str, fmt: str, traced: bool) -> dict:
     """Export into a temporary file in this process; return seconds, bytes and memory."""
     import tracemalloc
@@ -121,13 +147,31 @@ def memory_kib(field: str) -> int:
         return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
 
 
-def run_child(database: Path, kind: str, fmt: str, traced: bool) -> dict:
-    """Measure one export in a fresh interpreter, so its maxrss is its own."""
+def run_child(database: Path | str, kind: str, fmt: str, traced: bool) -> dict:
+    """Measure one export (fmt "copy": COPY) in a fresh interpreter, so its maxrss is its own."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     output = subprocess.run(
         [BIN / "python", __file__, "--child", kind, fmt] + (["--traced"] if traced else []),
         cwd=ROOT, check=True, capture_output=True, text=True,
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{database}"})
+        env={**os.environ, "DATABASE_URL": url})
     return json.loads(output.stdout.splitlines()[-1])
+
+
+def against_copy(url: str, cases: list[tuple[str, str]], repeat: int) -> None:
+    """Time each export beside COPY of the same rows, in turn, and print medians and ratios."""
+    print(f"{'export':<20}{'median s':>9}{'COPY s':>8}{'ratio':>7}{'maxrss MiB':>11}  runs",
+          flush=True)
+    for kind, fmt in cases:
+        exports, copies = [], []
+        for _ in range(repeat):  # alternating, so that drift touches both alike
+            exports.append(run_child(url, kind, fmt, False))
+            copies.append(run_child(url, kind, "copy", False))
+        seconds = statistics.median(r["seconds"] for r in exports)
+        floor = statistics.median(r["seconds"] for r in copies)
+        print(f"{kind + ' ' + fmt:<20}{seconds:>9.1f}{floor:>8.1f}{seconds / floor:>7.2f}"
+              f"{max(r['maxrss_kib'] for r in exports) / 1024:>11.0f}  "
+              + ", ".join(f"{r['seconds']:.1f}" for r in exports) + " / COPY "
+              + ", ".join(f"{r['seconds']:.1f}" for r in copies), flush=True)
 
 
 def prepare(tmp: Path, ratings: int) -> tuple[Path, int, int]:
@@ -155,16 +199,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
                         help="ratings to seed, one database each")
+    parser.add_argument("--database-url", help="a filled PostgreSQL database: compare with COPY")
+    parser.add_argument("--cases", nargs="+", metavar="KIND:FORMAT",
+                        default=[f"{kind}:{fmt}" for kind, fmt in CASES],
+                        help="with --database-url: the exports to time")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FORMAT"), help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.child:
-        print(json.dumps(measure(*args.child, args.traced)))
+        kind, fmt = args.child
+        print(json.dumps(measure_copy(kind) if fmt == "copy" else
+                         measure(kind, fmt, args.traced)))
         return
     load = os.getloadavg()
     print(f"load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"on {os.cpu_count()} CPUs", flush=True)
+    if args.database_url:
+        os.environ.setdefault("SECRET_KEY", "bench-" + os.urandom(16).hex())
+        against_copy(args.database_url, [tuple(case.split(":", 1)) for case in args.cases],
+                     args.repeat)
+        print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        return
     tmp = Path(tempfile.mkdtemp(prefix="scorecards-bench-"))
     results = []
     try:

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     JOB_TIMEOUT_SECONDS: Count = 1800  # a job still unfinished after this counts as failed
     JOB_FILE_HOURS: Count = 24  # how long a prepared file is kept for its requester
     JOB_CHUNK_BYTES: Count = 1024 * 1024  # a prepared file is stored in pieces of this size
+    EXPORT_JOB_ROWS: Count = 50_000  # an export of more rows is prepared as a background job
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""

@@ -133,7 +133,10 @@ def test_on_a_terminal_a_long_command_draws_its_bar_to_the_end(work, database_ur
 
 
 def test_an_export_reports_its_rows_as_they_go_up_to_the_count(work, monkeypatch):
+    from scorecards.exports import rows
+
     monkeypatch.setattr(exports, "ROWS_PER_REPORT", 4)
+    monkeypatch.setattr(rows, "ROWS_PER_FETCH", 4)  # COPY's lines come a block at a time
     heard = []
     made = export(None, "ratings", "csv", ExportFilter(), progress=lambda *step: heard.append(step))
     b"".join(made.chunks)

@@ -28,6 +28,7 @@ from ..core.scorecard import Answers, RatingAnswer
 from ..core.vocabulary import (
     ApplicationStatus,
     FinalOutcome,
+    JobStatus,
     OpeningStatus,
     Outcome,
     Recommendation,
@@ -741,3 +742,36 @@ class ExportQuery(Query):
     until: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
                                description="On or before this day (UTC), at most 2999-12-31.")
     status: ApplicationStatus | None = None
+
+
+class ExportKind(StrEnum):
+    """What an export holds: one row per application, or per rating."""
+
+    APPLICATIONS = "applications"
+    RATINGS = "ratings"
+
+
+class ExportJobIn(Body):
+    """An export to prepare in the background: what it holds, its format and filters."""
+
+    kind: ExportKind
+    format: ExportFormat = ExportFormat.CSV
+    opening: Key | None = Field(default=None, description="An opening's key.")
+    since: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
+                               description="On or after this day (UTC), 1900-01-01 to 2999-12-31.")
+    until: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
+                               description="On or before this day (UTC), at most 2999-12-31.")
+    status: ApplicationStatus | None = None
+
+
+class ExportJobOut(BaseModel):
+    """Where an export prepared in the background stands, and its file once ready."""
+
+    id: int
+    status: JobStatus = Field(description="queued, running, done, failed or expired.")
+    finished: bool = Field(description="Whether it has stopped, one way or another.")
+    filename: str | None = Field(description="The file's name, once done.")
+    size: int | None = Field(description="The file's size in bytes, once done.")
+    expires_at: Timestamp | None = Field(description="When the file is deleted.")
+    error: str | None = Field(description="Why there is no file, if there is none.")
+    file: str | None = Field(description="Where to download the file from, once done.")

@@ -13,24 +13,29 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     jsonify,
     render_template,
     request,
     send_file,
     send_from_directory,
     stream_with_context,
+    url_for,
 )
 
 from ..authz import Action, Area, can, require
 from ..catalog.services import rubric_of, rubric_version
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
+from ..core.vocabulary import JobStatus
 from ..downloads import content_disposition
+from ..exports import jobs as export_jobs
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
 from ..hr.services import candidates, openings, scheduling, search
 from ..hr.services.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
+from ..jobs import services as jobs
 from ..models import Candidate, Interview, Scorecard
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
@@ -51,6 +56,8 @@ from .schemas import (
     CandidatesQuery,
     DecisionIn,
     DecisionOut,
+    ExportJobIn,
+    ExportJobOut,
     ExportQuery,
     InterviewChanged,
     InterviewChangeIn,
@@ -90,7 +97,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
         "scorecards": "Each interviewer's ratings, saved as drafts and submitted.",
         "rubrics": "The stored rubric versions scorecards are rated with.",
         "committee": "The recommended outcome, the decision and the PDF packet.",
-        "exports": "Applications and ratings as CSV, XLSX or JSON lines, streamed.",
+        "exports": "Applications and ratings as CSV, XLSX or JSON lines: streamed, or for "
+                   "large exports prepared as a job to poll and download.",
     },
     # The team running the service answers for it; the document comes with no licence to
     # reuse the service's data or code.
@@ -103,6 +111,7 @@ NOT_OPEN = "urn:scorecards:problem:submission-not-open"
 REFUSED = "urn:scorecards:problem:refused"
 CANDIDATE_EXISTS = "urn:scorecards:problem:candidate-exists"
 INTERVIEW_CONFLICT = "urn:scorecards:problem:interview-{reason}"  # see InterviewConflict
+EXPORT_TOO_LARGE = "urn:scorecards:problem:export-too-large"
 EXPORT_MIMETYPES = ("text/csv", "application/x-ndjson",
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -554,6 +563,11 @@ def _export(kind: str, query: ExportQuery) -> Response:
     filters = ExportFilter(opening=query.opening, since=query.since, until=query.until,
                            status=query.status.value if query.status else None)
     try:
+        if export_jobs.too_large(api_user(), kind, query.format.value, filters):
+            raise ApiProblem(400, f"This export holds more than "
+                             f"{current_app.config['EXPORT_JOB_ROWS']:,} rows, too many for one "
+                             "answer: prepare it with POST /api/v1/export-jobs, then download "
+                             "its file.", type=EXPORT_TOO_LARGE)
         found = export(api_user(), kind, query.format.value, filters)
     except ExportError as error:
         raise ApiProblem(400, str(error)) from None
@@ -579,3 +593,49 @@ def export_applications(query: ExportQuery):
 def export_ratings(query: ExportQuery):
     """For HR and admins: every rating of every submitted scorecard."""
     return _export("ratings", query)
+
+
+@api.operation("POST", "/export-jobs", summary="Prepare an export in the background",
+               tag="exports", body=ExportJobIn, answers={202: ExportJobOut})
+def start_export_job(body: ExportJobIn):
+    """For HR and admins, for exports of any size; poll the job, then download its file."""
+    filters = ExportFilter(opening=body.opening, since=body.since, until=body.until,
+                           status=body.status.value if body.status else None)
+    try:
+        job = export_jobs.prepare(api_user(), body.kind.value, body.format.value, filters)
+    except ExportError as error:
+        raise ApiProblem(400, str(error)) from None
+    return _export_job(job), 202
+
+
+@api.operation("GET", "/export-jobs/<int:job_id>", summary="See how an export job stands",
+               tag="exports", answers={200: ExportJobOut})
+def export_job(job_id: int):
+    """Only the job's requester sees it."""
+    return _export_job(export_jobs.export_job_of(api_user(), job_id) or abort(404))
+
+
+@api.operation("GET", "/export-jobs/<int:job_id>/file", summary="Download an export job's file",
+               tag="exports", problems=(409,),
+               answers={200: Binary(EXPORT_MIMETYPES, "The prepared file.")})
+def export_job_file(job_id: int):
+    """Answers 409 while the file is being prepared, or once it failed or expired."""
+    job = export_jobs.export_job_of(api_user(), job_id) or abort(404)
+    if jobs.state(job) is not JobStatus.DONE:
+        raise ApiProblem(409, jobs.problem(job) or "The file is still being prepared; ask "
+                         "again once the job's status is done.")
+    response = Response(stream_with_context(jobs.file_chunks(job)),
+                        mimetype=Binary.negotiate(job.mimetype))
+    response.headers["Content-Disposition"] = content_disposition(job.filename)
+    response.headers["Content-Length"] = str(job.size)
+    return response
+
+
+def _export_job(job) -> ExportJobOut:
+    state = jobs.state(job)
+    done = state is JobStatus.DONE
+    return ExportJobOut(
+        id=job.id, status=state, finished=state not in (JobStatus.QUEUED, JobStatus.RUNNING),
+        filename=job.filename if done else None, size=job.size if done else None,
+        expires_at=job.expires_at if done else None, error=jobs.problem(job),
+        file=url_for("api.export_job_file", job_id=job.id) if done else None)

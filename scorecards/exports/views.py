@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    current_app,
     redirect,
     render_template,
     request,
@@ -16,7 +17,7 @@ from flask_login import current_user, login_required
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus
 from ..downloads import content_disposition
-from ..jobs import services as jobs
+from . import jobs as export_jobs
 from . import services
 
 bp = Blueprint("exports", __name__, url_prefix="/hr/exports")
@@ -34,30 +35,30 @@ def index():
 @bp.post("/")
 @login_required
 def prepare():
-    """Start what the form chose: a streamed download, or for a workbook a background job.
+    """Start what the form chose: a streamed download, or a background job for a large one.
 
-    A CSV or JSON lines file starts flowing at once; a workbook can only be sent once it is
-    whole, which for a large export takes a while, so it is prepared in the background.
+    A small CSV or JSON lines file starts flowing at once; a workbook can only be sent once
+    it is whole, and a large export takes a while, so those are prepared in the background.
     """
     require(current_user, Action.VIEW, Area.EXPORTS)
     kind, fmt = request.form.get("kind", ""), request.form.get("format", "")
     chosen = {name: request.form[name].strip() for name in FILTERS
               if request.form.get(name, "").strip()}
     try:
-        services.check(kind, fmt, services.parse_filter(**chosen))
+        filters = services.parse_filter(**chosen)
+        if fmt == "xlsx" or export_jobs.too_large(current_user, kind, fmt, filters):
+            job = export_jobs.prepare(current_user, kind, fmt, filters)
+            return redirect(url_for("jobs.show", job_id=job.id), code=303)
     except services.ExportError as error:
         return _form(error=str(error), chosen={"kind": kind, "format": fmt, **chosen}), 400
-    if fmt != "xlsx":
-        return redirect(url_for(".download", kind=kind, fmt=fmt, **chosen), code=303)
-    job = jobs.start(current_user, "export", f"Export of {kind} (Excel)",
-                     {"kind": kind, "format": fmt, "filters": chosen})
-    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return redirect(url_for(".download", kind=kind, fmt=fmt, **chosen), code=303)
 
 
-def _form(error: str | None = None, chosen: dict | None = None) -> str:
+def _form(error: str | None = None, chosen: dict | None = None,
+          notice: str | None = None) -> str:
     return render_template("exports/index.html", kinds=services.KINDS,
                            formats=services.FORMATS, openings=services.openings(),
-                           statuses=list(ApplicationStatus), error=error,
+                           statuses=list(ApplicationStatus), error=error, notice=notice,
                            chosen=chosen or {}, left_out=services.owed_count(current_user))
 
 
@@ -67,6 +68,12 @@ def download(kind: str, fmt: str):
     """Stream an export of applications or ratings, filtered by the query string."""
     try:
         filters = services.parse_filter(**{name: request.args.get(name) for name in FILTERS})
+        if export_jobs.too_large(current_user, kind, fmt, filters):
+            chosen = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+            return _form(chosen={"kind": kind, "format": fmt, **chosen}, notice=(
+                f"This export holds more than {current_app.config['EXPORT_JOB_ROWS']:,} rows, "
+                "too many to send at once: press Export to have the file prepared in the "
+                "background."))
         made = services.export(current_user, kind, fmt, filters)
     except services.ExportError as error:
         return render_template("errors/error.html", code=400, title="Export not possible",

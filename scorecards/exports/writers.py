@@ -84,9 +84,14 @@ def _csv_cell(value: Value) -> Value:
     return value
 
 
+def csv_header(columns: Sequence[str]) -> bytes:
+    """Return the start of a CSV file: a byte-order mark (so spreadsheets read accents), names."""
+    return UTF8_BOM + csv_line(columns).encode()
+
+
 def csv_chunks(columns: Sequence[str], rows: Iterable[Row]) -> Iterator[bytes]:
-    """Yield UTF-8 CSV with a byte-order mark (so spreadsheets read accents) and a header."""
-    yield UTF8_BOM + csv_line(columns).encode()
+    """Yield UTF-8 CSV with a byte-order mark and a header."""
+    yield csv_header(columns)
     for batch in _batches(rows):
         yield "".join(csv_line(row) for row in batch).encode()
 
@@ -174,6 +179,61 @@ def _write_row(worksheet, number: int, row: Row, when, day) -> None:
             worksheet.write_datetime(number, column, value, day)
         else:
             raise TypeError(f"cannot write {type(value).__name__} to a cell")
+
+
+# Rows the database rendered already: every value is its text in the file's format ("" or "null"
+# for none), so a batch is joined whole. A CSV batch is checked at once for anything a field
+# would need a quote or the neutraliser for; only a batch with such a field is written field by
+# field, through the same neutralise and quoting as csv_line.
+_FIELD, _RECORD = "\x1f", "\x1e"  # joiners no field of a clean batch holds (counted below)
+# Two plain searches: one alternation anchored at every field's start is several times slower.
+_QUOTABLE = re.compile("[" + re.escape("".join(sorted(CSV_QUOTED))) + "]")
+_PREFIXED = re.compile("[" + _FIELD + _RECORD + "][" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
+def _clean(joined: str) -> bool:
+    """Tell whether no field of a joined batch needs quoting or neutralising."""
+    return not joined.startswith(FORMULA_PREFIXES) and _QUOTABLE.search(joined) is None \
+        and _PREFIXED.search(joined) is None
+
+
+def rendered_csv_chunks(columns: Sequence[str], texts: Sequence[bool],
+                        rows: Iterable[Sequence[str]]) -> Iterator[bytes]:
+    """Yield what csv_chunks does, from rows of text; texts marks the columns of free text.
+
+    A value of another column (a number or a time, already written as text) is never
+    neutralised, as csv_line never neutralises what is not a string.
+    """
+    yield csv_header(columns)
+    separators = len(columns) - 1
+    for batch in _batches(rows):
+        joined = _RECORD.join(map(_FIELD.join, batch))
+        if _clean(joined) and joined.count(_RECORD) == len(batch) - 1 \
+                and joined.count(_FIELD) == separators * len(batch):
+            yield (joined.replace(_FIELD, ",").replace(_RECORD, "\r\n") + "\r\n").encode()
+        else:
+            yield "".join(_rendered_csv_line(row, texts) for row in batch).encode()
+
+
+def _rendered_csv_line(row: Sequence[str], texts: Sequence[bool]) -> str:
+    return ",".join(_csv_field(neutralise(value, csv=True) if text else value)
+                    for value, text in zip(row, texts, strict=True)) + "\r\n"
+
+
+def rendered_jsonl_chunks(columns: Sequence[str], rows: Iterable[Sequence[str]]
+                          ) -> Iterator[bytes]:
+    """Yield what jsonl_chunks does, from rows whose values are JSON literals already."""
+    line = "{" + ", ".join(json.dumps(name, ensure_ascii=False).replace("%", "%%") + ": %s"
+                           for name in columns) + "}\n"
+    for batch in _batches(rows):
+        yield "".join([line % row for row in batch]).encode()
+
+
+def lined_chunks(header: bytes, blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the header, then blocks of the file's lines, written already."""
+    if header:
+        yield header
+    yield from blocks
 
 
 def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from scorecards.committee.services import candidate_summary
 from scorecards.core.vocabulary import ScorecardStatus
-from scorecards.exports import services
+from scorecards.exports import rows, services
 from scorecards.extensions import db
 from scorecards.models import Interview, Rating, RubricVersion, Scorecard, User
 from scorecards.timestamps import rfc3339
@@ -312,7 +312,7 @@ def test_an_export_is_on_record_with_who_and_filters_before_the_first_byte(recor
     made.chunks.close()
 
 
-def test_applications_are_read_in_batches_with_the_same_queries_per_batch(
+def test_applications_are_read_in_fetches_with_the_same_queries_per_fetch(
         make_application, make_interview, make_user, submit, monkeypatch):
     from sqlalchemy import event
 
@@ -322,15 +322,15 @@ def test_applications_are_read_in_batches_with_the_same_queries_per_batch(
         submit(card, {"understanding": 3, "approach": 2, "code": 3})
 
     def queries(per_batch: int) -> tuple[int, int]:
-        monkeypatch.setattr(services, "APPLICATIONS_PER_BATCH", per_batch)
+        monkeypatch.setattr(rows, "ROWS_PER_FETCH", per_batch)
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            rows = read_csv(run("applications", "csv"))
+            found = read_csv(run("applications", "csv"))
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
-        return len(rows), len(statements)
+        return len(found), len(statements)
 
     queries(500)  # warm the caches of parsed loops and rubrics
     (rows_1, one), (rows_3, three), (rows_5, five) = queries(5), queries(2), queries(1)
