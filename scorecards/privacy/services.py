@@ -3,7 +3,8 @@
 Erasure removes what identifies the person (their name and contact details, and every free
 text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
 decision rationales, closing reasons, HR's notes on interviews; the candidate's row of the search
-table goes with their name, by the triggers of migration 0008) and keeps the anonymous
+table goes with their name, by the triggers of migration 0008, and SQLite's search index is
+compacted so that no word of it stays in the file) and keeps the anonymous
 scores, so that statistics such as calibration and panel agreement stay true. The audit trail
 records that an erasure happened, never what was erased, and keeps no free text about anyone
 (events recorded before that rule lose theirs here).
@@ -21,6 +22,7 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
+from ..hr.services.search import compact_index
 from ..jobs.services import cancel_jobs_touching, expire_files, files_touching
 from ..models import (
     Application,
@@ -41,10 +43,11 @@ ERASED_TEXT = ""
 ERASED_RATIONALE = "(erased)"  # a decision must keep a non-empty rationale
 
 
-def erase_candidate(actor: User | None, candidate_id: int) -> None:
+def erase_candidate(actor: User | None, candidate_id: int, *, compact: bool = True) -> None:
     """Erase one candidate's personal data; raise LookupError if there is no such candidate.
 
-    actor None is the command line (the retention rule), which may erase anyone.
+    actor None is the command line (the retention rule), which may erase anyone. compact False
+    leaves the search index's file to be compacted once after a batch of erasures.
     """
     if actor is not None:
         require(actor, Action.VIEW, Area.PIPELINE)
@@ -61,6 +64,8 @@ def erase_candidate(actor: User | None, candidate_id: int) -> None:
     files = expire_files(files_touching(applications)) if applications else 0
     audit.record(actor, "candidate.erased", candidate, applications=len(applications),
                  jobs_cancelled=cancelled, prepared_files_deleted=files)
+    if compact:
+        compact_index()
     db.session.commit()
     forget_packets(applications)
 
@@ -149,10 +154,11 @@ def apply_retention(now: datetime, months: int,
     """
     erased, due = [], expired_candidates(now, months)
     for candidate_id in due:
-        erase_candidate(None, candidate_id)
+        erase_candidate(None, candidate_id, compact=False)
         erased.append(candidate_id)
         if progress:
             progress(len(erased), len(due))
+    compact_index()
     audit.record(None, "retention.applied", None, months=months, erased=len(erased))
     db.session.commit()
     return erased
