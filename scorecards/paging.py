@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
+from flask import abort, request
 
 from .extensions import db
 
@@ -132,3 +133,16 @@ def _key_of(row: Any, key: Sequence[Any]) -> tuple:
     if isinstance(row, sa.Row):
         return tuple(row._mapping[column] for column in key)
     return tuple(getattr(row, column.key) for column in key)
+
+
+def requested_page(read: Callable[[str | None, str | None], Page[Row]], start: str) -> Page[Row]:
+    """Return read(after, before) for the request's ?after= and ?before= cursors.
+
+    A cursor the list never issued answers 400, saying where to start again (start reads
+    after "Start again from", like "the newest openings").
+    """
+    try:
+        return read(request.args.get("after"), request.args.get("before"))
+    except ValueError:
+        abort(400, description=f"This page of the list does not exist. Start again from "
+                               f"{start}.")

@@ -10,6 +10,7 @@ from ..authz import Action, Area, can, require
 from ..core.explanation import recommendation_block
 from ..core.vocabulary import FinalOutcome
 from ..interviews.services import answers_of
+from ..paging import requested_page
 from . import services
 from .forms import LABELS, DecisionForm
 
@@ -24,12 +25,8 @@ QUEUE_PAGE_SIZE = 20  # the engine recommends for every row shown, a few ms each
 def queue():
     """List the applications whose required scorecards are in, waiting for a decision."""
     require(current_user, Action.VIEW, Area.COMMITTEE)
-    try:
-        page = services.queue(current_user, QUEUE_PAGE_SIZE, request.args.get("after"),
-                              request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "longest waiting applications.")
+    page = requested_page(lambda after, before: services.queue(
+        current_user, QUEUE_PAGE_SIZE, after, before), "the longest waiting applications")
     return render_template("committee/queue.html", page=page)
 
 
@@ -38,12 +35,8 @@ def queue():
 def decided():
     """List the decisions in force, newest first, a page at a time."""
     require(current_user, Action.VIEW, Area.COMMITTEE)
-    try:
-        page = services.decided(current_user, DECIDED_PAGE_SIZE, request.args.get("after"),
-                                request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "newest decisions.")
+    page = requested_page(lambda after, before: services.decided(
+        current_user, DECIDED_PAGE_SIZE, after, before), "the newest decisions")
     return render_template("committee/decided.html", page=page, labels=LABELS)
 
 

@@ -25,6 +25,7 @@ from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
 from ..downloads import content_disposition
 from ..models import Application, Interview, Opening, User, utcnow
+from ..paging import requested_page
 from ..templating import when
 from .forms import (
     CLOSE_LABELS,
@@ -94,12 +95,8 @@ def openings():
         else:
             flash(f"Opening {opening.title} created.", "success")
             return redirect(url_for(".opening", key=opening.key))
-    try:
-        page = opening_rows(limit=PAGE_SIZE, after=request.args.get("after"),
-                            before=request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "newest openings.")
+    page = requested_page(lambda after, before: opening_rows(
+        limit=PAGE_SIZE, after=after, before=before), "the newest openings")
     return render_template("hr/openings.html", page=page, form=form,
                            statuses=list(ApplicationStatus)), 400 if form.errors else 200
 
@@ -144,12 +141,9 @@ def _render_opening(opening: Opening, form: ApplicationForm,
                     existing: int | None = None) -> str:
     status = request.args.get("status")
     status = ApplicationStatus(status) if status in set(ApplicationStatus) else None
-    try:
-        page = applications(opening, status=status, limit=PAGE_SIZE,
-                            after=request.args.get("after"), before=request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "newest applications.")
+    page = requested_page(lambda after, before: applications(
+        opening, status=status, limit=PAGE_SIZE, after=after, before=before),
+        "the newest applications")
     return render_template("hr/opening.html", opening=opening, counts=pipeline(opening),
                            page=page, form=form, status=status, existing=existing)
 
@@ -384,13 +378,8 @@ def overdue():
     """List overdue scorecards with a reminder to copy or send, a page at a time."""
     require(current_user, Action.VIEW, Area.PIPELINE)
     window = _overdue_window()
-    try:
-        page = overdue_scorecards(utcnow(), window, limit=PAGE_SIZE,
-                                  after=request.args.get("after"),
-                                  before=request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "longest overdue.")
+    page = requested_page(lambda after, before: overdue_scorecards(
+        utcnow(), window, limit=PAGE_SIZE, after=after, before=before), "the longest overdue")
     reminders = {row.scorecard_id: reminder_text(row, _scorecard_url(row.scorecard_id))
                  for row in page.rows}
     return render_template("hr/overdue.html", page=page, reminders=reminders,

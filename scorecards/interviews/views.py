@@ -24,6 +24,7 @@ from ..catalog.services import rubric_of
 from ..core.scorecard import Answers, Review
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
+from ..paging import requested_page
 from . import services
 from .forms import ScorecardForm, ShownForm
 from .rendering import RECOMMENDATIONS, rating_parts
@@ -40,13 +41,9 @@ SUBMIT_BUTTON = "submit-scorecard"  # the id of the form's submit button
 def mine():
     """List the signed-in user's interviews with the state of each scorecard."""
     window = timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
-    try:
-        found = services.my_interviews(current_user, utcnow(), window, PAGE_SIZE,
-                                       after=request.args.get("after"),
-                                       before=request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from your "
-                               "latest interviews.")
+    found = requested_page(lambda after, before: services.my_interviews(
+        current_user, utcnow(), window, PAGE_SIZE, after=after, before=before),
+        "your latest interviews")
     return render_template("interviews/mine.html", found=found,
                            window_hours=window.total_seconds() / 3600)
 

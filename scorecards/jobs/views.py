@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, stream_with_context
 from flask_login import current_user, login_required
 
 from ..core.vocabulary import JobStatus
 from ..downloads import content_disposition
 from ..models import Job
+from ..paging import requested_page
 from . import services
 
 bp = Blueprint("jobs", __name__, url_prefix="/files")
@@ -19,12 +20,8 @@ PAGE_SIZE = 50
 @login_required
 def index():
     """List the files the user asked for, newest first, a page at a time."""
-    try:
-        page = services.jobs_of(current_user, PAGE_SIZE, request.args.get("after"),
-                                request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "newest files.")
+    page = requested_page(lambda after, before: services.jobs_of(
+        current_user, PAGE_SIZE, after, before), "the newest files")
     return render_template("jobs/index.html", page=page, state=services.state)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from ..paging import requested_page
 from . import services
 
 bp = Blueprint("trail", __name__, url_prefix="/audit")
@@ -16,10 +17,6 @@ PAGE_SIZE = 50
 @login_required
 def index():
     """List the trail's events, newest first, a page at a time."""
-    try:
-        page = services.events(current_user, PAGE_SIZE, request.args.get("after"),
-                               request.args.get("before"))
-    except ValueError:
-        abort(400, description="This page of the list does not exist. Start again from the "
-                               "newest events.")
+    page = requested_page(lambda after, before: services.events(
+        current_user, PAGE_SIZE, after, before), "the newest events")
     return render_template("trail/index.html", page=page)
