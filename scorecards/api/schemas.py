@@ -732,8 +732,8 @@ class ExportFormat(StrEnum):
     JSONL = "jsonl"
 
 
-class ExportQuery(Query):
-    """The format and filters of an export."""
+class ExportFilters(BaseModel):
+    """An export's format and filters, alike in a download's query and a job's body."""
 
     format: ExportFormat = ExportFormat.CSV
     opening: Key | None = Field(default=None, description="An opening's key.")
@@ -742,6 +742,10 @@ class ExportQuery(Query):
     until: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
                                description="On or before this day (UTC), at most 2999-12-31.")
     status: ApplicationStatus | None = None
+
+
+class ExportQuery(ExportFilters, Query):
+    """The format and filters of an export."""
 
 
 class ExportKind(StrEnum):
@@ -751,17 +755,10 @@ class ExportKind(StrEnum):
     RATINGS = "ratings"
 
 
-class ExportJobIn(Body):
+class ExportJobIn(ExportFilters, Body):
     """An export to prepare in the background: what it holds, its format and filters."""
 
     kind: ExportKind
-    format: ExportFormat = ExportFormat.CSV
-    opening: Key | None = Field(default=None, description="An opening's key.")
-    since: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
-                               description="On or after this day (UTC), 1900-01-01 to 2999-12-31.")
-    until: date | None = Field(default=None, ge=EARLIEST_DAY, le=LATEST_DAY,
-                               description="On or before this day (UTC), at most 2999-12-31.")
-    status: ApplicationStatus | None = None
 
 
 class ExportJobOut(BaseModel):
