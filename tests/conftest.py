@@ -35,6 +35,8 @@ from scorecards.models import (
 DATA = Path(__file__).parent / "data"
 TEST_RUBRICS = DATA / "rubrics"
 PASSWORD = "correct horse battery"
+# Which database this run tests, for the few tests about one database's own mechanism.
+ON_POSTGRES = os.environ.get("SCORECARDS_TEST_DATABASE_URL", "").startswith("postgresql")
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import pytest
 from scorecards.exports import rows, writers
 from scorecards.exports.services import ExportFilter, export
 from scorecards.extensions import db
+from tests.conftest import ON_POSTGRES
 
 from .conftest import run
 from .test_files import DANGEROUS
@@ -95,9 +96,8 @@ def test_panels_that_read_the_same_are_scored_once(make_application, make_interv
     assert len(calls) == 3  # one panel read three times, another, and the empty one
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="the SQL neutraliser is PostgreSQL's")
 def test_the_sql_neutraliser_agrees_with_the_writers(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("the SQL neutraliser is PostgreSQL's")
     import sqlalchemy as sa
 
     from scorecards.exports.copying import csv_text
