@@ -605,6 +605,25 @@ class CalibrationShare(db.Model):
                                "deviation", "ratings"),)
 
 
+class ApplicationOutcome(db.Model):
+    """What the decision engine makes of an application's panel, before any calibration.
+
+    scores maps each export column (``score_<stage>`` and ``overall``) to its rounded score,
+    null where the stage has none; outcome is the recommended outcome. A row exists for an
+    application with at least one interview once computed; it is recomputed whenever a change
+    moves its panel (analytics/upkeep.py). An application never interviewed has none: its
+    result is its loop's alone.
+    """
+
+    __tablename__ = "application_outcomes"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    scores: Mapped[dict] = mapped_column(JSONDocument)
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AgreementResult(db.Model):
     """The panel agreement of one rubric, all its versions pooled, as last computed."""
 

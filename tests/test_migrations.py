@@ -47,6 +47,8 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     with app.app_context():
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
+        downgrade(revision="-1")
+        assert "application_outcomes" not in tables(db.engine)
         assert "candidate_search" in sa.inspect(db.engine).get_table_names()
         downgrade(revision="-1")
         assert "candidate_search" not in sa.inspect(db.engine).get_table_names()

@@ -1,13 +1,15 @@
 """Summary tables: what the pages count, kept so that no request counts the year again.
 
-Three summaries are kept current as changes are saved (analytics/upkeep.py), each cheap to
+Four summaries are kept current as changes are saved (analytics/upkeep.py), each cheap to
 redo for what one change touches:
 
 - ``application_counts``: applications per opening, status and source, moved by deltas;
 - ``stage_figures``: one row per application and stage, recomputed for the applications a
   change touches; an opening's funnel and stage counts add up a few hundred of them;
 - ``calibration_shares``: what each interview adds to each panelist's offset, recomputed for
-  the interviews a change touches; an offset adds up its interviewer's rows.
+  the interviews a change touches; an offset adds up its interviewer's rows;
+- ``application_outcomes``: the decision engine's result per interviewed application, run
+  again for the applications a change touches (outcomes.py); exports join it.
 
 Panel agreement cannot be updated piecemeal (its statistics read every panel of a rubric at
 once), so it is computed by a job, on a schedule or when asked for, and shows its time.
@@ -42,6 +44,7 @@ from ..models import (
     StageFigures,
     utcnow,
 )
+from . import outcomes
 
 PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 # What pipelines and reports count: interviews not cancelled, and the scorecards of their
@@ -51,7 +54,7 @@ PANEL_SEAT = sa.and_(Scorecard.interview_id == Interview.id,
                      Scorecard.status != ScorecardStatus.WITHDRAWN)
 # Ratings fetched at a time while agreement is computed: millions never sit in memory as rows.
 _BATCH = 2_000
-SUMMARIES = ("counts", "stages", "calibration", "agreement")
+SUMMARIES = ("counts", "stages", "calibration", "outcomes", "agreement")
 
 
 def application_count_rows() -> sa.Select:
@@ -244,5 +247,6 @@ _REBUILDS: dict[str, Callable[[], int]] = {
     "counts": lambda: _rebuild(ApplicationCount, _COUNT_COLUMNS, application_count_rows()),
     "stages": lambda: _rebuild(StageFigures, _STAGE_COLUMNS, stage_figure_rows()),
     "calibration": lambda: _rebuild(CalibrationShare, _SHARE_COLUMNS, calibration_share_rows()),
+    "outcomes": outcomes.rebuild,
     "agreement": _rebuild_agreement,
 }

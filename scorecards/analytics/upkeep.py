@@ -3,7 +3,8 @@
 One listener on every flush sees what the flush wrote (applications, interviews, scorecards,
 ratings), whichever service wrote it, and brings the summaries it touches up to date:
 status counts by delta, stage figures and calibration shares recounted for the few
-applications and interviews concerned. The applications concerned are locked first, so two
+applications and interviews concerned, and the decision engine's result (outcomes.py) run
+again for the applications whose panel moved. The applications concerned are locked first, so two
 changes to one application's panel are counted one after the other, never from two
 snapshots that each miss the other's change.
 
@@ -21,7 +22,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..core.vocabulary import ScorecardStatus
-from ..models import Application, Interview, Rating, Scorecard
+from ..models import Application, Interview, Rating, RubricVersion, Scorecard
+from . import outcomes
 from .summaries import recompute_calibration_shares, recompute_stage_figures, shift_counts
 
 
@@ -31,11 +33,13 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_flush", _after_flush)
 
 
-# The columns each summary reads: a change to any other (a draft's evidence, a note, the
-# time of an interview) moves no summary, so an autosave costs no upkeep.
+# The columns each summary reads: a change to any other (a draft's evidence, a note, a
+# room) moves no summary, so an autosave costs no upkeep. An interview's time orders two
+# interviews of one stage, the later of which gives the stage's rubric version.
 _COUNTED = {
-    Interview: ("application_id", "stage_key", "cancelled_at"),
-    Scorecard: ("interview_id", "status", "recommendation"),
+    Interview: ("application_id", "stage_key", "cancelled_at", "rubric_version_id",
+                "scheduled_at"),
+    Scorecard: ("interview_id", "status", "recommendation", "interviewer_id"),
     Rating: ("scorecard_id", "competency_key", "score"),
 }
 
@@ -46,11 +50,14 @@ def _after_flush(session: Session, _context) -> None:
     applications: set[int] = set()
     interviews: set[int] = set()
     scorecards: set[int] = set()
+    rubrics: set[str] = set()
     for state, objects in (("new", session.new), ("dirty", session.dirty),
                            ("deleted", session.deleted)):
         for obj in objects:
             if isinstance(obj, Application):
                 _count_move(deltas, obj, state)
+            elif isinstance(obj, RubricVersion):
+                rubrics.add(obj.key)
             elif state == "dirty" and not _counted_change(obj):
                 continue
             elif isinstance(obj, Interview):
@@ -60,9 +67,11 @@ def _after_flush(session: Session, _context) -> None:
                 interviews.add(obj.interview_id)
             elif isinstance(obj, Rating):
                 scorecards.add(obj.scorecard_id)
-    if not (deltas or interviews or scorecards):
+    if not (deltas or interviews or scorecards or rubrics):
         return
     connection = session.connection()
+    if rubrics:
+        outcomes.forget_loops_using(connection, rubrics)
     if scorecards:  # a score counts once submitted; the scorecard's submission moves it then
         interviews.update(connection.scalars(
             sa.select(Scorecard.interview_id).where(Scorecard.id.in_(scorecards),
@@ -78,6 +87,7 @@ def _after_flush(session: Session, _context) -> None:
     shift_counts(connection, deltas)
     recompute_stage_figures(connection, applications)
     recompute_calibration_shares(connection, interviews)
+    outcomes.recompute(connection, applications)
 
 
 def _counted_change(obj: object) -> bool:

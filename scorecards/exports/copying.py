@@ -10,7 +10,9 @@ undoes COPY's own escapes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -18,6 +20,28 @@ from ..extensions import db
 from .writers import CSV_QUOTED, FORMULA_PREFIXES
 
 NUMBER, TEXT, TIME = "number", "text", "time"  # how a column is written
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a text column of the app's own vocabulary (a status, a source) is written.
+
+    Its words need neither neutralising, quoting nor escaping, so each is written as a
+    constant; anything else the column holds is written as any text is.
+    """
+
+    words: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(str(word) for word in self.words))
+        plain = [word for word in self.words if not re.fullmatch(r"[a-z][a-z0-9_]*", word)]
+        if plain:
+            raise ValueError(f"not plain words: {plain}")
+
+
+def is_text(kind) -> bool:
+    """Tell whether a column of this kind holds text (which CSV may need to neutralise)."""
+    return kind == TEXT or isinstance(kind, Words)
 RFC3339 = 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
 # writers.neutralise: a quote before a formula prefix at the start, and after a separator.
 _SEPARATORS = ",;\t\r\n"
@@ -44,6 +68,9 @@ def csv_text(value) -> sa.ColumnElement[str]:
 
 def rendered(value, kind: str, fmt: str) -> sa.ColumnElement[str]:
     """Return a value as the format writes it: CSV field or JSON literal."""
+    if isinstance(kind, Words):
+        written = {word: word if fmt == "csv" else json.dumps(word) for word in kind.words}
+        return sa.case(written, value=value, else_=rendered(value, TEXT, fmt))
     if kind == TIME:
         text = sa.func.to_char(sa.func.timezone("UTC", value), RFC3339)
         if fmt == "jsonl":
@@ -57,27 +84,38 @@ def rendered(value, kind: str, fmt: str) -> sa.ColumnElement[str]:
     return sa.func.coalesce(text, "" if fmt == "csv" else "null")
 
 
-def line(fmt: str, columns: Sequence[tuple[str, object, str]], first: bool = True,
-         last: bool = True) -> sa.ColumnElement[str]:
-    """Return the SQL of a file's line, or of part of one, from (name, value, kind) columns.
+def line(fmt: str, columns: Sequence[tuple[str, object, object]]) -> sa.ColumnElement[str]:
+    """Return the SQL of a file's line from (name, value, kind) columns."""
+    return line_of(fmt, [fields(fmt, columns)])
 
-    A part that is not the first of its line starts with the separator; one that is not the
-    last ends with it (CSV) or with ", " (JSON).
-    """
+
+def line_of(fmt: str, parts: Sequence[sa.ColumnElement[str]]) -> sa.ColumnElement[str]:
+    """Return the SQL of a line made of parts, each the fields of some columns, in order."""
+    pieces: list = [sa.literal("{")] if fmt == "jsonl" else []
+    for index, part in enumerate(parts):
+        if index:
+            pieces.append(sa.literal("," if fmt == "csv" else ", "))
+        pieces.append(part)
+    if fmt == "jsonl":
+        pieces.append(sa.literal("}"))
+    return _joined(pieces)
+
+
+def fields(fmt: str, columns: Sequence[tuple[str, object, object]]) -> sa.ColumnElement[str]:
+    """Return the SQL of these columns' fields, separated, as part of a line (line_of)."""
     pieces: list = []
     for index, (name, value, kind) in enumerate(columns):
         if fmt == "csv":
-            lead = "," if index or not first else ""
+            lead = "," if index else ""
         else:
-            lead = (", " if index or not first else "{") + json.dumps(name, ensure_ascii=False) \
-                + ": "
+            lead = (", " if index else "") + json.dumps(name, ensure_ascii=False) + ": "
         if lead:
             pieces.append(sa.literal(lead))
         pieces.append(rendered(value, kind, fmt))
-    if not last:
-        pieces.append(sa.literal("," if fmt == "csv" else ", "))
-    elif fmt == "jsonl":
-        pieces.append(sa.literal("}"))
+    return _joined(pieces)
+
+
+def _joined(pieces: list) -> sa.ColumnElement[str]:
     joined = pieces[0]
     for piece in pieces[1:]:
         joined = joined.op("||")(piece)

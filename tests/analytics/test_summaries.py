@@ -21,6 +21,7 @@ from scorecards.models import (
     AgreementResult,
     Application,
     ApplicationCount,
+    ApplicationOutcome,
     CalibrationShare,
     Job,
     Opening,
@@ -30,8 +31,10 @@ from scorecards.models import (
 )
 from scorecards.privacy.services import erase_candidate
 
-KEPT = {"counts": ApplicationCount, "stages": StageFigures, "calibration": CalibrationShare}
-SUMMARY_TABLES = (ApplicationCount, StageFigures, CalibrationShare, AgreementResult)
+KEPT = {"counts": ApplicationCount, "stages": StageFigures, "calibration": CalibrationShare,
+        "outcomes": ApplicationOutcome}
+SUMMARY_TABLES = (ApplicationCount, StageFigures, CalibrationShare, ApplicationOutcome,
+                  AgreementResult)
 COMPETENCIES = ("understanding", "approach", "code", "testing")
 SECRET = "Ada Lovelace"
 
@@ -153,7 +156,8 @@ def test_summary_tables_hold_no_personal_data(year, make_user, sign_in):
                     for c in model.__table__.columns if isinstance(c.type, sa.String)}
     # Keys from the rubric and loop files and the enumerations, nothing typed about a person.
     assert text_columns == {("application_counts", "status"), ("application_counts", "source"),
-                            ("stage_figures", "stage_key"), ("agreement_results", "rubric_key")}
+                            ("stage_figures", "stage_key"), ("agreement_results", "rubric_key"),
+                            ("application_outcomes", "outcome")}
     erase_candidate(None, added.candidate_id)
     stored = "\n".join(str(row) for model in SUMMARY_TABLES
                        for row in db.session.execute(sa.select(model.__table__)))

@@ -10,10 +10,12 @@ characters, the joiners the fast CSV check relies on, and text beyond ASCII.
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from scorecards.exports import rows, writers
 from scorecards.exports.services import ExportFilter, export
 from scorecards.extensions import db
+from scorecards.models import ApplicationOutcome
 from tests.conftest import ON_POSTGRES
 
 from .conftest import run
@@ -75,13 +77,10 @@ def test_the_progress_of_a_rendered_export_counts_its_rows(awkward, monkeypatch)
     assert [done for done, _ in heard] == sorted(done for done, _ in heard)
 
 
-def test_panels_that_read_the_same_are_scored_once(make_application, make_interview, make_user,
-                                                   submit, monkeypatch):
-    from scorecards.exports import rows as module
+def test_missing_results_are_computed_first_once_per_distinct_panel(
+        make_application, make_interview, make_user, submit, monkeypatch):
+    from scorecards.analytics import outcomes
 
-    calls = []
-    real = module.recommend
-    monkeypatch.setattr(module, "recommend", lambda *a, **k: calls.append(1) or real(*a, **k))
     first, second = make_user(), make_user()
     for who in (first, second, first):
         (card,) = make_interview(make_application(), panel=[who]).scorecards
@@ -89,17 +88,26 @@ def test_panels_that_read_the_same_are_scored_once(make_application, make_interv
     (card,) = make_interview(make_application(), panel=[first]).scorecards
     submit(card, {"understanding": 4, "approach": 2, "code": 3})
     make_application()
-    exported = [json.loads(line) for line in run("applications", "jsonl").splitlines()]
+    kept = run("applications", "jsonl")
+    # As after the migration or a bulk load: no result stored.
+    db.session.execute(sa.delete(ApplicationOutcome))
+    db.session.commit()
+    calls = []
+    real = outcomes.recommend
+    monkeypatch.setattr(outcomes, "recommend", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run("applications", "jsonl") == kept
+    assert len(calls) == 3  # one panel read three times, another, and the empty one
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ApplicationOutcome)) == 4
+    exported = [json.loads(line) for line in kept.splitlines()]
     assert len(exported) == 5
     assert exported[0]["overall"] == exported[1]["overall"] == exported[2]["overall"]
     assert exported[3]["overall"] != exported[0]["overall"]
-    assert len(calls) == 3  # one panel read three times, another, and the empty one
+    assert exported[4]["overall"] is None
+    assert exported[4]["recommended_outcome"] == "incomplete"
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the SQL neutraliser is PostgreSQL's")
 def test_the_sql_neutraliser_agrees_with_the_writers(app):
-    import sqlalchemy as sa
-
     from scorecards.exports.copying import csv_text
 
     for text in AWKWARD:
