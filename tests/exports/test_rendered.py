@@ -113,3 +113,23 @@ def test_the_sql_neutraliser_agrees_with_the_writers(app):
     for text in AWKWARD:
         assert db.session.scalar(sa.select(csv_text(sa.literal(text)))) == \
             writers._csv_field(writers.neutralise(text, csv=True)), repr(text)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="lines are written by the database on PostgreSQL")
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_vocabulary_column_writes_its_words_and_any_other_text_as_text(app, fmt):
+    from scorecards.exports.copying import TEXT, Words, rendered
+
+    words = Words(("applied", "no_hire"))
+    for value in ["applied", "no_hire", *AWKWARD]:
+        assert db.session.scalar(sa.select(rendered(sa.literal(value), words, fmt))) == \
+            db.session.scalar(sa.select(rendered(sa.literal(value), TEXT, fmt))), repr(value)
+
+
+def test_only_plain_words_are_written_as_constants():
+    from scorecards.exports.copying import Words
+
+    assert Words(("hire", "strong_hire")).words == ("hire", "strong_hire")
+    for odd in ("Hire", "no hire", "a,b", 'say"', "=1", ""):
+        with pytest.raises(ValueError, match="not plain words"):
+            Words(("hire", odd))
