@@ -196,7 +196,7 @@ QUERIES = {
     "committee queue": (_queue, [{"ix_applications_status_updated_at_id",
                                   "ix_applications_status"}]),
     "decided": (_decided, [{"uq_decisions_supersedes_id"}]),
-    "overdue": (_overdue, [{"ix_scorecards_owed"}]),
+    "overdue": (_overdue, [{"ix_scorecards_owed_interview_at"}]),
     "audit trail": (_trail, [{"pk_audit_events"}]),
     "prepared files": (_jobs, [{"ix_jobs_requested_by_id_created_at_id"}]),
     # A small year has three openings, where walking the ids is the better plan; at full
