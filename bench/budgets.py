@@ -228,6 +228,8 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
         Route("application (HR)", "hr", "GET", f"/hr/applications/{s.at_committee}"),
         Route("application decided (HR)", "hr", "GET", f"/hr/applications/{s.decided}"),
         Route("interview (HR)", "hr", "GET", f"/hr/interviews/{s.interview}"),
+        # What the panel picker asks as HR types a name's first letters.
+        Route("panel picker search", "hr", "GET", "/hr/interviewers?q=an"),
         Route("overdue", "hr", "GET", "/hr/overdue"),
         Route("opening report", "hr", "GET", f"/hr/openings/{s.opening}/report", REPORT),
         Route("search", "hr", "GET", "/hr/search?q=smith"),

@@ -66,15 +66,16 @@ def seed(ratings: int) -> tuple[int, int]:
          "status": "committee" if n % INTERVIEWED == 0 else "applied",
          "applied_at": start + timedelta(minutes=n)} for n, c in enumerate(candidates)])
     chosen = applications[::INTERVIEWED]
-    interviews = insert(models.Interview, [
-        {"application_id": a, "stage_key": key, "rubric_version_id": version.id,
-         "scheduled_at": start + timedelta(days=day)}
-        for a in chosen for day, (key, version) in enumerate(stages)])
+    held = [{"application_id": a, "stage_key": key, "rubric_version_id": version.id,
+             "scheduled_at": start + timedelta(days=day)}
+            for a in chosen for day, (key, version) in enumerate(stages)]
+    interviews = insert(models.Interview, held)
     stage_of = [key for _ in chosen for key, _ in stages]
     cards, card_stage = [], []
-    for n, (interview, key) in enumerate(zip(interviews, stage_of, strict=True)):
+    for n, (interview, key, row) in enumerate(zip(interviews, stage_of, held, strict=True)):
         for seat in range(PANEL.get(key, 1)):
             cards.append({"interview_id": interview, "interviewer_id": people[(n + seat) % 12].id,
+                          "interview_at": row["scheduled_at"],
                           "status": "submitted", "recommendation": "hire",
                           "submitted_at": start + timedelta(days=n % 300, hours=seat)})
             card_stage.append(key)

@@ -110,7 +110,8 @@ COLUMNS = {
     "interviews": ("id", "application_id", "stage_key", "rubric_version_id", "scheduled_at",
                    "created_at", "cancelled_at", "cancelled_by_id", "note", "noted_at",
                    "noted_by_id"),
-    "scorecards": ("id", "interview_id", "interviewer_id", "status", "recommendation",
+    "scorecards": ("id", "interview_id", "interviewer_id", "interview_at", "status",
+                   "recommendation",
                    "takeaways", "private_note", "version", "created_at", "updated_at",
                    "submitted_at"),
     "ratings": ("scorecard_id", "competency_key", "score", "not_assessed", "evidence"),
@@ -495,7 +496,7 @@ class Year:
                     self.sink.add("ratings", (sid, competency.key,
                                               self.score(ability, interviewer),
                                               False, rng.choice(EVIDENCE)))
-            self.sink.add("scorecards", (sid, iid, interviewer,
+            self.sink.add("scorecards", (sid, iid, interviewer, scheduled,
                                          "draft" if drafted else "not_started", None, "", "",
                                          2 if drafted else 1, created,
                                          scheduled + timedelta(hours=1) if drafted else created,
@@ -534,7 +535,8 @@ class Year:
         for key, rating in content["ratings"].items():
             self.sink.add("ratings", (sid, key, rating["score"], rating["not_assessed"],
                                       rating["evidence"]))
-        self.sink.add("scorecards", (sid, iid, interviewer, "submitted", recommendation,
+        self.sink.add("scorecards", (sid, iid, interviewer, scheduled, "submitted",
+                                     recommendation,
                                      takeaways, "", version, created, revisions[-1][3],
                                      submitted))
         for number, document, reason, at in revisions:

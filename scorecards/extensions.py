@@ -32,8 +32,11 @@ class Base(DeclarativeBase):
 
 
 # Made and kept by migration 0008 (triggers fill them), so not modelled: the search's table,
-# on SQLite an FTS5 table with the tables it keeps its index in, and a PostgreSQL-only index.
-UNMODELLED = re.compile(r"candidate_search(_\w+)?|ix_candidates_email_prefix")
+# on SQLite an FTS5 table with the tables it keeps its index in, and a PostgreSQL-only index;
+# and the prefix indexes of migration 0009_panelist_search, on an expression or with
+# PostgreSQL's text_pattern_ops.
+UNMODELLED = re.compile(
+    r"candidate_search(_\w+)?|ix_candidates_email_prefix|ix_users_(name|email)_prefix")
 
 
 def is_modelled(name: str | None, _type: str, _parents: dict) -> bool:

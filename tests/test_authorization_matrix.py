@@ -25,6 +25,7 @@ OK_TO_CHANGE_INTERVIEWS = (302, 404, 404, 404, 302, 302)
 PAGES = [
     ("/", OK_FOR_EVERYONE_SIGNED_IN),
     ("/hr/search?q=ada", OK_FOR_HR),
+    ("/hr/interviewers?q=ana", OK_FOR_HR),
     ("/interviews", OK_FOR_EVERYONE_SIGNED_IN),
     ("/interviews/{interview}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),

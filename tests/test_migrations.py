@@ -47,6 +47,13 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     with app.app_context():
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
+        assert "ix_users_name_prefix" in indexes(db.engine, "users")
+        downgrade(revision="-1")
+        assert "ix_users_name_prefix" not in indexes(db.engine, "users")
+        downgrade(revision="-1")
+        assert "interview_at" not in columns(db.engine, "scorecards")
+        assert "ix_scorecards_owed" in indexes(db.engine, "scorecards")
+        assert "application_outcomes" in tables(db.engine)
         downgrade(revision="-1")
         assert "application_outcomes" not in tables(db.engine)
         assert "candidate_search" in sa.inspect(db.engine).get_table_names()

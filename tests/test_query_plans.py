@@ -28,7 +28,7 @@ from scorecards import create_app
 from scorecards.api import services as api
 from scorecards.committee import services as committee
 from scorecards.extensions import db
-from scorecards.hr.services import candidates, openings, reminders
+from scorecards.hr.services import candidates, openings, panelists, reminders
 from scorecards.interviews import services as interviews
 from scorecards.jobs import services as jobs
 from scorecards.models import Application, Opening, Scorecard, User
@@ -163,6 +163,10 @@ def _overdue():
     _second_page(lambda **cursor: reminders.overdue_scorecards(END, WINDOW, limit=3, **cursor))
 
 
+def _panel_picker():
+    panelists.search_panelists(_someone("hr-0001@bench.example"), "ana")
+
+
 def _jobs():
     _second_page(lambda **cursor: jobs.jobs_of(_someone("hr-0001@bench.example"), 5, **cursor))
 
@@ -196,7 +200,11 @@ QUERIES = {
     "committee queue": (_queue, [{"ix_applications_status_updated_at_id",
                                   "ix_applications_status"}]),
     "decided": (_decided, [{"uq_decisions_supersedes_id"}]),
-    "overdue": (_overdue, [{"ix_scorecards_owed"}]),
+    "overdue": (_overdue, [{"ix_scorecards_owed_interview_at"}]),
+    # A small year has a few dozen users, where going through the interviewers' roles is the
+    # better plan; among the year's 2,160 the prefix indexes (ix_users_name_prefix and
+    # ix_users_email_prefix) serve it.
+    "panel picker": (_panel_picker, []),
     "audit trail": (_trail, [{"pk_audit_events"}]),
     "prepared files": (_jobs, [{"ix_jobs_requested_by_id_created_at_id"}]),
     # A small year has three openings, where walking the ids is the better plan; at full

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -58,6 +59,7 @@ from .services.openings import (
     pipeline,
     stage_title,
 )
+from .services.panelists import panelists_named, search_panelists
 from .services.reminders import overdue_scorecards, reminder_text, send_reminder
 from .services.scheduling import (
     InterviewChange,
@@ -65,7 +67,6 @@ from .services.scheduling import (
     cancel_interview,
     change_interview,
     find_interviewers,
-    interviewer_choices,
     load_interview,
     pinned_by,
     schedule_interview,
@@ -205,7 +206,19 @@ def _load(application_id: int) -> Application:
 def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
     loop = loop_of(application.opening.loop_version)
     form.stage.choices = [(stage.key, f"{stage.title} ({stage.round})") for stage in loop.stages]
-    form.panel.choices = interviewer_choices()
+    return _panel_shown(form, [])
+
+
+def _panel_shown(form: InterviewForm, seated_now: list[User]) -> InterviewForm:
+    """List the panel as the picker shows it: who sits on it now and who was chosen.
+
+    Those chosen stay chosen when the form comes back with a problem; someone seated but not
+    chosen is listed unticked, to be put back with one click.
+    """
+    chosen = [email.lower() for email in form.panel.data or []]
+    form.panel.choices = [(p.email, p.label) for p in panelists_named(
+        [*(user.email for user in seated_now), *chosen])]
+    form.panel.data = chosen
     return _within_window(form)
 
 
@@ -303,11 +316,8 @@ def _load_interview(interview_id: int) -> Interview:
 
 
 def _panel_choices(form: InterviewForm, interview: Interview) -> InterviewForm:
-    # The panel as it is stays choosable, even someone deactivated since.
-    labels = dict(interviewer_choices())
-    labels.update((user.email, f"{user.name} ({user.email})") for user in seated(interview))
-    form.panel.choices = sorted(labels.items(), key=lambda choice: choice[1])
-    return _within_window(form)
+    # The panel as it is stays listed, even someone deactivated since.
+    return _panel_shown(form, seated(interview))
 
 
 def _moved_to(form: InterviewForm, interview: Interview):
@@ -353,6 +363,15 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
         pinned=bool(pinned_by(interview)),
         changeable=changeable), status
+
+
+@bp.get("/interviewers")
+@login_required
+def interviewers():
+    """Answer the panel picker: the active interviewers whose name or email begins with ?q=."""
+    found = search_panelists(current_user, request.args.get("q", ""))
+    return jsonify(interviewers=[{"email": p.email, "name": p.name, "label": p.label}
+                                 for p in found.panelists], more=found.more)
 
 
 @bp.get("/search")

@@ -32,7 +32,10 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
 
     page.get_by_label("Stage").select_option(value="coding")
-    page.get_by_label("Or their emails").fill("ana@example.com")
+    find = page.get_by_role("combobox", name="Add a panelist")
+    find.fill("ana")
+    page.get_by_role("option", name="Ana Souza (ana@example.com)").click()
+    expect(page.get_by_role("checkbox", name="Ana Souza (ana@example.com)")).to_be_checked()
     page.locator("input[type=datetime-local]").fill("2026-11-20T10:00")
     page.get_by_role("button", name="Schedule the interview").click()
     expect(page.locator(".flashes")).to_be_visible()
@@ -61,6 +64,52 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     expect(page.locator(".flashes")).to_contain_text("personal data is erased")
     db.session.expire_all()
     assert db.session.get(Candidate, interview.application.candidate_id).email is None
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+def test_hr_picks_a_panel_with_the_keyboard_from_what_they_type(page: Page, axe_js, make_user,
+                                                                make_interview):
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD, name="Priya Nair")
+    ana = make_user(Role.INTERVIEWER, email="ana@example.com", name="Ana Souza")
+    make_user(Role.INTERVIEWER, email="anders@example.com", name="Anders Berg")
+    make_user(Role.INTERVIEWER, email="ana.gone@example.com", name="Ana Gone", active=False)
+    marked = make_user(Role.INTERVIEWER, email="mark@example.com", name="<b>Mark</b> Up")
+    interview = make_interview(panel=[ana])
+    sign_in_as(page, hr)
+    page.goto(f"/hr/interviews/{interview.id}")
+    find = page.get_by_role("combobox", name="Add a panelist")
+    expect(page.get_by_role("group", name="Panel")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Ana Souza (ana@example.com)")).to_be_checked()
+
+    find.press_sequentially("an")
+    options = page.get_by_role("option")
+    expect(options).to_have_text(["Anders Berg (anders@example.com)"])  # Ana sits already
+    expect(find).to_have_attribute("aria-expanded", "true")
+    page.add_script_tag(path=axe_js)  # with the list of matches open
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']}: {v['help']} at " + ", ".join(" ".join(n["target"]) for n in v["nodes"])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
+    find.press("Escape")
+    expect(options).to_have_count(0)
+    expect(find).to_have_attribute("aria-expanded", "false")
+
+    find.fill("")
+    find.press_sequentially("<b>")
+    expect(options).to_have_text(["<b>Mark</b> Up (mark@example.com)"])  # as text, not markup
+    find.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    find.press("Enter")  # chooses; it does not submit the form
+    expect(page.get_by_role("checkbox", name="<b>Mark</b> Up (mark@example.com)")).to_be_checked()
+    expect(find).to_have_value("")
+    expect(page.locator("[data-status]")).to_have_text("<b>Mark</b> Up added to the panel.")
+    expect(page.locator("b", has_text="Mark")).to_have_count(0)
+
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator(".flashes")).to_contain_text("Added to the panel: <b>Mark</b> Up.")
+    db.session.expire_all()
+    assert [s.interviewer_id for s in db.session.get(Interview, interview.id).scorecards] == [
+        ana.id, marked.id]
 
 
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script

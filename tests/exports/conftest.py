@@ -132,8 +132,8 @@ def bulk_ratings(app, catalog, make_user) -> Callable[[int], int]:
             {"application_id": a, "stage_key": "design", "rubric_version_id": rubric_id,
              "scheduled_at": when} for a in applications])
         scorecards = _insert(Scorecard, [
-            {"interview_id": i, "interviewer_id": who, "status": "submitted",
-             "recommendation": "hire", "submitted_at": when}
+            {"interview_id": i, "interviewer_id": who, "interview_at": when,
+             "status": "submitted", "recommendation": "hire", "submitted_at": when}
             for i in interviews for who in panel])
         rows = [{"scorecard_id": s, "competency_key": key, "score": 1 + (s + n) % 4,
                  "evidence": "Explained the trade-offs of each approach before coding."}

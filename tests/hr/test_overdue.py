@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from scorecards.extensions import db
-from scorecards.hr.services import mail
-from scorecards.models import AuditEvent
+from scorecards.hr.services import mail, scheduling
+from scorecards.models import AuditEvent, Interview, Scorecard
 
 
 @pytest.fixture
@@ -86,3 +86,38 @@ def test_the_list_is_paged_longest_overdue_first(hr, make_user, make_application
     assert "Overdue 3 days" in second
     assert "Overdue 5 days" not in second
     assert hr.get("/hr/overdue?after=bm9wZQ").status_code == 400
+
+
+def _times(interview) -> set[datetime]:
+    """Return the interview times its scorecards keep, as stored."""
+    db.session.expire_all()
+    return set(db.session.scalars(sa.select(Scorecard.interview_at)
+                                  .where(Scorecard.interview_id == interview.id)))
+
+
+def test_a_moved_interview_takes_its_scorecards_off_the_list_and_back(hr, hr_user, late,
+                                                                       make_user):
+    interview = late.interview
+    ahead = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    ben = make_user(name="Ben Okafor", email="ben@example.com")
+    scheduling.change_interview(hr_user, interview, scheduled_at=ahead,
+                                panel=[late.interviewer, ben])
+    assert _times(interview) == {ahead}  # the one there and the one added with the move
+    assert "Ana Souza" not in hr.get("/hr/overdue").text
+    back = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
+    scheduling.change_interview(hr_user, db.session.get(Interview, interview.id),
+                                scheduled_at=back)
+    assert _times(interview) == {back}
+    html = hr.get("/hr/overdue").text
+    assert "Ana Souza" in html
+    assert "Ben Okafor" in html
+
+
+def test_an_interview_moved_past_the_services_moves_its_scorecards(hr, late):
+    # As a bulk update or a hand-made fix would: the database keeps the copies right.
+    ahead = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    db.session.execute(sa.update(Interview).where(Interview.id == late.interview_id)
+                       .values(scheduled_at=ahead))
+    db.session.commit()
+    assert _times(late.interview) == {ahead}
+    assert "Ana Souza" not in hr.get("/hr/overdue").text

@@ -47,23 +47,24 @@ def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 
     owe nothing. Paged by key: after continues below a page, before above it; either raises
     ValueError for a cursor this list never issued.
     """
-    page = keyset_page(_overdue(now, overdue_after), (Interview.scheduled_at, Scorecard.id),
+    page = keyset_page(_overdue(now, overdue_after), (Scorecard.interview_at, Scorecard.id),
                        OVERDUE, limit=limit, after=after, before=before, descending=False)
     return replace(page, rows=_rows(page.rows, now, overdue_after))
 
 
 def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
     # Owed scorecards are a few thousand of the year's hundreds of thousands: a partial index
-    # holds just them (ix_scorecards_owed).
+    # holds just them in the list's order, by the interview's time each keeps
+    # (ix_scorecards_owed_interview_at), so a page is one walk of it from its cursor.
     return (
         sa.select(Scorecard.id, Interview.id, Application.id, User.name, User.email,
-                  Candidate.name, Opening.title, Interview.stage_key, Interview.scheduled_at,
+                  Candidate.name, Opening.title, Interview.stage_key, Scorecard.interview_at,
                   LoopVersion)
         .join(Scorecard.interview).join(Interview.application)
         .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
         .join(Scorecard.interviewer)
         .where(Scorecard.status.in_(OWED_STATUSES), Interview.cancelled_at.is_(None),
-               Interview.scheduled_at <= now - overdue_after,
+               Scorecard.interview_at <= now - overdue_after,
                Application.status.not_in(CLOSING_STATUSES)))
 
 

@@ -28,7 +28,7 @@ from ...core.schedule import interview_time_problem
 from ...core.scorecard import display_status
 from ...core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ...extensions import db
-from ...models import Application, Interview, Opening, Scorecard, User, UserRole, utcnow
+from ...models import Application, Interview, Opening, Scorecard, User, utcnow
 from .candidates import FINAL_STATUSES
 from .fields import PipelineError, optional
 
@@ -154,16 +154,6 @@ def _check_panel(panel: list[User], seated: Iterable[User] = ()) -> None:
         named.add(user.id)
         if user.id not in seen and (not user.active or not user.has_role(Role.INTERVIEWER)):
             raise PipelineError(f"Panel: {user.email} is not an active interviewer.", "panel")
-
-
-def interviewer_choices() -> list[tuple[str, str]]:
-    """Return the panel picker's choices: every active interviewer's email and label, by name.
-
-    Two columns a row and no user objects: the list holds every interviewer of the company.
-    """
-    return [(email, f"{name} ({email})") for name, email in db.session.execute(
-        sa.select(User.name, User.email).join(UserRole)
-        .where(User.active, UserRole.role == Role.INTERVIEWER).order_by(User.name, User.email))]
 
 
 def scorecard_state(scorecard: Scorecard, now: datetime, overdue_after: timedelta) -> str:
