@@ -36,9 +36,23 @@ def run_migrations_online():
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one: with foreign keys
+            # enforced, the drop would delete (ON DELETE CASCADE) or refuse every row that
+            # points at it. The pragma takes effect only outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()  # so that the migrations' transaction is their own
         context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:  # refused before commit: the database stays as it was
+                    raise RuntimeError(f"the migration leaves rows pointing nowhere: {dangling}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

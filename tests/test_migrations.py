@@ -1,5 +1,7 @@
 """Migrations build the schema the models describe, and step down and up again."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -7,7 +9,9 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from scorecards import create_app
+from scorecards.catalog.services import latest_loop_version
 from scorecards.extensions import db, is_modelled
+from tests.conftest import ON_POSTGRES
 
 
 @pytest.fixture
@@ -94,3 +98,38 @@ def test_the_migrations_match_the_models(app):
         context = MigrationContext.configure(connection, opts={"include_name": is_modelled})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="only SQLite alters a table by copying it")
+def test_stepping_a_filled_sqlite_database_down_and_up_keeps_every_row(config, empty_database):
+    from scorecards.catalog.services import latest_rubric_version, sync_catalog
+    from scorecards.models import Application, Candidate, Interview, Opening, Rating, Scorecard
+    from scorecards.models import User as Person
+    from tests.conftest import TEST_RUBRICS
+
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        upgrade()
+        loop = sync_catalog(TEST_RUBRICS) and latest_loop_version("test-loop")
+        opening = Opening(key="kept", title="Kept", loop_version=loop)
+        interview = Interview(
+            application=Application(opening=opening, source="applied",
+                                    candidate=Candidate(name="Kept", email="kept@example.org")),
+            stage_key="coding", rubric_version=latest_rubric_version("test-coding"),
+            scheduled_at=datetime(2026, 1, 5, tzinfo=UTC))
+        interview.scorecards.append(Scorecard(
+            interviewer=Person(email="ina@example.org", name="Ina"), status="submitted",
+            recommendation="hire", submitted_at=datetime(2026, 1, 5, 12, tzinfo=UTC),
+            ratings=[Rating(competency_key="code", score=3, evidence="Seen.")]))
+        db.session.add(interview)
+        db.session.commit()
+        counts = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                  for model in (Interview, Scorecard, Rating, Application)}
+        assert set(counts.values()) == {1}
+        db.session.remove()
+        # Down past the revisions that copy interviews and scorecards, and up again.
+        downgrade(revision="0004")
+        upgrade()
+        assert {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+                for model in counts} == counts
+        db.engine.dispose()
