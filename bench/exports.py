@@ -90,8 +90,14 @@ def seed(ratings: int) -> tuple[int, int]:
     return total, len(rows)
 
 
-def measure_copy(kind: str) -> dict:
-    """COPY the export's rows (typed, as a workbook gets them) to nowhere; return seconds."""
+def measure_copy(kind: str, as_json: bool = False) -> dict:
+    """COPY the export's rows (typed, as a workbook gets them) to nowhere; return seconds.
+
+    as_json: each row as PostgreSQL's own JSON object (row_to_json), the database's speed at
+    writing JSON lines of the same rows.
+    """
+    import sqlalchemy as sa
+
     from scorecards import create_app
     from scorecards.exports import rows
     from scorecards.extensions import db
@@ -100,6 +106,10 @@ def measure_copy(kind: str) -> dict:
     with app.app_context():
         where = rows.Filter(None, None, None, None, None)
         query = rows.ratings_query(where) if kind == "ratings" else rows.applications_query(where)
+        if as_json:
+            rows_of = query.subquery("exported")
+            query = sa.select(sa.func.row_to_json(sa.literal_column("exported")))\
+                .select_from(rows_of)
         compiled = query.compile(dialect=db.engine.dialect,
                                  compile_kwargs={"render_postcompile": True})
         connection = db.engine.raw_connection()
@@ -163,16 +173,23 @@ def against_copy(url: str, cases: list[tuple[str, str]], repeat: int) -> None:
     print(f"{'export':<20}{'median s':>9}{'COPY s':>8}{'ratio':>7}{'maxrss MiB':>11}  runs",
           flush=True)
     for kind, fmt in cases:
-        exports, copies = [], []
+        exports, copies, as_json = [], [], []
         for _ in range(repeat):  # alternating, so that drift touches both alike
             exports.append(run_child(url, kind, fmt, False))
             copies.append(run_child(url, kind, "copy", False))
+            if fmt == "jsonl":
+                as_json.append(run_child(url, kind, "copy-json", False))
         seconds = statistics.median(r["seconds"] for r in exports)
         floor = statistics.median(r["seconds"] for r in copies)
         print(f"{kind + ' ' + fmt:<20}{seconds:>9.1f}{floor:>8.1f}{seconds / floor:>7.2f}"
               f"{max(r['maxrss_kib'] for r in exports) / 1024:>11.0f}  "
               + ", ".join(f"{r['seconds']:.1f}" for r in exports) + " / COPY "
               + ", ".join(f"{r['seconds']:.1f}" for r in copies), flush=True)
+        if as_json:
+            json_floor = statistics.median(r["seconds"] for r in as_json)
+            print(f"{'  COPY as JSON':<20}{'':>9}{json_floor:>8.1f}{seconds / json_floor:>7.2f}"
+                  f"{'':>11}  row_to_json: "
+                  + ", ".join(f"{r['seconds']:.1f}" for r in as_json), flush=True)
 
 
 def prepare(tmp: Path, ratings: int) -> tuple[Path, int, int]:
@@ -210,8 +227,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     if args.child:
         kind, fmt = args.child
-        print(json.dumps(measure_copy(kind) if fmt == "copy" else
-                         measure(kind, fmt, args.traced)))
+        print(json.dumps(measure_copy(kind, fmt == "copy-json") if fmt.startswith("copy")
+                         else measure(kind, fmt, args.traced)))
         return
     load = os.getloadavg()
     print(f"load average at the start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "

@@ -1,5 +1,6 @@
 """HR's pages: who may open them, and what their forms do."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -68,6 +69,20 @@ def test_a_bad_opening_form_shows_each_error_beside_its_field_and_in_a_summary(h
     assert 'id="error-summary"' in response.text
     assert '<a href="#key">Use lower-case letters, digits and single hyphens.</a>' in response.text
     assert 'id="title-error"' in response.text
+
+
+def field_tag(page: str, name: str) -> str:
+    return re.search(rf'<input[^>]*\bid="{name}"[^>]*>', page).group(0)
+
+
+def test_a_hint_describes_its_field_and_only_an_error_marks_it_invalid(hr, catalog):
+    page = hr.get("/hr/").text
+    assert 'aria-describedby="key-hint"' in field_tag(page, "key")
+    assert "aria-invalid" not in page
+    page = hr.post("/hr/", data={"key": "Not A Key", "title": "Fine", "loop": "test-loop"}).text
+    assert 'aria-describedby="key-hint key-error"' in field_tag(page, "key")
+    assert 'aria-invalid="true"' in field_tag(page, "key")
+    assert "aria-invalid" not in field_tag(page, "title")
 
 
 def test_a_duplicate_opening_key_is_shown_beside_the_key(hr, opening):
