@@ -21,13 +21,23 @@ Unit = TypeVar("Unit", bound=Hashable)
 Rater = TypeVar("Rater", bound=Hashable)
 
 
+LEVELS_OF_MEASUREMENT = ("nominal", "ordinal", "interval", "ratio")
+
+
 @dataclass(frozen=True)
 class IntraclassCorrelation:
-    """Shrout & Fleiss single-rater intraclass correlations of one targets x raters matrix."""
+    """Shrout & Fleiss intraclass correlations of one targets x raters matrix.
+
+    The (x,1) forms are the reliability of one rater's rating; the (x,k) forms that of the
+    mean of the k raters' ratings, what a panel of k decides on.
+    """
 
     icc1_1: float | None  # raters differ per target (one-way random)
     icc2_1: float | None  # raters a random sample, their leniency counts as disagreement
     icc3_1: float | None  # these raters only, their leniency set aside (consistency)
+    icc1_k: float | None
+    icc2_k: float | None
+    icc3_k: float | None
     targets: int
     raters: int
 
@@ -44,9 +54,11 @@ class PanelAgreement:
 
 
 def icc(matrix: Sequence[Sequence[float]]) -> IntraclassCorrelation:
-    """Return the ICC(1,1), ICC(2,1) and ICC(3,1) of a complete targets x raters matrix.
+    """Return the six intraclass correlations of a complete targets x raters matrix.
 
-    The coefficients are those of Shrout & Fleiss (1979), from the two-way ANOVA mean squares.
+    The coefficients are those of Shrout & Fleiss (1979), from the two-way ANOVA mean squares:
+    ICC(1,1), ICC(2,1) and ICC(3,1) for one rater, ICC(1,k), ICC(2,k) and ICC(3,k) for the
+    mean of the matrix's k raters.
     A coefficient whose denominator is zero, as when every rating is equal, is undefined and
     comes back as None rather than as a division by zero.
     """
@@ -71,32 +83,48 @@ def icc(matrix: Sequence[Sequence[float]]) -> IntraclassCorrelation:
                       + raters * (between_raters - residual) / targets, noise),
         icc3_1=_ratio(between_targets - residual,
                       between_targets + (raters - 1) * residual, noise),
+        icc1_k=_ratio(between_targets - within_targets, between_targets, noise),
+        icc2_k=_ratio(between_targets - residual,
+                      between_targets + (between_raters - residual) / targets, noise),
+        icc3_k=_ratio(between_targets - residual, between_targets, noise),
         targets=targets,
         raters=raters,
     )
 
 
-def krippendorff_alpha(units: Mapping[Unit, Mapping[Rater, int]]) -> float | None:
-    """Return the ordinal Krippendorff's alpha of scores 1-4 given per unit by raters.
+def krippendorff_alpha(units: Mapping[Unit, Mapping[Rater, float]], level: str = "ordinal",
+                       scale: Sequence[float] | None = None) -> float | None:
+    """Return Krippendorff's alpha of the values given per unit by raters.
 
-    A rater who did not score a unit is simply absent from its mapping. Alpha is None when
-    fewer than two units have two or more scores, or when every such score is the same value:
-    with no variation to explain, agreement is undefined.
+    level is the level of measurement (nominal, ordinal, interval or ratio): how far apart
+    two different values are. scale lists the values a rating may take, in order; a value
+    off it is refused. Without one, the values given are the scale (ordinal alpha weighs a
+    disagreement by the values given between the two, so values nobody gave change nothing).
+    A rater who did not rate a unit is simply absent from its mapping. Alpha is None when
+    fewer than two units have two or more values, or when every such value is the same: with
+    no variation to explain, agreement is undefined.
     """
+    if level not in LEVELS_OF_MEASUREMENT:
+        raise ValueError(f"no level of measurement {level!r}; "
+                         f"the levels are {', '.join(LEVELS_OF_MEASUREMENT)}")
+    if scale is not None:
+        for unit, values in units.items():
+            unknown = sorted(set(values.values()) - set(scale))
+            if unknown:
+                raise ValueError(f"unit {unit!r} has values {unknown} outside {list(scale)}")
+    paired = [values for values in units.values() if len(values) >= 2]
+    domain = list(scale) if scale is not None else sorted(
+        {value for values in paired for value in values.values()})
     counts = []
-    for unit, scores in units.items():
-        unknown = sorted(set(scores.values()) - set(LEVELS))
-        if unknown:
-            raise ValueError(f"unit {unit!r} has scores {unknown} outside {LEVELS}")
-        if len(scores) >= 2:
-            tally = Counter(scores.values())
-            counts.append([tally[score] for score in LEVELS])
+    for values in paired:
+        tally = Counter(values.values())
+        counts.append([tally[value] for value in domain])
     if len(counts) < 2 or np.count_nonzero(np.sum(counts, axis=0)) < 2:
         return None
-    # Counts of each score per unit carry all alpha reads; a raters x units matrix would grow
+    # Counts of each value per unit carry all alpha reads; a raters x units matrix would grow
     # with every interviewer who ever sat on a panel.
-    return float(krippendorff.alpha(value_counts=counts, value_domain=list(LEVELS),
-                                    level_of_measurement="ordinal"))
+    return float(krippendorff.alpha(value_counts=counts, value_domain=domain,
+                                    level_of_measurement=level))
 
 
 def panel_agreement(ratings: Iterable[PanelRating]) -> PanelAgreement:
@@ -119,7 +147,7 @@ def panel_agreement(ratings: Iterable[PanelRating]) -> PanelAgreement:
             icc2_1 = icc(matrix).icc2_1
     return PanelAgreement(
         icc2_1=icc2_1,
-        alpha=krippendorff_alpha(units),
+        alpha=krippendorff_alpha(units, scale=LEVELS),
         panels=len({interview_id for interview_id, _ in units}),
         units=len(units),
         ratings=sum(len(scores) for scores in units.values()),

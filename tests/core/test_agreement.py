@@ -6,16 +6,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorecards.core.agreement import icc, krippendorff_alpha, panel_agreement
+from scorecards.core.agreement import (
+    LEVELS_OF_MEASUREMENT,
+    icc,
+    krippendorff_alpha,
+    panel_agreement,
+)
 from scorecards.core.panel import PanelRating
+from scorecards.core.scale import LEVELS
 
-# Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
+# Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges; their Table 4 gives the six
+# coefficients.
 SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9],
                  [6, 2, 4, 7]]
 
 
 def coefficients(result):
-    return result.icc1_1, result.icc2_1, result.icc3_1
+    return (result.icc1_1, result.icc2_1, result.icc3_1, result.icc1_k, result.icc2_k,
+            result.icc3_k)
 
 
 def same_coefficients(first, second):
@@ -41,23 +49,67 @@ panel_ratings = st.dictionaries(
                       for (interview_id, competency, interviewer_id), score in scores.items()])
 
 
-def test_icc_matches_shrout_and_fleiss_table_2():
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C: 4 observers,
+# 12 units, values 1-5, with gaps; alpha at each level of measurement as published.
+KRIPPENDORFF = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+                [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+                [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+                [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]]
+KRIPPENDORFF_ALPHAS = {"nominal": 0.743, "ordinal": 0.815, "interval": 0.849, "ratio": 0.797}
+
+
+def units_of(rows) -> dict:
+    """Return an observers x units matrix (None for a gap) as the units' values by rater."""
+    return {unit: {rater: row[unit] for rater, row in enumerate(rows) if row[unit] is not None}
+            for unit in range(len(rows[0]))}
+
+
+def test_icc_matches_shrout_and_fleiss_table_4():
     result = icc(SHROUT_FLEISS)
     assert (result.targets, result.raters) == (6, 4)
-    assert [round(value, 2) for value in coefficients(result)] == [0.17, 0.29, 0.71]
+    assert [round(value, 2) for value in coefficients(result)] == \
+        [0.17, 0.29, 0.71, 0.44, 0.62, 0.91]
 
 
 def test_perfect_agreement_gives_an_icc_of_one():
     result = icc([[1, 1, 1], [3, 3, 3], [2, 2, 2], [4, 4, 4]])
-    assert coefficients(result) == (1.0, 1.0, 1.0)
+    assert coefficients(result) == (1.0,) * 6
 
 
 def test_an_icc_with_a_zero_denominator_is_undefined_not_a_division_by_zero():
-    assert coefficients(icc([[3, 3], [3, 3], [3, 3]])) == (None, None, None)
+    assert coefficients(icc([[3, 3], [3, 3], [3, 3]])) == (None,) * 6
     # Targets alike, raters apart: no variation between targets for ICC(3,1) to explain.
     assert icc([[1.1, 2.2], [1.1, 2.2]]).icc3_1 is None
     # Two raters exactly reversed on two targets: the ICC(2,1) denominator cancels out.
-    assert coefficients(icc([[1, 2], [2, 1]])) == (-1.0, None, -1.0)
+    assert coefficients(icc([[1, 2], [2, 1]]))[:3] == (-1.0, None, -1.0)
+
+
+@pytest.mark.parametrize("level", LEVELS_OF_MEASUREMENT)
+def test_alpha_matches_krippendorffs_own_example_at_every_level(level):
+    alpha = krippendorff_alpha(units_of(KRIPPENDORFF), level)
+    assert round(alpha, 3) == KRIPPENDORFF_ALPHAS[level]
+
+
+def test_alpha_refuses_an_unknown_level_of_measurement():
+    with pytest.raises(ValueError, match="no level of measurement 'ordinl'"):
+        krippendorff_alpha(units_of(KRIPPENDORFF), "ordinl")
+
+
+@given(st.lists(st.lists(st.none() | st.integers(1, 7), min_size=6, max_size=6),
+                min_size=2, max_size=5), st.sampled_from(LEVELS_OF_MEASUREMENT), st.randoms())
+def test_renumbering_or_reordering_raters_and_units_changes_no_alpha(rows, level, random):
+    units = units_of(rows)
+    alpha = krippendorff_alpha(units, level)
+    names = dict(enumerate(random.sample(range(1000, 2000), len(rows))))  # other ids
+    shuffled = list(units.items())
+    random.shuffle(shuffled)
+    renamed = {f"unit {unit}": {names[rater]: value for rater, value in
+                                random.sample(list(values.items()), len(values))}
+               for unit, values in shuffled}
+    again = krippendorff_alpha(renamed, level)
+    assert (alpha is None) == (again is None)
+    if alpha is not None:
+        assert again == pytest.approx(alpha, abs=1e-12)
 
 
 @pytest.mark.parametrize(("matrix", "message"), [
@@ -113,9 +165,10 @@ def test_alpha_is_undefined_without_two_paired_units_or_any_variation(units):
     assert krippendorff_alpha(units) is None
 
 
-def test_alpha_refuses_a_score_off_the_scale():
-    with pytest.raises(ValueError, match=r"unit 'a' has scores \[5\]"):
-        krippendorff_alpha({"a": {1: 5, 2: 4}, "b": {1: 1, 2: 1}})
+def test_alpha_refuses_a_score_off_a_given_scale_and_reads_any_scale_without_one():
+    with pytest.raises(ValueError, match=r"unit 'a' has values \[5\] outside \[1, 2, 3, 4\]"):
+        krippendorff_alpha({"a": {1: 5, 2: 4}, "b": {1: 1, 2: 1}}, scale=LEVELS)
+    assert krippendorff_alpha({"a": {1: 5, 2: 5}, "b": {1: 1, 2: 1}}) == 1.0
 
 
 @given(st.lists(st.lists(st.none() | st.integers(1, 4), min_size=6, max_size=6),
@@ -123,12 +176,13 @@ def test_alpha_refuses_a_score_off_the_scale():
 def test_alpha_from_score_counts_equals_alpha_from_the_raters_by_units_matrix(rows):
     units = {unit: {rater: row[unit] for rater, row in enumerate(rows) if row[unit] is not None}
              for unit in range(6)}
-    alpha = krippendorff_alpha(units)
+    alpha = krippendorff_alpha(units, scale=LEVELS)
     if alpha is not None:
         reliability_data = [[np.nan if score is None else score for score in row] for row in rows]
         expected = krippendorff.alpha(reliability_data=reliability_data, value_domain=[1, 2, 3, 4],
                                       level_of_measurement="ordinal")
         assert alpha == pytest.approx(expected)
+        assert krippendorff_alpha(units) == pytest.approx(expected)  # the scale given or not
 
 
 def test_panel_agreement_counts_what_was_compared():
