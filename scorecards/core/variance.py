@@ -1,0 +1,192 @@
+"""How much of the spread of scores is the candidates', the interviewers' and noise.
+
+Interview panels form a crossed and unbalanced design: each candidate meets a few of the many
+interviewers, panels differ in size, and some competencies go unscored. The model is
+
+    score = mean + candidate effect + interviewer effect + residual
+
+with the three parts independent, of variances candidate, rater and residual. They are
+estimated by the method of moments for crossed random effects of Gao & Owen (2017, "Efficient
+moment calculations for variance components in large unbalanced crossed random effects
+models", Electronic Journal of Statistics 11): three U-statistics (the squared differences
+between scores of one candidate, of one interviewer, and of any two ratings) have
+expectations linear in the three variances, which are solved for. It uses every rating, no
+rater slots or common panel size, costs one pass over the ratings, and on a complete
+candidates x raters matrix gives the two-way ANOVA estimates (the tests hold it to Shrout &
+Fleiss). A variance estimated below zero is read as zero.
+
+From the variances come the reliabilities a committee asks about: how far one interviewer's
+score, or the mean of a panel of k, tells candidates apart (the generalizability-theory
+analogues of ICC(2,1) and ICC(2,k): an interviewer's leniency counts as error, since another
+candidate meets other interviewers) and, setting leniency aside, the consistency forms
+(ICC(3,1), ICC(3,k)). Intervals come from a bootstrap that resamples candidates whole, so
+that a candidate's correlated scores stay together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Below this, an estimate says nothing: a committee would read noise as a finding.
+MIN_CANDIDATES = 20  # candidates scored by at least two interviewers
+BOOTSTRAP_SAMPLES = 200
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Components:
+    """The variances of the candidate, interviewer and residual parts of a score."""
+
+    candidate: float
+    rater: float
+    residual: float
+
+    def agreement(self, raters: float = 1) -> float | None:
+        """Return the reliability of the mean of this many raters, leniency counted as error."""
+        error = (self.rater + self.residual) / raters
+        return _share(self.candidate, error)
+
+    def consistency(self, raters: float = 1) -> float | None:
+        """Return the reliability of the mean of this many raters, leniency set aside."""
+        return _share(self.candidate, self.residual / raters)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A bootstrap percentile interval."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Variance components of a set of ratings, their reliabilities, intervals and sizes."""
+
+    components: Components
+    one_rater: float | None  # agreement of one interviewer's score
+    panel: float | None  # agreement of the mean of a panel of panel_size
+    panel_size: float  # the mean number of interviewers per candidate
+    one_rater_interval: Interval | None
+    panel_interval: Interval | None
+    candidates: int  # candidates scored by at least two interviewers
+    raters: int
+    ratings: int
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Scores as three parallel arrays: candidate (unit) index, rater index, score."""
+
+    units: np.ndarray
+    raters: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def of(cls, triples: Sequence[tuple[object, object, float]]) -> Ratings:
+        """Return ratings from (candidate, rater, score) triples, any hashable ids."""
+        units: dict[object, int] = {}
+        raters: dict[object, int] = {}
+        rows = [(units.setdefault(unit, len(units)), raters.setdefault(rater, len(raters)),
+                 float(score)) for unit, rater, score in triples]
+        if not rows:
+            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+        unit_ids, rater_ids, scores = zip(*rows, strict=True)
+        return cls(np.asarray(unit_ids, dtype=np.int64), np.asarray(rater_ids, dtype=np.int64),
+                   np.asarray(scores, dtype=float))
+
+
+def components(ratings: Ratings, weights: np.ndarray | None = None) -> Components | None:
+    """Return the variance components of these ratings, or None when they cannot be told apart.
+
+    weights (one per candidate) count each candidate that many times, as a bootstrap sample
+    of whole candidates does; copies of one candidate are different candidates that happen
+    to score alike.
+    """
+    units, raters, y = ratings.units, ratings.raters, ratings.scores
+    if y.size == 0:
+        return None
+    w_unit = np.ones(int(units.max()) + 1) if weights is None else np.asarray(weights, float)
+    w = w_unit[units]  # each rating's weight
+    n = w.sum()
+    # Per candidate: ratings, sum, sum of squares (unweighted: copies are separate candidates).
+    unit_n = np.bincount(units, minlength=w_unit.size)
+    unit_sum = np.bincount(units, weights=y, minlength=w_unit.size)
+    unit_sq = np.bincount(units, weights=y * y, minlength=w_unit.size)
+    # Per rater, over the weighted candidates.
+    rater_n = np.bincount(raters, weights=w)
+    rater_sum = np.bincount(raters, weights=w * y)
+    rater_sq = np.bincount(raters, weights=w * y * y)
+    # Half the squared differences over ordered pairs: within a candidate, a rater, overall.
+    u_unit = (w_unit * (unit_n * unit_sq - unit_sum**2)).sum()
+    u_rater = (rater_n * rater_sq - rater_sum**2).sum()
+    u_all = n * (w * y * y).sum() - (w * y).sum() ** 2
+    sum_unit_n2 = (w_unit * unit_n**2).sum()
+    sum_rater_n2 = (rater_n**2).sum()
+    # E u_unit = (rater + residual)(sum n_i^2 - N); E u_rater = (candidate + residual)(sum
+    # n_j^2 - N); E u_all = candidate (N^2 - sum n_i^2) + rater (N^2 - sum n_j^2)
+    # + residual (N^2 - N).
+    system = np.array([
+        [0.0, sum_unit_n2 - n, sum_unit_n2 - n],
+        [sum_rater_n2 - n, 0.0, sum_rater_n2 - n],
+        [n * n - sum_unit_n2, n * n - sum_rater_n2, n * n - n],
+    ])
+    # The rows are of very different sizes (N against N squared): scaled to one, a singular
+    # system (no candidate with two raters, no rater with two candidates) shows as such.
+    scale = np.abs(system).max(axis=1)
+    if (scale == 0).any() or np.linalg.cond(system / scale[:, None]) > 1e10:
+        return None
+    candidate, rater, residual = np.linalg.solve(system / scale[:, None],
+                                                 np.array([u_unit, u_rater, u_all]) / scale)
+    return Components(max(float(candidate), 0.0), max(float(rater), 0.0),
+                      max(float(residual), 0.0))
+
+
+def reliability(ratings: Ratings, seed: int = 0,
+                samples: int = BOOTSTRAP_SAMPLES) -> Reliability | None:
+    """Return the variance components and reliabilities of these ratings with intervals.
+
+    None when fewer than MIN_CANDIDATES candidates were scored by two or more interviewers:
+    too few to say anything. The panel size is the mean number of interviewers per such
+    candidate. The intervals (CONFIDENCE, percentile) resample candidates whole; the same
+    seed gives the same interval.
+    """
+    units = ratings.units
+    if units.size == 0:
+        return None
+    per_unit = np.bincount(units)
+    paired = int((per_unit >= 2).sum())
+    found = components(ratings)
+    if paired < MIN_CANDIDATES or found is None:
+        return None
+    panel_size = float(per_unit[per_unit >= 2].mean())
+    one, panel = [], []
+    random = np.random.default_rng(seed)
+    for _ in range(samples):
+        weights = random.multinomial(per_unit.size, np.full(per_unit.size, 1 / per_unit.size))
+        drawn = components(ratings, weights)
+        if drawn is not None and drawn.agreement() is not None:
+            one.append(drawn.agreement())
+            panel.append(drawn.agreement(panel_size))
+    return Reliability(
+        components=found, one_rater=found.agreement(), panel=found.agreement(panel_size),
+        panel_size=panel_size, one_rater_interval=_interval(one),
+        panel_interval=_interval(panel), candidates=paired,
+        raters=int(np.unique(ratings.raters).size), ratings=int(units.size))
+
+
+def _interval(values: list[float]) -> Interval | None:
+    if len(values) < 2:
+        return None
+    tail = (1 - CONFIDENCE) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return Interval(float(low), float(high))
+
+
+def _share(part: float, error: float) -> float | None:
+    """Return part / (part + error), None when both are zero (nothing varies)."""
+    whole = part + error
+    return None if whole <= 0 else part / whole

@@ -1,0 +1,123 @@
+"""Variance components of crossed, unbalanced panels, and the reliabilities made from them."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorecards.core.agreement import icc
+from scorecards.core.variance import (
+    MIN_CANDIDATES,
+    Components,
+    Ratings,
+    components,
+    reliability,
+)
+from tests.core.test_agreement import SHROUT_FLEISS
+
+
+def matrix_ratings(matrix) -> Ratings:
+    return Ratings.of([(target, rater, score) for target, row in enumerate(matrix)
+                       for rater, score in enumerate(row) if score is not None])
+
+
+def simulated(candidates: int, raters: int, sizes: tuple[int, ...], variances: Components,
+              seed: int) -> Ratings:
+    """Return ratings of a crossed design: each candidate meets a few interviewers at random."""
+    random = np.random.default_rng(seed)
+    leniency = random.normal(0, variances.rater ** 0.5, raters)
+    triples = []
+    for candidate in range(candidates):
+        level = random.normal(0, variances.candidate ** 0.5)
+        panel = random.choice(raters, size=random.choice(sizes), replace=False)
+        for rater in panel:
+            score = 2.5 + level + leniency[rater] + random.normal(0, variances.residual ** 0.5)
+            triples.append((candidate, int(rater), score))
+    return Ratings.of(triples)
+
+
+def test_on_a_complete_matrix_the_reliabilities_are_shrout_and_fleiss_coefficients():
+    found = components(matrix_ratings(SHROUT_FLEISS))
+    expected = icc(SHROUT_FLEISS)
+    assert found.agreement() == pytest.approx(expected.icc2_1, abs=1e-12)
+    assert found.agreement(4) == pytest.approx(expected.icc2_k, abs=1e-12)
+    assert found.consistency() == pytest.approx(expected.icc3_1, abs=1e-12)
+    assert found.consistency(4) == pytest.approx(expected.icc3_k, abs=1e-12)
+    assert [round(value, 2) for value in (found.agreement(), found.agreement(4))] == [0.29, 0.62]
+
+
+complete = st.integers(2, 6).flatmap(lambda raters: st.lists(
+    st.lists(st.integers(1, 4), min_size=raters, max_size=raters), min_size=3, max_size=10))
+
+
+@given(complete)
+def test_on_any_complete_matrix_the_estimates_are_the_two_way_anova_ones(matrix):
+    ratings = np.asarray(matrix, dtype=float)
+    n, k = ratings.shape
+    grand = ratings.mean()
+    rows, columns = ratings.mean(axis=1), ratings.mean(axis=0)
+    msr = k * ((rows - grand) ** 2).sum() / (n - 1)
+    msc = n * ((columns - grand) ** 2).sum() / (k - 1)
+    mse = ((ratings - rows[:, None] - columns[None, :] + grand) ** 2).sum() / ((n - 1) * (k - 1))
+    found = components(matrix_ratings(matrix))
+    assert found.residual == pytest.approx(mse, abs=1e-9)
+    assert found.candidate == pytest.approx(max((msr - mse) / k, 0), abs=1e-9)
+    assert found.rater == pytest.approx(max((msc - mse) / n, 0), abs=1e-9)
+
+
+@given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 5), st.integers(1, 4)),
+                min_size=4, max_size=60, unique_by=lambda t: (t[0], t[1])), st.randoms())
+def test_renumbering_candidates_and_raters_or_reordering_ratings_changes_nothing(triples, random):
+    found = components(Ratings.of(triples))
+    people = random.sample(range(100, 200), 6)
+    shuffled = [(f"candidate {unit * 7 + 3}", people[rater], score)
+                for unit, rater, score in random.sample(triples, len(triples))]
+    again = components(Ratings.of(shuffled))
+    assert (found is None) == (again is None)
+    if found is not None:
+        for name in ("candidate", "rater", "residual"):
+            assert getattr(again, name) == pytest.approx(getattr(found, name), abs=1e-9)
+
+
+@pytest.mark.parametrize(("variances", "sizes"), [
+    (Components(0.5, 0.2, 0.3), (1, 2, 3, 4)),  # panels of every size, many of one
+    (Components(0.3, 0.05, 0.6), (2, 3)),  # little leniency, much noise
+    (Components(0.6, 0.3, 0.2), (2, 2, 2, 5)),
+])
+def test_known_variances_are_recovered_from_a_crossed_unbalanced_design(variances, sizes):
+    found = components(simulated(4000, 300, sizes, variances, seed=11))
+    assert found.candidate == pytest.approx(variances.candidate, abs=0.06)
+    assert found.rater == pytest.approx(variances.rater, abs=0.06)
+    assert found.residual == pytest.approx(variances.residual, abs=0.06)
+
+
+def test_reliability_has_intervals_around_it_that_a_seed_repeats():
+    ratings = simulated(400, 60, (2, 3), Components(0.5, 0.1, 0.4), seed=3)
+    found = reliability(ratings, seed=5, samples=100)
+    assert found.one_rater_interval.low < found.one_rater < found.one_rater_interval.high
+    assert found.panel_interval.low < found.panel < found.panel_interval.high
+    assert found.panel > found.one_rater
+    assert 2 < found.panel_size < 3
+    assert (found.candidates, found.raters) == (400, 60)
+    assert reliability(ratings, seed=5, samples=100) == found
+    # The true one-rater agreement, 0.5 / 1.0, lies inside.
+    assert found.one_rater_interval.low < 0.5 < found.one_rater_interval.high
+
+
+def test_too_few_candidates_with_two_raters_is_not_enough_data():
+    ratings = simulated(MIN_CANDIDATES, 10, (2,), Components(0.5, 0.1, 0.4), seed=1)
+    assert reliability(ratings, samples=10) is not None
+    fewer = Ratings.of([(unit, rater, score) for unit, rater, score in zip(
+        ratings.units, ratings.raters, ratings.scores, strict=True) if unit > 0])
+    assert reliability(fewer, samples=10) is None
+
+
+def test_ratings_no_candidate_shares_cannot_be_told_apart():
+    assert components(Ratings.of([(1, 1, 3), (2, 2, 4), (3, 3, 2)])) is None
+    assert components(Ratings.of([])) is None
+
+
+def test_scores_that_never_vary_have_no_reliability():
+    same = components(Ratings.of([(unit, rater, 3) for unit in range(5) for rater in range(3)]))
+    assert (same.candidate, same.rater, same.residual) == (0, 0, 0)
+    assert same.agreement() is None
