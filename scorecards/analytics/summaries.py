@@ -14,8 +14,9 @@ redo for what one change touches:
 Panel agreement cannot be updated piecemeal (its statistics read every panel of a rubric at
 once), so it is computed by a job, on a schedule or when asked for, and shows its time.
 
-Each summary is defined once below as a SELECT over the stored records; a rebuild inserts
-everything it returns, an upkeep the part a change touched, so the two never differ.
+Each summary is defined once, below as a SELECT over the stored records (the engine's
+results by outcomes.Scoring); a rebuild stores everything it gives, an upkeep the part a
+change touched, so the two never differ.
 """
 
 from __future__ import annotations
