@@ -79,11 +79,15 @@ class Reliability:
 
 @dataclass(frozen=True)
 class Ratings:
-    """Scores as three parallel arrays: candidate (unit) index, rater index, score."""
+    """Scores as three parallel arrays: candidate (unit) index, rater index, score.
+
+    rater_keys gives back the rater each index stands for, when known.
+    """
 
     units: np.ndarray
     raters: np.ndarray
     scores: np.ndarray
+    rater_keys: tuple = ()
 
     @classmethod
     def of(cls, triples: Sequence[tuple[object, object, float]]) -> Ratings:
@@ -96,7 +100,16 @@ class Ratings:
             return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
         unit_ids, rater_ids, scores = zip(*rows, strict=True)
         return cls(np.asarray(unit_ids, dtype=np.int64), np.asarray(rater_ids, dtype=np.int64),
-                   np.asarray(scores, dtype=float))
+                   np.asarray(scores, dtype=float), tuple(raters))
+
+
+@dataclass(frozen=True)
+class RaterEffect:
+    """How much higher than the model expects one interviewer scores, and how surely."""
+
+    effect: float  # best linear unbiased prediction, in points of the scale
+    error: float  # its standard error (prediction error, variances taken as known)
+    ratings: int
 
 
 def components(ratings: Ratings, weights: np.ndarray | None = None) -> Components | None:
@@ -176,6 +189,46 @@ def reliability(ratings: Ratings, seed: int = 0,
         panel_size=panel_size, one_rater_interval=_interval(one),
         panel_interval=_interval(panel), candidates=paired,
         raters=int(np.unique(ratings.raters).size), ratings=int(units.size))
+
+
+def rater_effects(ratings: Ratings, found: Components | None = None, sweeps: int = 500,
+                  tolerance: float = 1e-9) -> dict[object, RaterEffect]:
+    """Return each rater's leniency under the crossed model, by rater key (index if none).
+
+    The candidate and rater effects are the best linear unbiased predictions given the
+    variance components (found, estimated from the ratings if not given): the solution of
+    Henderson's mixed model equations, reached by sweeping candidates and raters in turn,
+    each sweep one pass over the ratings. A rater's effect is shrunk toward zero by
+    residual / rater variance, so one seen on a few candidates is not called lenient on
+    little evidence, and it is measured against every candidate's level, which the
+    candidates' other interviewers and stages inform: leniency a whole panel shares is seen
+    too. The standard error treats the candidates' effects as known (an approximation).
+    """
+    found = found or components(ratings)
+    if found is None:
+        return {}
+    units, raters, y = ratings.units, ratings.raters, ratings.scores
+    unit_n = np.bincount(units).astype(float)
+    rater_n = np.bincount(raters).astype(float)
+    # Shrinkage of each effect: residual over its variance (none if the effect does not vary).
+    unit_shrink = found.residual / found.candidate if found.candidate > 0 else np.inf
+    rater_shrink = found.residual / found.rater if found.rater > 0 else np.inf
+    mean, unit_effect, rater_effect = y.mean(), np.zeros(unit_n.size), np.zeros(rater_n.size)
+    for _ in range(sweeps):
+        unit_effect = np.bincount(units, weights=y - mean - rater_effect[raters],
+                                  minlength=unit_n.size) / (unit_n + unit_shrink)
+        moved = np.bincount(raters, weights=y - mean - unit_effect[units],
+                            minlength=rater_n.size) / (rater_n + rater_shrink)
+        mean = float((y - unit_effect[units] - moved[raters]).mean())
+        change = np.abs(moved - rater_effect).max(initial=0.0)
+        rater_effect = moved
+        if change < tolerance:
+            break
+    errors = np.sqrt(found.residual / (rater_n + rater_shrink)) if found.residual > 0 \
+        else np.zeros(rater_n.size)
+    keys = ratings.rater_keys or tuple(range(rater_n.size))
+    return {keys[j]: RaterEffect(float(rater_effect[j]), float(errors[j]), int(rater_n[j]))
+            for j in range(rater_n.size) if rater_n[j] > 0}
 
 
 def _interval(values: list[float]) -> Interval | None:

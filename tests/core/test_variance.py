@@ -121,3 +121,59 @@ def test_scores_that_never_vary_have_no_reliability():
     same = components(Ratings.of([(unit, rater, 3) for unit in range(5) for rater in range(3)]))
     assert (same.candidate, same.rater, same.residual) == (0, 0, 0)
     assert same.agreement() is None
+
+
+def calibration_scenario(raters: int, interviews: int, teams: bool, seed: int):
+    """Return (ratings, true leniency by rater) of panels of 2-3 scoring 4 competencies.
+
+    teams: the raters form two teams of opposite mean leniency, and nine panels in ten are
+    drawn within one team, so co-panelists mostly share their team's leniency.
+    """
+    from scorecards.core.panel import PanelRating
+
+    random = np.random.default_rng(seed)
+    team = np.arange(raters) % 2
+    leniency = random.normal(0, 0.3, raters) + (np.where(team == 0, 0.3, -0.3) if teams else 0)
+    ratings = []
+    for interview in range(interviews):
+        size = random.choice((2, 3))
+        pool = np.arange(raters)
+        if teams and random.random() < 0.9:
+            pool = pool[team == random.integers(2)]
+        panel = random.choice(pool, size=size, replace=False)
+        for competency in ("a", "b", "c", "d"):
+            level = random.normal(0, 0.6)
+            for rater in panel:
+                score = 2.5 + level + leniency[rater] + random.normal(0, 0.6)
+                ratings.append(PanelRating(interview, "onsite", int(rater), competency, score))
+    return ratings, dict(enumerate(leniency))
+
+
+@pytest.mark.parametrize(("raters", "interviews", "teams"), [
+    (200, 650, False),  # about 8 interviews per rater
+    (400, 500, False),  # about 3
+    (200, 650, True),  # two teams, panels mostly within one
+])
+def test_the_model_finds_leniency_closer_to_the_truth_than_the_co_panelist_mean(
+        raters, interviews, teams):
+    from scorecards.core.calibration import offsets
+    from scorecards.core.variance import rater_effects
+
+    ratings, truth = calibration_scenario(raters, interviews, teams, seed=raters + interviews)
+    model = rater_effects(Ratings.of([((r.interview_id, r.competency), r.interviewer_id, r.score)
+                                      for r in ratings]))
+    raw = offsets(ratings)
+    compared = sorted(set(model) & set(raw))
+    assert len(compared) > 0.9 * raters
+    centre = np.mean([truth[who] for who in compared])
+
+    def error(found: dict) -> float:
+        return float(np.sqrt(np.mean([(found[who] - (truth[who] - centre)) ** 2
+                                      for who in compared])))
+
+    model_error = error({who: model[who].effect for who in compared})
+    raw_error = error({who: raw[who].raw for who in compared})
+    shrunk_error = error({who: raw[who].shrunk for who in compared})
+    assert model_error < raw_error
+    assert model_error < shrunk_error
+    assert all(model[who].error > 0 for who in compared)
