@@ -36,7 +36,7 @@ def pages(db, sa) -> list[tuple[str, str, str]]:
     waiting = db.session.scalar(sa.select(Application.id).where(Application.status == "committee")
                                 .order_by(Application.id.desc()).limit(1))
     return [
-        ("panel agreement", HR, "/analytics/agreement"),
+        ("agreement", HR, "/analytics/agreement"),
         ("HR home (openings)", HR, "/hr/"),
         (f"report of {busiest}", HR, f"/hr/openings/{busiest}/report"),
         (f"pipeline of {busiest}", HR, f"/hr/openings/{busiest}"),

@@ -69,6 +69,7 @@ class Subjects:
     scorecard: int  # an owed scorecard of a past interview
     owner: str  # its interviewer's email
     heaviest: str  # the email of the interviewer with most scorecards
+    heaviest_id: int  # and their id
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,12 @@ def pick(url: str) -> Subjects:
             "JOIN users u ON u.id = s.interviewer_id WHERE s.status IN ('not_started', 'draft') "
             "AND i.cancelled_at IS NULL AND i.scheduled_at < CURRENT_TIMESTAMP "
             "ORDER BY i.scheduled_at DESC, s.id LIMIT 1")
-        heaviest, = one("SELECT u.email FROM scorecards s JOIN users u ON u.id = s.interviewer_id "
-                        "GROUP BY u.id, u.email ORDER BY count(*) DESC, u.id LIMIT 1")
+        heaviest, heaviest_id = one(
+            "SELECT u.email, u.id FROM scorecards s JOIN users u ON u.id = s.interviewer_id "
+            "GROUP BY u.id, u.email ORDER BY count(*) DESC, u.id LIMIT 1")
     engine.dispose()
     return Subjects(opening, at_committee, decided, candidate, interview, scorecard, owner,
-                    heaviest)
+                    heaviest, heaviest_id)
 
 
 class Client:
@@ -239,7 +241,11 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
         Route("committee queue", "committee", "GET", "/committee/"),
         Route("decided list", "committee", "GET", "/committee/decided"),
         Route("summary", "committee", "GET", f"/committee/applications/{s.at_committee}"),
-        Route("panel agreement", "hr", "GET", "/analytics/agreement", REPORT),
+        Route("agreement", "hr", "GET", "/analytics/agreement", REPORT),
+        Route("agreement of a rubric", "hr", "GET", "/analytics/rubrics/system-design", REPORT),
+        Route("interviewers", "hr", "GET", "/analytics/interviewers", REPORT),
+        Route("interviewer report (heaviest)", "hr", "GET",
+              f"/analytics/interviewers/{s.heaviest_id}", REPORT),
         Route("home (interviewer)", "owner", "GET", "/"),
         Route("my interviews (heaviest)", "heaviest", "GET", "/interviews"),
         Route("my interviews", "owner", "GET", "/interviews"),
@@ -256,6 +262,10 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
               f"/api/v1/applications/{s.at_committee}/summary"),
         Route("API scorecard", "api-owner", "GET", f"/api/v1/scorecards/{s.scorecard}"),
         Route("API rubric", "api-hr", "GET", "/api/v1/rubrics/system-design"),
+        Route("API agreement", "api-hr", "GET", "/api/v1/analytics/agreement?rubric=system-design",
+              REPORT),
+        Route("API interviewer (heaviest)", "api-hr", "GET",
+              f"/api/v1/analytics/interviewers/{s.heaviest_id}", REPORT),
     ]
 
 

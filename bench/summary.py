@@ -60,10 +60,10 @@ def measure(repeat: int) -> list[tuple[str, list[float]]]:
 
         found = services.candidate_summary(None, application_id)
         loop, panel = found.loop, services.panels([application_id])[application_id]
-        interviewers = {s.interviewer_id for s in found.scorecards}
+        pairs = {(s.interview.rubric_version.key, s.interviewer_id) for s in found.scorecards}
         results = [("past spreads of 7 rubrics, measured", timed(cold, repeat)),
                    ("summary: calibration of the panel", timed(
-                       lambda: services.calibration(interviewers), repeat)),
+                       lambda: services.calibration(pairs), repeat)),
                    ("summary, spreads kept", timed(summary, repeat)),
                    ("engine without flips", timed(
                        lambda: recommend(loop, found.rubrics, panel), repeat * 10)),

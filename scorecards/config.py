@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     RATELIMIT_STORAGE_URI: str | None = None  # None: REDIS_URL when set, else in memory
     SCORECARD_OVERDUE_HOURS: Count = 24  # a scorecard not submitted this long after is overdue
     SCORECARD_SUBMIT_EARLY_MINUTES: Annotated[int, Field(ge=0)] = 15  # submitting opens early
+    # Calibration, agreement and interviewer habits are fitted on the scorecards submitted
+    # this many days before the fit (analytics/measurement.py).
+    CALIBRATION_WINDOW_DAYS: Count = 365
     RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
     REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
     JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL

@@ -596,28 +596,6 @@ class StageFigures(db.Model):
     )
 
 
-class CalibrationShare(db.Model):
-    """What one interview adds to one interviewer's calibration offset.
-
-    deviation is the sum, over the interviewer's scores that a co-panelist also gave, of the
-    score less the co-panelists' mean; ratings is how many such scores there are.
-    """
-
-    __tablename__ = "calibration_shares"
-
-    interview_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
-    interviewer_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    deviation: Mapped[float] = mapped_column(sa.Float)
-    ratings: Mapped[int]
-    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    # An interviewer's offset is read from the index alone, however many panels they sat on.
-    __table_args__ = (sa.Index("ix_calibration_shares_interviewer", "interviewer_id",
-                               "deviation", "ratings"),)
-
-
 class ApplicationOutcome(db.Model):
     """What the decision engine makes of an application's panel, before any calibration.
 
@@ -637,15 +615,86 @@ class ApplicationOutcome(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AgreementResult(db.Model):
-    """The panel agreement of one rubric, all its versions pooled, as last computed."""
+class AgreementFit(db.Model):
+    """How far one rubric's interviewers agree, from the crossed model, as last fitted.
 
-    __tablename__ = "agreement_results"
+    competency_key is a competency's key, or '' for the stage score (the scorecard's weighted
+    mean of its competencies, what the committee decides on). The variances are the
+    candidate, interviewer and residual parts of a score (core/variance.py); one_rater and
+    panel are the reliabilities of one interviewer and of a panel of panel_size, each with a
+    95% interval; alpha is ordinal Krippendorff's alpha (competencies only). Figures are
+    null where the data cannot support them (fewer than MIN_CANDIDATES candidates with two
+    interviewers). The window is the submission times the fit read.
+    """
+
+    __tablename__ = "agreement_fits"
 
     rubric_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    icc2_1: Mapped[float | None] = mapped_column(sa.Float)
-    alpha: Mapped[float | None] = mapped_column(sa.Float)
-    panels: Mapped[int]
-    units: Mapped[int]
+    competency_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    candidates: Mapped[int]  # candidates (interviews) with at least one score
+    paired: Mapped[int]  # of them, scored by two interviewers or more
+    raters: Mapped[int]
     ratings: Mapped[int]
+    panel_size: Mapped[float | None] = mapped_column(sa.Float)
+    candidate_variance: Mapped[float | None] = mapped_column(sa.Float)
+    rater_variance: Mapped[float | None] = mapped_column(sa.Float)
+    residual_variance: Mapped[float | None] = mapped_column(sa.Float)
+    one_rater: Mapped[float | None] = mapped_column(sa.Float)
+    one_rater_low: Mapped[float | None] = mapped_column(sa.Float)
+    one_rater_high: Mapped[float | None] = mapped_column(sa.Float)
+    panel: Mapped[float | None] = mapped_column(sa.Float)
+    panel_low: Mapped[float | None] = mapped_column(sa.Float)
+    panel_high: Mapped[float | None] = mapped_column(sa.Float)
+    consistency: Mapped[float | None] = mapped_column(sa.Float)  # one rater, leniency aside
+    alpha: Mapped[float | None] = mapped_column(sa.Float)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RaterEffect(db.Model):
+    """One interviewer's leniency with one rubric over a period, from the crossed model.
+
+    effect is how many points of the scale above (+) or below (-) the model expects of an
+    average interviewer their stage scores sit, shrunk toward zero the fewer scorecards it
+    rests on (a best linear unbiased prediction); error is its standard error. span
+    'window' covers the whole fitting window (the calibration offset); 'quarter' rows cover
+    its quarters, the interviewer's drift.
+    """
+
+    __tablename__ = "rater_effects"
+
+    rubric_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    interviewer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    span: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    effect: Mapped[float] = mapped_column(sa.Float)
+    error: Mapped[float] = mapped_column(sa.Float)
+    scorecards: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_rater_effects_interviewer", "interviewer_id", "span"),)
+
+
+class InterviewerHabits(db.Model):
+    """How one interviewer scores with one rubric over the window (core/habits.py).
+
+    figures maps each habit to {value, low, high, norm, scorecards, flagged}, plus
+    median_delay_hours.
+    """
+
+    __tablename__ = "interviewer_habits"
+
+    rubric_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    interviewer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    scorecards: Mapped[int]
+    flags: Mapped[int]  # habits flagged, leniency included
+    figures: Mapped[dict] = mapped_column(JSONDocument)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_interviewer_habits_interviewer", "interviewer_id"),)

@@ -35,6 +35,12 @@ PAGES = [
     ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200)),
     ("/committee/applications/{application}/packet.pdf", (302, 404, 404, 200, 200, 200)),
     ("/analytics/agreement", OK_FOR_HR),
+    ("/analytics/rubrics/test-coding", OK_FOR_HR),
+    ("/analytics/rubrics/no-such-rubric", (302, 404, 404, 404, 404, 404)),
+    ("/analytics/interviewers", OK_FOR_HR),
+    # An interviewer's own report, which HR and admins see too.
+    ("/analytics/interviewers/{panelist_id}", (302, 200, 404, 404, 200, 200)),
+    ("/analytics/interviewers/999999", (302, 404, 404, 404, 404, 404)),
     ("/hr/exports/", OK_FOR_HR),
     ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
     ("/files/999999", (302, 404, 404, 404, 404, 404)),
@@ -67,7 +73,8 @@ def world(make_user, make_application, make_interview, submit):
              "admin": make_user(Role.ADMIN)}
     ids = {"interview": interview.id, "scorecard": interview.scorecards[0].id,
            "application": application.id, "candidate": application.candidate_id,
-           "opening": db.session.scalar(sa.select(Opening.key)), "panelist": on_panel.email}
+           "opening": db.session.scalar(sa.select(Opening.key)), "panelist": on_panel.email,
+           "panelist_id": on_panel.id}
     return users, ids
 
 
@@ -127,6 +134,9 @@ API = [
     ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200)),
     ("/api/v1/interviews/999999", (401, 404, 404, 404, 404, 404)),
     ("/api/v1/rubrics/test-coding", (401, 200, 200, 200, 200, 200)),
+    ("/api/v1/analytics/agreement?rubric=test-coding", (401, 404, 404, 404, 200, 200)),
+    ("/api/v1/analytics/interviewers/{panelist_id}", (401, 200, 404, 404, 200, 200)),
+    ("/api/v1/analytics/interviewers/999999", (401, 404, 404, 404, 404, 404)),
     ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200)),
     ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
     ("/api/v1/docs", (200, 200, 200, 200, 200, 200)),

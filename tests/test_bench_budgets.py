@@ -71,7 +71,8 @@ def test_every_route_answers_as_expected_and_the_table_has_ratios(year_url):
     rows = {line[:34].strip(): line[34:].split(maxsplit=4) for line in lines[header + 1:footer]}
     assert next(iter(rows)) == "health (trivial)"
     assert {"committee queue", "my interviews (heaviest)", "draft save", "search",
-            "API candidate search", "panel agreement", "pipeline, page 21",
+            "API candidate search", "agreement", "interviewer report (heaviest)",
+            "API agreement", "API interviewer (heaviest)", "pipeline, page 21",
             "API applications, page 21"} <= rows.keys()
     assert [label for label, row in rows.items() if "answered" in row[-1]] == []
     health = float(rows["health (trivial)"][1])

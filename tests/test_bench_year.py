@@ -14,7 +14,7 @@ from scorecards import create_app
 from scorecards.committee.services import candidate_summary, queue
 from scorecards.extensions import db
 from scorecards.hr.services.openings import opening_rows
-from scorecards.models import AgreementResult, User
+from scorecards.models import AgreementFit, User
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "year.py"
 END = datetime(2026, 6, 1, tzinfo=UTC)
@@ -118,6 +118,6 @@ def test_the_committee_reads_the_generated_year(year, tmp_path):
         # The rows were loaded around the app, so the generator counts the summaries itself.
         applications = db.session.execute(db.text("SELECT count(*) FROM applications")).scalar()
         assert sum(row.total for row in opening_rows(limit=1000).rows) == applications
-        assert db.session.scalars(db.select(AgreementResult.panels)).all()
+        assert any(db.session.scalars(db.select(AgreementFit.paired)).all())
         db.session.remove()
         db.engine.dispose()

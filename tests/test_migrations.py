@@ -51,6 +51,9 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     with app.app_context():
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
+        downgrade(revision="-1")
+        assert not {"agreement_fits", "rater_effects", "interviewer_habits"} & tables(db.engine)
+        assert {"calibration_shares", "agreement_results"} <= tables(db.engine)
         assert "ix_users_name_prefix" in indexes(db.engine, "users")
         downgrade(revision="-1")
         assert "ix_users_name_prefix" not in indexes(db.engine, "users")

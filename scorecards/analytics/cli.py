@@ -20,11 +20,12 @@ def init_app(app: Flask) -> None:
 @click.option("--only", "only", multiple=True, type=click.Choice(SUMMARIES),
               help="Recompute only this summary (repeat for several); all by default.")
 def refresh_command(only: tuple[str, ...]) -> None:
-    """Recompute summaries from the stored records: panel agreement, counts, calibration.
+    """Recompute summaries from the stored records: counts, outcomes, the measurement fit.
 
-    Suitable for cron or a systemd timer: panel agreement moves only when this runs (e.g.
-    hourly with --only agreement); the other summaries are kept current as changes are
-    saved, and a nightly full run repairs them after rows were loaded around the app.
+    Suitable for cron or a systemd timer: agreement, calibration and interviewers' habits
+    move only when this runs (e.g. nightly with --only measurement); the other summaries are
+    kept current as changes are saved, and a full run repairs them after rows were loaded
+    around the app.
     """
     def say(done: Refreshed) -> None:
         click.echo(f"{done.summary}: {done.rows:,} row(s) in {done.seconds:.1f} s")

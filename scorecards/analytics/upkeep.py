@@ -2,11 +2,10 @@
 
 One listener on every flush sees what the flush wrote (applications, interviews, scorecards,
 ratings), whichever service wrote it, and brings the summaries it touches up to date:
-status counts by delta, stage figures and calibration shares recounted for the few
-applications and interviews concerned, and the decision engine's result (outcomes.py) run
-again for the applications whose panel moved. The applications concerned are locked first, so two
-changes to one application's panel are counted one after the other, never from two
-snapshots that each miss the other's change.
+status counts by delta, stage figures recounted for the few applications concerned, and the
+decision engine's result (outcomes.py) run again for the applications whose panel moved.
+The applications concerned are locked first, so two changes to one application's panel are
+counted one after the other, never from two snapshots that each miss the other's change.
 
 Rows written around the ORM (a bulk load) are not seen here: ``flask aggregates refresh``
 recounts everything from the records.
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..core.vocabulary import ScorecardStatus
 from ..models import Application, Interview, Rating, RubricVersion, Scorecard
 from . import outcomes
-from .summaries import recompute_calibration_shares, recompute_stage_figures, shift_counts
+from .summaries import recompute_stage_figures, shift_counts
 
 
 def init_app(app: Flask) -> None:
@@ -86,7 +85,6 @@ def _after_flush(session: Session, _context) -> None:
                            .order_by(Application.id).with_for_update())
     shift_counts(connection, deltas)
     recompute_stage_figures(connection, applications)
-    recompute_calibration_shares(connection, interviews)
     outcomes.recompute(connection, applications)
 
 

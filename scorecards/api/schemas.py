@@ -772,3 +772,145 @@ class ExportJobOut(BaseModel):
     expires_at: Timestamp | None = Field(description="When the file is deleted.")
     error: str | None = Field(description="Why there is no file, if there is none.")
     file: str | None = Field(description="Where to download the file from, once done.")
+
+
+# Analytics.
+
+
+class AgreementQuery(Query):
+    """Which rubric's agreement to read, and optionally one competency of it."""
+
+    rubric: text(64, 1) = Field(description="The rubric's key (GET /rubrics/{key}).")
+    competency: text(64, 1) | None = Field(
+        default=None, description="One competency's key; every competency by default.")
+
+
+class IntervalOut(BaseModel):
+    """A 95% interval."""
+
+    low: float
+    high: float
+
+
+class ReliabilityOut(BaseModel):
+    """A reliability (0 to 1) with its bootstrap interval; null where there is too little data."""
+
+    value: float | None
+    interval: IntervalOut | None
+
+
+class VarianceOut(BaseModel):
+    """The parts of the spread of scores: candidates', interviewers' and the rest."""
+
+    candidate: float
+    rater: float
+    residual: float
+
+
+class AgreementOut(BaseModel):
+    """How far interviewers agree on one competency, or on the stage score."""
+
+    competency: str | None = Field(description="The competency's key; null for the stage "
+                                   "score (a scorecard's weighted mean of its competencies).")
+    title: str
+    candidates: int = Field(description="Interviews with a score.")
+    paired: int = Field(description="Of them, scored by two interviewers or more.")
+    raters: int
+    ratings: int
+    panel_size: float | None = Field(description="Mean interviewers per candidate scored.")
+    variance: VarianceOut | None
+    one_rater: ReliabilityOut = Field(description=(
+        "Reliability of one interviewer's score: the candidates' share of the variance, an "
+        "interviewer's leniency counting as error (the analogue of ICC(1,1) and ICC(2,1))."))
+    panel: ReliabilityOut = Field(description=(
+        "Reliability of the mean of a panel of panel_size (ICC(1,k), ICC(2,k))."))
+    consistency: float | None = Field(description=(
+        "Reliability of one interviewer with leniency set aside (ICC(3,1))."))
+    alpha: float | None = Field(description="Krippendorff's ordinal alpha (competencies only).")
+    band: str | None = Field(description="Cicchetti's (1994) word for one_rater: poor, fair, "
+                             "good or excellent.")
+
+    @classmethod
+    def of(cls, title: str, fit, band: str | None) -> AgreementOut:
+        """Return the answer for one stored agreement fit."""
+        def interval(low, high):
+            return IntervalOut(low=low, high=high) if low is not None and high is not None \
+                else None
+        variance = VarianceOut(candidate=fit.candidate_variance, rater=fit.rater_variance,
+                               residual=fit.residual_variance) \
+            if fit.candidate_variance is not None else None
+        return cls(competency=fit.competency_key or None, title=title,
+                   candidates=fit.candidates, paired=fit.paired, raters=fit.raters,
+                   ratings=fit.ratings, panel_size=fit.panel_size, variance=variance,
+                   one_rater=ReliabilityOut(value=fit.one_rater, interval=interval(
+                       fit.one_rater_low, fit.one_rater_high)),
+                   panel=ReliabilityOut(value=fit.panel, interval=interval(
+                       fit.panel_low, fit.panel_high)),
+                   consistency=fit.consistency, alpha=fit.alpha, band=band)
+
+
+class RubricAgreementOut(BaseModel):
+    """A rubric's agreement as last fitted, with the window of scorecards it read."""
+
+    rubric: str
+    title: str
+    window_start: Timestamp | None = Field(description="Null until the first fit.")
+    window_end: Timestamp | None
+    computed_at: Timestamp | None
+    minimum_candidates: int = Field(description="Below this many candidates scored by two "
+                                    "interviewers or more, reliabilities are null.")
+    stage: AgreementOut | None
+    competencies: list[AgreementOut]
+
+
+class HabitOut(BaseModel):
+    """One habit of an interviewer against the rubric's norm, with a 95% interval."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    norm: float | None
+    scorecards: int
+    flagged: bool = Field(description="The interval leaves the norm out, on at least ten "
+                          "scorecards.")
+
+
+class QuarterOut(BaseModel):
+    """The interviewer's leniency over one quarter of the window."""
+
+    start: Timestamp
+    end: Timestamp
+    effect: float
+    error: float = Field(description="Standard error.")
+    scorecards: int
+
+
+class InterviewerRubricOut(BaseModel):
+    """How an interviewer scores with one rubric."""
+
+    rubric: str
+    title: str
+    scorecards: int
+    flags: int
+    leniency: HabitOut | None = Field(description=(
+        "Rater effect: points above (+) or below (-) an average interviewer, from the "
+        "crossed model of candidates and interviewers; the committee's calibration offset."))
+    middle: HabitOut | None = Field(description="Share of ratings at the scale's inner levels.")
+    spread: HabitOut | None = Field(description="Mean standard deviation within a scorecard.")
+    halo: HabitOut | None = Field(description="Mean correlation between competencies.")
+    contradictions: HabitOut | None = Field(description=(
+        "Share of scorecards whose recommendation goes against most of their ratings."))
+    on_time: HabitOut | None = Field(description="Share submitted within the overdue window.")
+    median_delay_hours: float | None
+    drift: list[QuarterOut] = Field(description="Leniency per quarter, oldest first.")
+
+
+class InterviewerAnalyticsOut(BaseModel):
+    """An interviewer's measurement with every rubric they scored in the window."""
+
+    interviewer_id: int
+    name: str
+    window_start: Timestamp | None
+    window_end: Timestamp | None
+    computed_at: Timestamp | None
+    rubrics: list[InterviewerRubricOut]

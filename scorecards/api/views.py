@@ -23,9 +23,11 @@ from flask import (
     url_for,
 )
 
+from ..analytics import services as analytics
 from ..authz import Action, Area, can, require
 from ..catalog.services import rubric_of, rubric_version
 from ..committee.services import DecisionRefused, candidate_summary, record_decision
+from ..core.variance import MIN_CANDIDATES
 from ..core.vocabulary import JobStatus
 from ..downloads import content_disposition
 from ..exports import jobs as export_jobs
@@ -44,6 +46,8 @@ from .auth import api_user, identify
 from .errors import ApiProblem, FieldProblem, problem_response
 from .openapi import Api, Binary
 from .schemas import (
+    AgreementOut,
+    AgreementQuery,
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
@@ -61,6 +65,8 @@ from .schemas import (
     ExportQuery,
     InterviewChanged,
     InterviewChangeIn,
+    InterviewerAnalyticsOut,
+    InterviewerRubricOut,
     InterviewIn,
     InterviewOut,
     NoteIn,
@@ -68,6 +74,8 @@ from .schemas import (
     OpeningList,
     OpeningOut,
     OpeningsQuery,
+    QuarterOut,
+    RubricAgreementOut,
     RubricOut,
     ScorecardDraft,
     ScorecardOut,
@@ -99,6 +107,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
         "committee": "The recommended outcome, the decision and the PDF packet.",
         "exports": "Applications and ratings as CSV, XLSX or JSON lines: streamed, or for "
                    "large exports prepared as a job to poll and download.",
+        "analytics": "Agreement between interviewers and each interviewer's scoring habits, "
+                     "as the last fit of the measurement models found them.",
     },
     # The team running the service answers for it; the document comes with no licence to
     # reuse the service's data or code.
@@ -639,3 +649,49 @@ def _export_job(job) -> ExportJobOut:
         filename=job.filename if done else None, size=job.size if done else None,
         expires_at=job.expires_at if done else None, error=jobs.problem(job),
         file=url_for("api.export_job_file", job_id=job.id) if done else None)
+
+
+# Analytics.
+
+
+@api.operation("GET", "/analytics/agreement", summary="Read a rubric's agreement",
+               tag="analytics", query=AgreementQuery, answers={200: RubricAgreementOut})
+def agreement(query: AgreementQuery):
+    """For HR and admins: reliabilities of one interviewer and of a panel, with intervals.
+
+    From every scorecard submitted in the window, as the last fit found them. An unknown
+    rubric or competency is a 404.
+    """
+    try:
+        report = analytics.agreement_report(api_user(), query.rubric, query.competency)
+    except LookupError as error:
+        abort(404, description=str(error).capitalize() + ".")
+    rubric = report.rubrics[0]
+    return RubricAgreementOut(
+        rubric=rubric.key, title=rubric.title, window_start=report.window_start,
+        window_end=report.window_end, computed_at=report.computed_at,
+        minimum_candidates=MIN_CANDIDATES,
+        stage=AgreementOut.of("Stage score", rubric.stage, analytics.band(
+            rubric.stage.one_rater)) if rubric.stage and query.competency is None else None,
+        competencies=[AgreementOut.of(title, fit, analytics.band(fit.one_rater))
+                      for title, fit in rubric.competencies])
+
+
+@api.operation("GET", "/analytics/interviewers/<int:interviewer_id>",
+               summary="Read an interviewer's scoring habits", tag="analytics",
+               answers={200: InterviewerAnalyticsOut})
+def interviewer_analytics(interviewer_id: int):
+    """For HR and admins, and for interviewers about themselves: leniency, drift and habits."""
+    report = analytics.interviewer_report(api_user(), interviewer_id)
+    return InterviewerAnalyticsOut(
+        interviewer_id=report.interviewer.id, name=report.interviewer.name,
+        window_start=report.window_start, window_end=report.window_end,
+        computed_at=report.computed_at,
+        rubrics=[InterviewerRubricOut(
+            rubric=found.key, title=found.title, scorecards=found.scorecards, flags=found.flags,
+            median_delay_hours=found.figures.get("median_delay_hours"),
+            drift=[QuarterOut(start=p.start, end=p.end, effect=p.effect, error=p.error,
+                              scorecards=p.scorecards) for p in found.drift],
+            **{name: found.figures.get(name) for name in (
+                "leniency", "middle", "spread", "halo", "contradictions", "on_time")})
+            for found in report.rubrics])

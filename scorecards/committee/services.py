@@ -1,8 +1,7 @@
 """Use cases of the hiring committee: the queue, an application's summary, the decision.
 
 The database gathers the panel (one query for any number of applications) and the
-interviewers' calibration (a sum over their kept calibration shares); the pure core does the
-arithmetic.
+interviewers' calibration (their stored rater effects); the pure core does the arithmetic.
 """
 
 from __future__ import annotations
@@ -18,10 +17,11 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import audit
+from ..analytics.measurement import WINDOW
 from ..authz import Action, can, owed_applications, require
 from ..catalog.services import loop_of, newest_rubrics, rubric_of
 from ..core.aggregation import weighted_mean
-from ..core.calibration import Offset, shrink
+from ..core.calibration import Offset
 from ..core.decision import Summary, departs, rationale_problem, recommend
 from ..core.panel import PanelScorecard
 from ..core.pipeline import transition
@@ -37,11 +37,11 @@ from ..core.vocabulary import (
 from ..extensions import db
 from ..models import (
     Application,
-    CalibrationShare,
     Candidate,
     Decision,
     Interview,
     Opening,
+    RaterEffect,
     Rating,
     RubricVersion,
     Scorecard,
@@ -77,7 +77,12 @@ class CandidateSummary:
     rubrics: dict[str, Rubric]
     summary: Summary
     scorecards: list[Scorecard]  # submitted, in loop order
-    offsets: dict[int, Offset]
+    offsets: dict[tuple[str, int], Offset]  # by (stage, interviewer), where fitted
+
+    @property
+    def calibration_fit(self) -> Offset | None:
+        """Return an offset of the panel's, whose window and time are the fit's; None if none."""
+        return next(iter(self.offsets.values()), None)
 
 
 def panels(application_ids: Iterable[int]) -> dict[int, list[PanelScorecard]]:
@@ -104,24 +109,25 @@ def panels(application_ids: Iterable[int]) -> dict[int, list[PanelScorecard]]:
     return found
 
 
-def calibration(interviewer_ids: Iterable[int]) -> dict[int, Offset]:
-    """Return each interviewer's calibration offset over every panel they shared.
+def calibration(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Offset]:
+    """Return the calibration offset of each (rubric key, interviewer) the last fit found.
 
-    The offset adds up what each of their interviews contributes (calibration_shares, kept
-    current as scorecards are submitted), so its cost follows their interviews, not the year.
+    The offsets are the rater effects of the crossed model over the fitting window
+    (analytics/measurement.py), read from their stored rows; a pair the fit did not reach
+    (no scorecard in the window, or no fit yet) has none.
     """
-    ids = list(interviewer_ids)
-    if not ids:
+    wanted = set(pairs)
+    if not wanted:
         return {}
-    rows = db.session.execute(
-        sa.select(CalibrationShare.interviewer_id,
-                  sa.func.sum(CalibrationShare.deviation) / sa.func.sum(CalibrationShare.ratings),
-                  sa.func.sum(CalibrationShare.ratings), sa.func.count())
-        .where(CalibrationShare.interviewer_id.in_(ids))
-        .group_by(CalibrationShare.interviewer_id))
-    return {who: Offset(who, float(raw), shrink(float(raw), interviews), int(ratings),
-                        interviews)
-            for who, raw, ratings, interviews in rows}
+    rows = db.session.scalars(
+        sa.select(RaterEffect)
+        .where(RaterEffect.span == WINDOW,
+               RaterEffect.interviewer_id.in_({who for _, who in wanted}),
+               RaterEffect.rubric_key.in_({key for key, _ in wanted})))
+    return {(row.rubric_key, row.interviewer_id): Offset(
+        row.interviewer_id, row.rubric_key, row.effect, row.error, row.scorecards,
+        row.period_start, row.period_end, row.computed_at)
+        for row in rows if (row.rubric_key, row.interviewer_id) in wanted}
 
 
 # How many of a rubric's latest interviews its past spread is measured on, and how long a
@@ -201,9 +207,11 @@ def candidate_summary(actor: User | None, application_id: int,
     rubrics = _rubrics(loop, application.interviews)
     submitted = [s for i in application.interviews for s in i.scorecards
                  if s.status == ScorecardStatus.SUBMITTED]
-    offsets = calibration({s.interviewer_id for s in submitted})
+    found = calibration((s.interview.rubric_version.key, s.interviewer_id) for s in submitted)
+    offsets = {(s.interview.stage_key, s.interviewer_id): found[key] for s in submitted
+               if (key := (s.interview.rubric_version.key, s.interviewer_id)) in found}
     summary = recommend(loop, rubrics, panels([application.id]).get(application.id, []),
-                        {who: offset.shrunk for who, offset in offsets.items()},
+                        {key: offset.effect for key, offset in offsets.items()},
                         {s.interviewer_id: s.interviewer.name for s in submitted},
                         rubric_spreads(rubrics.values()), with_flips=True)
     order = {stage.key: i for i, stage in enumerate(loop.stages)}

@@ -112,7 +112,7 @@ def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
 
 
 def aggregate(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[PanelScorecard],
-              offsets: Mapping[int, float] | None = None) -> Aggregate:
+              offsets: Mapping[tuple[str, int], float] | None = None) -> Aggregate:
     """Score every stage of the loop from its submitted scorecards.
 
     rubrics maps each stage key to the rubric version its interviews used. With offsets
@@ -129,7 +129,7 @@ def aggregate(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[Pa
 
 def aggregate_stage(loop: Loop, key: str, rubric: Rubric | None,
                     panel: list[PanelScorecard],
-                    offsets: Mapping[int, float] | None = None) -> StageScore:
+                    offsets: Mapping[tuple[str, int], float] | None = None) -> StageScore:
     """Score one stage from its panel's submitted scorecards, in interviewer order."""
     stage = loop.stage(key)
     competencies = () if rubric is None else tuple(
@@ -146,11 +146,11 @@ def aggregate_stage(loop: Loop, key: str, rubric: Rubric | None,
 
 
 def _adjusted(scorecard: PanelScorecard, competency: str,
-              offsets: Mapping[int, float] | None) -> float:
+              offsets: Mapping[tuple[str, int], float] | None) -> float:
     score = scorecard.scores[competency]
     if not offsets:
         return float(score)
-    return calibrate(score, offsets.get(scorecard.interviewer_id, 0.0))
+    return calibrate(score, offsets.get((scorecard.stage, scorecard.interviewer_id), 0.0))
 
 
 def _bar(loop: Loop, stage: str, competency: str, rubric_bar: float | None) -> float | None:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import krippendorff
 import numpy as np
-
-from .panel import PanelRating
-from .scale import LEVELS
 
 # Floating-point sums of equal ratings leave noise of about 1e-16 times their size instead of
 # an exact zero; a denominator within this fraction of the squared ratings is taken as zero.
@@ -40,17 +37,6 @@ class IntraclassCorrelation:
     icc3_k: float | None
     targets: int
     raters: int
-
-
-@dataclass(frozen=True)
-class PanelAgreement:
-    """How far panelists agree on the ratings of a set of interviews."""
-
-    icc2_1: float | None
-    alpha: float | None
-    panels: int  # interviews with at least one competency scored by two or more panelists
-    units: int  # (interview, competency) pairs scored by two or more panelists
-    ratings: int  # scores in those units
 
 
 def icc(matrix: Sequence[Sequence[float]]) -> IntraclassCorrelation:
@@ -119,53 +105,28 @@ def krippendorff_alpha(units: Mapping[Unit, Mapping[Rater, float]], level: str =
     for values in paired:
         tally = Counter(values.values())
         counts.append([tally[value] for value in domain])
-    if len(counts) < 2 or np.count_nonzero(np.sum(counts, axis=0)) < 2:
-        return None
     # Counts of each value per unit carry all alpha reads; a raters x units matrix would grow
     # with every interviewer who ever sat on a panel.
-    return float(krippendorff.alpha(value_counts=counts, value_domain=domain,
-                                    level_of_measurement=level))
+    return alpha_of_counts(np.asarray(counts, dtype=float).reshape(len(counts), len(domain)),
+                           domain, level)
 
 
-def panel_agreement(ratings: Iterable[PanelRating]) -> PanelAgreement:
-    """Return how far panelists agree, each (interview, competency) being one rated unit.
+def alpha_of_counts(counts: np.ndarray, domain: Sequence[float],
+                    level: str = "ordinal") -> float | None:
+    """Return Krippendorff's alpha from how often each value was given to each unit.
 
-    Not-assessed ratings are left out. Alpha reads every unit scored by two or more panelists.
-    The ICC needs the same number of raters on every unit, so it reads the units with the most
-    common panel size (the larger on a tie), its columns being the panelists in order of id:
-    panelists are treated as interchangeable rater slots, the usual approximation when panels
-    change from one candidate to the next. A statistic with too few units to compute is None.
+    counts has a row per unit and a column per value of domain, in order. Units given fewer
+    than two values carry no pair and are left out; alpha is None when fewer than two units
+    remain or when every value given is the same.
     """
-    units = {unit: scores for unit, scores in scores_by_unit(ratings).items() if len(scores) >= 2}
-    sizes = Counter(len(scores) for scores in units.values())
-    icc2_1 = None
-    if sizes:
-        usual_size = max(sizes, key=lambda size: (sizes[size], size))
-        matrix = [[scores[rater] for rater in sorted(scores)]
-                  for scores in units.values() if len(scores) == usual_size]
-        if len(matrix) >= 2:
-            icc2_1 = icc(matrix).icc2_1
-    return PanelAgreement(
-        icc2_1=icc2_1,
-        alpha=krippendorff_alpha(units, scale=LEVELS),
-        panels=len({interview_id for interview_id, _ in units}),
-        units=len(units),
-        ratings=sum(len(scores) for scores in units.values()),
-    )
-
-
-def scores_by_unit(ratings: Iterable[PanelRating]) -> dict[tuple[int, str], dict[int, int]]:
-    """Return each (interview, competency)'s scores by interviewer, leaving out not assessed."""
-    units: dict[tuple[int, str], dict[int, int]] = {}
-    for rating in ratings:
-        if rating.score is None:
-            continue
-        scores = units.setdefault((rating.interview_id, rating.competency), {})
-        if rating.interviewer_id in scores:
-            raise ValueError(f"interviewer {rating.interviewer_id} rated {rating.competency!r} "
-                             f"twice in interview {rating.interview_id}")
-        scores[rating.interviewer_id] = rating.score
-    return units
+    if level not in LEVELS_OF_MEASUREMENT:
+        raise ValueError(f"no level of measurement {level!r}; "
+                         f"the levels are {', '.join(LEVELS_OF_MEASUREMENT)}")
+    counts = counts[counts.sum(axis=1) >= 2]
+    if len(counts) < 2 or np.count_nonzero(counts.sum(axis=0)) < 2:
+        return None
+    return float(krippendorff.alpha(value_counts=counts, value_domain=list(domain),
+                                    level_of_measurement=level))
 
 
 def _complete_matrix(matrix: Sequence[Sequence[float]]) -> np.ndarray:

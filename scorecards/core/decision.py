@@ -165,13 +165,13 @@ class Summary:
 
 
 def recommend(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: Iterable[PanelScorecard],
-              offsets: Mapping[int, float] | None = None,
+              offsets: Mapping[tuple[str, int], float] | None = None,
               names: Mapping[int, str] | None = None,
               history: Mapping[str, float] | None = None,
               with_flips: bool = False) -> Summary:
     """Return the recommended outcome of an application from its submitted scorecards.
 
-    offsets (interviewer -> calibration offset) give the calibrated aggregate beside the
+    offsets ((stage, interviewer) -> calibration offset) give the calibrated aggregate beside the
     raw one; the outcome uses it only when the loop's policy says so. names label
     interviewers in the messages. history (rubric key -> spread between panelists on its
     past panels) sharpens the standard errors. with_flips lists the single ratings whose
@@ -455,7 +455,7 @@ def _outcome_of_scores(policy: Policy, basis: Aggregate,
 
 
 def _flips(loop: Loop, rubrics: Mapping[str, Rubric], scorecards: list[PanelScorecard],
-           offsets: Mapping[int, float] | None, basis: Aggregate, worst: Aggregate,
+           offsets: Mapping[tuple[str, int], float] | None, basis: Aggregate, worst: Aggregate,
            outcome: Outcome, reasons: list[Reason],
            names: Mapping[int, str]) -> tuple[Flip, ...]:
     """Return the single ratings that, moved by one point, change the outcome.

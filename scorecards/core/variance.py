@@ -69,7 +69,7 @@ class Reliability:
     components: Components
     one_rater: float | None  # agreement of one interviewer's score
     panel: float | None  # agreement of the mean of a panel of panel_size
-    panel_size: float  # the mean number of interviewers per candidate
+    panel_size: float  # the mean number of interviewers per candidate scored
     one_rater_interval: Interval | None
     panel_interval: Interval | None
     candidates: int  # candidates scored by at least two interviewers
@@ -163,9 +163,9 @@ def reliability(ratings: Ratings, seed: int = 0,
     """Return the variance components and reliabilities of these ratings with intervals.
 
     None when fewer than MIN_CANDIDATES candidates were scored by two or more interviewers:
-    too few to say anything. The panel size is the mean number of interviewers per such
-    candidate. The intervals (CONFIDENCE, percentile) resample candidates whole; the same
-    seed gives the same interval.
+    too few to say anything. The panel size is the mean number of interviewers per candidate
+    scored, the panels as they are. The intervals (CONFIDENCE, percentile) resample
+    candidates whole; the same seed gives the same interval.
     """
     units = ratings.units
     if units.size == 0:
@@ -175,7 +175,7 @@ def reliability(ratings: Ratings, seed: int = 0,
     found = components(ratings)
     if paired < MIN_CANDIDATES or found is None:
         return None
-    panel_size = float(per_unit[per_unit >= 2].mean())
+    panel_size = float(per_unit[per_unit >= 1].mean())
     one, panel = [], []
     random = np.random.default_rng(seed)
     for _ in range(samples):
@@ -191,44 +191,132 @@ def reliability(ratings: Ratings, seed: int = 0,
         raters=int(np.unique(ratings.raters).size), ratings=int(units.size))
 
 
-def rater_effects(ratings: Ratings, found: Components | None = None, sweeps: int = 500,
-                  tolerance: float = 1e-9) -> dict[object, RaterEffect]:
+def rater_effects(ratings: Ratings, found: Components | None = None) -> dict[object, RaterEffect]:
     """Return each rater's leniency under the crossed model, by rater key (index if none).
 
-    The candidate and rater effects are the best linear unbiased predictions given the
-    variance components (found, estimated from the ratings if not given): the solution of
-    Henderson's mixed model equations, reached by sweeping candidates and raters in turn,
-    each sweep one pass over the ratings. A rater's effect is shrunk toward zero by
-    residual / rater variance, so one seen on a few candidates is not called lenient on
-    little evidence, and it is measured against every candidate's level, which the
-    candidates' other interviewers and stages inform: leniency a whole panel shares is seen
-    too. The standard error treats the candidates' effects as known (an approximation).
+    The rater effects are the best linear unbiased predictions given the variance components
+    (found; calibration_components of the ratings if not given): Henderson's mixed model
+    equations with the candidates absorbed, one equation per rater and one for the mean,
+    solved directly. A rater's effect is shrunk toward zero by residual / rater variance, so
+    one seen on a few candidates is not called lenient on little evidence, and it is measured
+    against every candidate's level, which the candidates' other interviewers and stages
+    inform: leniency a whole panel shares is seen too. The standard error is the square root
+    of the prediction error variance (residual variance times the diagonal of the inverse
+    coefficient matrix): it counts the uncertainty of the candidates' levels and of the mean.
     """
-    found = found or components(ratings)
+    found = found or calibration_components(ratings)
     if found is None:
         return {}
+    rater_n = np.bincount(ratings.raters).astype(float)
+    if found.rater == 0 or found.residual == 0:
+        # No spread of leniency (every effect is 0), or no noise to weigh it against.
+        effects = errors = np.zeros(rater_n.size)
+    else:
+        candidate_shrink = found.residual / found.candidate if found.candidate > 0 else np.inf
+        system, rhs = _absorbed(ratings, candidate_shrink, found.residual / found.rater,
+                                with_mean=True)
+        inverse = np.linalg.inv(system)
+        solution = inverse @ rhs
+        effects = solution[:-1]
+        errors = np.sqrt(np.maximum(np.diag(inverse)[:-1], 0.0) * found.residual)
+    keys = ratings.rater_keys or tuple(range(rater_n.size))
+    return {keys[j]: RaterEffect(float(effects[j]), float(errors[j]), int(rater_n[j]))
+            for j in range(rater_n.size) if rater_n[j] > 0}
+
+
+def calibration_components(ratings: Ratings) -> Components | None:
+    """Return variance components whose residual holds even when panels are not random.
+
+    The residual variance is the residual mean square of the two-way fit with candidates and
+    raters as fixed effects (Henderson's Method 3, "fitting constants": Searle, Casella &
+    McCulloch, Variance Components, 1992, 5.5), which no pattern of who meets whom biases.
+    The candidate and rater variances are then the within-rater and within-candidate
+    U-statistics of components() less that residual. On a complete matrix all three equal
+    the two-way ANOVA estimates, as components() does; where interviewers mostly meet their
+    own team, components() can read the team's shared leniency as candidates' quality and
+    leave no residual at all, and this does not.
+    """
     units, raters, y = ratings.units, ratings.raters, ratings.scores
+    if y.size == 0:
+        return None
     unit_n = np.bincount(units).astype(float)
     rater_n = np.bincount(raters).astype(float)
-    # Shrinkage of each effect: residual over its variance (none if the effect does not vary).
-    unit_shrink = found.residual / found.candidate if found.candidate > 0 else np.inf
-    rater_shrink = found.residual / found.rater if found.rater > 0 else np.inf
-    mean, unit_effect, rater_effect = y.mean(), np.zeros(unit_n.size), np.zeros(rater_n.size)
-    for _ in range(sweeps):
-        unit_effect = np.bincount(units, weights=y - mean - rater_effect[raters],
-                                  minlength=unit_n.size) / (unit_n + unit_shrink)
-        moved = np.bincount(raters, weights=y - mean - unit_effect[units],
-                            minlength=rater_n.size) / (rater_n + rater_shrink)
-        mean = float((y - unit_effect[units] - moved[raters]).mean())
-        change = np.abs(moved - rater_effect).max(initial=0.0)
-        rater_effect = moved
-        if change < tolerance:
+    n = float(y.size)
+    candidates, raters_seen = int((unit_n > 0).sum()), int((rater_n > 0).sum())
+    within_unit = np.bincount(units, y * y) - np.bincount(units, y) ** 2 / np.maximum(unit_n, 1)
+    system, rhs = _absorbed(ratings, 0.0, 0.0, with_mean=False)
+    ridge = 1e-10 * max(float(np.abs(np.diag(system)).max()), 1.0)
+    fitted = np.linalg.solve(system + ridge * np.eye(system.shape[0]), rhs)
+    rss = float(within_unit.sum() - fitted @ rhs)
+    freedom = n - candidates - (raters_seen - _linked_groups(ratings))
+    if freedom <= 0:
+        return None
+    residual = max(rss / freedom, 0.0)
+    pairs_unit = float((unit_n**2).sum() - n)
+    pairs_rater = float((rater_n**2).sum() - n)
+    if pairs_unit <= 0 or pairs_rater <= 0:
+        return None
+    u_unit = float((unit_n * np.bincount(units, y * y) - np.bincount(units, y) ** 2).sum())
+    u_rater = float((rater_n * np.bincount(raters, y * y) - np.bincount(raters, y) ** 2).sum())
+    return Components(max(u_rater / pairs_rater - residual, 0.0),
+                      max(u_unit / pairs_unit - residual, 0.0), residual)
+
+
+def _absorbed(ratings: Ratings, candidate_shrink: float, rater_shrink: float,
+              with_mean: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Return the raters' (and the mean's) mixed model equations with candidates absorbed.
+
+    Candidate i's equation (n_i + candidate_shrink) u_i = sum of its (y - mean - rater
+    effects) is solved for u_i and put into the others: each pair of ratings of one
+    candidate takes 1 / (n_i + candidate_shrink) from their raters' cell. With with_mean the
+    last row and column are the mean's (every rating counts toward it, unshrunk).
+    """
+    units, raters, y = ratings.units, ratings.raters, ratings.scores
+    size = int(raters.max()) + 1
+    width = size + 1 if with_mean else size
+    unit_n = np.bincount(units).astype(float)
+    with np.errstate(divide="ignore"):
+        weight = np.where(np.isinf(candidate_shrink), 0.0, 1.0 / (unit_n + candidate_shrink))
+    unit_sum = np.bincount(units, y)
+    order = np.argsort(units, kind="stable")
+    sorted_units, sorted_raters = units[order], raters[order]
+    cells, weights = [], []
+    for step in range(int(unit_n.max())):
+        same = sorted_units[step:] == sorted_units[:sorted_units.size - step]
+        first, second = sorted_raters[:sorted_units.size - step][same], sorted_raters[step:][same]
+        w = weight[sorted_units[step:][same]]
+        cells += [first * width + second] + ([second * width + first] if step else [])
+        weights += [w] + ([w] if step else [])
+    system = -np.bincount(np.concatenate(cells), np.concatenate(weights),
+                          width * width).reshape(width, width)
+    rater_n = np.bincount(raters, minlength=size).astype(float)
+    system[np.arange(size), np.arange(size)] += rater_n + rater_shrink
+    rhs = np.bincount(raters, y - (unit_sum * weight)[units], size)
+    if with_mean:
+        # Every rating counts toward the mean: its row is each rater's count, less what the
+        # candidates took (each candidate's weight times its ratings, per rating of the rater).
+        taken = np.bincount(raters, (weight * unit_n)[units], size)
+        system[size, :size] = system[:size, size] = rater_n - taken
+        system[size, size] = y.size - float((weight * unit_n**2).sum())
+        rhs = np.append(rhs, float(y.sum() - (unit_n * unit_sum * weight).sum()))
+    return system, rhs
+
+
+def _linked_groups(ratings: Ratings) -> int:
+    """Return how many groups the raters form, two being linked when they share a candidate."""
+    units, raters = ratings.units, ratings.raters
+    label = np.arange(int(raters.max()) + 1)
+    while True:
+        lowest = np.full(int(units.max()) + 1, label.size)
+        np.minimum.at(lowest, units, label[raters])
+        moved = label.copy()
+        np.minimum.at(moved, raters, lowest[units])
+        moved = moved[moved]  # follow the chain: a label points at a smaller one
+        if np.array_equal(moved, label):
             break
-    errors = np.sqrt(found.residual / (rater_n + rater_shrink)) if found.residual > 0 \
-        else np.zeros(rater_n.size)
-    keys = ratings.rater_keys or tuple(range(rater_n.size))
-    return {keys[j]: RaterEffect(float(rater_effect[j]), float(errors[j]), int(rater_n[j]))
-            for j in range(rater_n.size) if rater_n[j] > 0}
+        label = moved
+    seen = np.bincount(raters, minlength=label.size) > 0
+    return int(np.unique(label[seen]).size)
 
 
 def _interval(values: list[float]) -> Interval | None:

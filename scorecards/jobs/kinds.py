@@ -83,10 +83,10 @@ def export(job: Job, actor: User) -> Output:
 
 @kind("aggregates")
 def aggregates(job: Job, actor: User) -> Output:
-    """Recompute summary tables (panel agreement by default); the file says what was done."""
+    """Recompute summary tables (the measurement fit by default); the file says what was done."""
     require(actor, Action.VIEW, Area.ANALYTICS)
     try:
-        done = summaries.refresh(job.params.get("summaries", ["agreement"]))
+        done = summaries.refresh(job.params.get("summaries", ["measurement"]))
     except ValueError as error:
         raise JobError(str(error)) from None
     lines = [csv_line(("summary", "rows", "seconds"))]

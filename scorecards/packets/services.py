@@ -98,12 +98,18 @@ def candidate_context(found: CandidateSummary, private_notes: bool) -> dict:
             (i.rubric_version.key, i.rubric_version.version, i.rubric_version.title,
              i.rubric_version.content_hash[:12]) for i in interviews}),
         "private_notes": private_notes,
+        # Which model and window the calibrated scores come from (the fit's time included, so
+        # a new fit makes a new packet).
+        "calibration_fit": {"window_start": _day(fit.window_start),
+                            "window_end": _day(fit.window_end),
+                            "computed_at": _when(fit.computed_at)}
+        if (fit := found.calibration_fit) else None,
     }
 
 
 def _panelist(card, rubric, found: CandidateSummary, private_notes: bool) -> dict:
     answers = answers_of(card)
-    offset = found.offsets.get(card.interviewer_id)
+    offset = found.offsets.get((card.interview.stage_key, card.interviewer_id))
     ratings = []
     for competency in rubric.competencies if rubric else ():
         answer = answers.rating(competency.key)
@@ -121,8 +127,9 @@ def _panelist(card, rubric, found: CandidateSummary, private_notes: bool) -> dic
         "recommendation": answers.recommendation.label if answers.recommendation else None,
         "takeaways": answers.takeaways,
         "private_note": answers.private_note if private_notes else None,
-        "calibration": {"raw": rounded(offset.raw), "shrunk": rounded(offset.shrunk),
-                        "shared": offset.shared_interviews} if offset else None,
+        "calibration": {"effect": rounded(offset.effect), "low": rounded(offset.low),
+                        "high": rounded(offset.high), "scorecards": offset.scorecards}
+        if offset else None,
         "ratings": ratings,
     }
 

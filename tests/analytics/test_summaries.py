@@ -4,13 +4,9 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from scorecards.analytics import summaries
-from scorecards.committee.services import calibration, panels
-from scorecards.core.calibration import offsets
-from scorecards.core.panel import flatten
 from scorecards.core.vocabulary import ApplicationStatus, JobStatus, Role, ScorecardStatus, Source
 from scorecards.extensions import db
 from scorecards.hr.services import reports
@@ -18,23 +14,22 @@ from scorecards.hr.services.candidates import add_application, close_application
 from scorecards.hr.services.openings import opening_rows, pipeline
 from scorecards.hr.services.scheduling import schedule_interview
 from scorecards.models import (
-    AgreementResult,
-    Application,
+    AgreementFit,
     ApplicationCount,
     ApplicationOutcome,
-    CalibrationShare,
+    InterviewerHabits,
     Job,
     Opening,
+    RaterEffect,
     Rating,
     Scorecard,
     StageFigures,
 )
 from scorecards.privacy.services import erase_candidate
 
-KEPT = {"counts": ApplicationCount, "stages": StageFigures, "calibration": CalibrationShare,
-        "outcomes": ApplicationOutcome}
-SUMMARY_TABLES = (ApplicationCount, StageFigures, CalibrationShare, ApplicationOutcome,
-                  AgreementResult)
+KEPT = {"counts": ApplicationCount, "stages": StageFigures, "outcomes": ApplicationOutcome}
+SUMMARY_TABLES = (ApplicationCount, StageFigures, ApplicationOutcome, AgreementFit, RaterEffect,
+                  InterviewerHabits)
 COMPETENCIES = ("understanding", "approach", "code", "testing")
 SECRET = "Ada Lovelace"
 
@@ -51,21 +46,6 @@ def test_kept_summaries_equal_a_rebuild_from_the_records(year):
     assert all(kept.values())
     summaries.refresh(KEPT)
     assert {name: rows(model) for name, model in KEPT.items()} == kept
-
-
-def test_calibration_equals_the_core_computation_after_upkeep_and_after_a_refresh(year):
-    applications = db.session.scalars(sa.select(Application.id)).all()
-    expected = offsets(flatten(card for cards in panels(applications).values() for card in cards))
-    assert expected
-    for _ in ("kept", "refreshed"):
-        found = calibration(expected)
-        assert set(found) == set(expected)
-        for who, offset in expected.items():
-            assert found[who].raw == pytest.approx(offset.raw)
-            assert found[who].shrunk == pytest.approx(offset.shrunk)
-            assert (found[who].ratings, found[who].shared_interviews) == \
-                (offset.ratings, offset.shared_interviews)
-        summaries.refresh(["calibration"])
 
 
 def direct_funnel(opening: Opening) -> dict[tuple[str, bool], tuple[int, int, int]]:
@@ -119,12 +99,15 @@ def test_the_cli_refreshes_the_summaries_it_is_asked_for(year, runner):
     db.session.execute(sa.delete(StageFigures))
     db.session.commit()
     result = runner.invoke(args=["aggregates", "refresh", "--only", "stages", "--only",
-                                 "agreement"])
+                                 "measurement"])
     assert result.exit_code == 0, result.output
     assert [line.split(":")[0] for line in result.output.splitlines()] == ["stages",
-                                                                            "agreement"]
+                                                                            "measurement"]
     assert rows(StageFigures)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AgreementResult)) == 2
+    # Both rubrics: the stage score and each competency scored in the window.
+    assert {key for key, _ in db.session.execute(
+        sa.select(AgreementFit.rubric_key, AgreementFit.competency_key)
+        .where(AgreementFit.competency_key == ""))} == {"test-coding", "test-design"}
 
 
 def test_the_cli_refuses_an_unknown_summary(runner):
@@ -144,8 +127,8 @@ def test_the_refresh_job_leaves_a_file_that_says_what_it_did(year, make_user, si
 def test_summary_tables_hold_no_personal_data(year, make_user, sign_in):
     hr = make_user(Role.HR)
     sign_in(hr).post("/analytics/agreement/refresh")
-    waiting = Job(kind="aggregates", title="Panel agreement refresh", requested_by=hr,
-                  params={"summaries": ["agreement"]})
+    waiting = Job(kind="aggregates", title="Measurement fit", requested_by=hr,
+                  params={"summaries": ["measurement"]})
     db.session.add(waiting)
     db.session.commit()
     added = add_application(hr, year, SECRET, Source.REFERRAL, email="ada@example.org",
@@ -156,7 +139,9 @@ def test_summary_tables_hold_no_personal_data(year, make_user, sign_in):
                     for c in model.__table__.columns if isinstance(c.type, sa.String)}
     # Keys from the rubric and loop files and the enumerations, nothing typed about a person.
     assert text_columns == {("application_counts", "status"), ("application_counts", "source"),
-                            ("stage_figures", "stage_key"), ("agreement_results", "rubric_key"),
+                            ("stage_figures", "stage_key"), ("agreement_fits", "rubric_key"),
+                            ("agreement_fits", "competency_key"), ("rater_effects", "rubric_key"),
+                            ("rater_effects", "span"), ("interviewer_habits", "rubric_key"),
                             ("application_outcomes", "outcome")}
     erase_candidate(None, added.candidate_id)
     stored = "\n".join(str(row) for model in SUMMARY_TABLES
@@ -205,8 +190,6 @@ def test_two_panelists_submitting_at_once_are_both_counted(app, make_user, make_
     assert not other.is_alive()
     db.session.expire_all()
     kept = {name: rows(model) for name, model in KEPT.items()}
-    # 4 - 1 and 4 - 2 above the other panelist, and the same below: both submissions count
-    assert sorted(r[2:] for r in kept["calibration"]) == [(-5.0, 2), (5.0, 2)]
     assert [r[4:] for r in kept["stages"]] == [(2, 2, 2)]
     summaries.refresh(KEPT)
     assert {name: rows(model) for name, model in KEPT.items()} == kept
@@ -233,4 +216,4 @@ def test_a_draft_autosave_moves_no_summary(make_user, make_interview, submit):
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
     assert statements
-    assert not [s for s in statements if "stage_figures" in s or "calibration_shares" in s]
+    assert not [s for s in statements if "stage_figures" in s or "application_outcomes" in s]

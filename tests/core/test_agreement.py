@@ -10,7 +10,6 @@ from scorecards.core.agreement import (
     LEVELS_OF_MEASUREMENT,
     icc,
     krippendorff_alpha,
-    panel_agreement,
 )
 from scorecards.core.panel import PanelRating
 from scorecards.core.scale import LEVELS
@@ -183,50 +182,3 @@ def test_alpha_from_score_counts_equals_alpha_from_the_raters_by_units_matrix(ro
                                       level_of_measurement="ordinal")
         assert alpha == pytest.approx(expected)
         assert krippendorff_alpha(units) == pytest.approx(expected)  # the scale given or not
-
-
-def test_panel_agreement_counts_what_was_compared():
-    ratings = [
-        rating(1, 10, 3), rating(1, 11, 3), rating(1, 12, None),
-        rating(1, 10, 2, "coding"), rating(1, 11, 3, "coding"),
-        rating(2, 10, 4), rating(2, 13, 4),
-        rating(3, 11, 1),  # nobody else rated this interview
-    ]
-    result = panel_agreement(ratings)
-    assert (result.panels, result.units, result.ratings) == (2, 3, 6)
-    assert result.alpha == krippendorff_alpha({"a": {1: 3, 2: 3}, "b": {1: 2, 2: 3},
-                                               "c": {1: 4, 2: 4}})
-    assert result.icc2_1 == icc([[3, 3], [2, 3], [4, 4]]).icc2_1
-
-
-def test_panel_icc_reads_the_most_common_panel_size_the_larger_on_a_tie():
-    threes = [rating(1, 10, 4), rating(1, 11, 3), rating(1, 12, 4),
-              rating(2, 10, 1), rating(2, 13, 2), rating(2, 11, 1)]
-    twos = [rating(3, 10, 2), rating(3, 11, 4), rating(4, 12, 3), rating(4, 13, 1)]
-    assert panel_agreement(threes + twos).icc2_1 == icc([[4, 3, 4], [1, 1, 2]]).icc2_1
-    more_twos = twos + [rating(5, 10, 1), rating(5, 14, 1)]
-    assert panel_agreement(threes + more_twos).icc2_1 == icc([[2, 4], [3, 1], [1, 1]]).icc2_1
-
-
-@pytest.mark.parametrize("ratings", [
-    [],
-    [rating(1, 10, 3)],
-    [rating(1, 10, 3), rating(1, 11, None)],
-    [rating(1, 10, 3), rating(1, 11, 2)],
-])
-def test_panel_agreement_is_none_not_an_error_when_data_is_too_sparse(ratings):
-    result = panel_agreement(ratings)
-    assert (result.icc2_1, result.alpha) == (None, None)
-
-
-def test_panel_agreement_refuses_two_ratings_of_one_competency_by_one_interviewer():
-    with pytest.raises(ValueError, match="interviewer 10 rated 'design' twice in interview 1"):
-        panel_agreement([rating(1, 10, 3), rating(1, 10, 2)])
-
-
-@given(panel_ratings)
-def test_panel_agreement_never_fails_on_sparse_panels(ratings):
-    result = panel_agreement(ratings)
-    assert result.alpha is None or result.alpha <= 1.0
-    assert result.icc2_1 is None or np.isfinite(result.icc2_1)
-    assert result.ratings >= 2 * result.units >= 2 * result.panels

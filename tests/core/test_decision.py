@@ -129,7 +129,10 @@ def test_ratings_two_points_apart_and_split_recommendations_are_disagreements():
 
 def test_the_calibrated_aggregate_removes_offsets_and_stays_on_the_scale():
     panel = full_panel((4, 4, 4, 4))
-    summary = recommend(LOOP, RUBRICS, panel, offsets={1: 0.5, 2: -2.0})
+    # An offset belongs to an interviewer at a stage: interviewer 1's with the design rubric
+    # does not move their coding scores.
+    summary = recommend(LOOP, RUBRICS, panel, offsets={("coding", 1): 0.5, ("design", 1): 3.0,
+                                                        ("design", 2): -2.0, ("coding", 3): 1.0})
     assert summary.calibrated.stage("coding").score == 3.5
     assert summary.calibrated.stage("design").competencies[0].scores == (4.0, 3.0)
     assert summary.basis is summary.raw  # the test loop decides on raw scores
@@ -139,7 +142,8 @@ def test_the_policy_may_decide_on_calibrated_scores():
     loop = LOOP.model_copy(update={"policy": LOOP.policy.model_copy(
         update={"use_calibrated": True})})
     panel = full_panel((3, 3, 3, 3), ((3, 3, 3, 3), (3, 3, 3, 3)))
-    summary = recommend(loop, RUBRICS, panel, offsets={1: -1.0, 2: -1.0, 3: -1.0})
+    summary = recommend(loop, RUBRICS, panel, offsets={("coding", 1): -1.0, ("design", 2): -1.0,
+                                                  ("design", 3): -1.0})
     assert summary.outcome is Outcome.STRONG_HIRE
     assert summary.to_document()["decided_on"] == "calibrated"
 

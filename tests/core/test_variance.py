@@ -10,7 +10,9 @@ from scorecards.core.variance import (
     MIN_CANDIDATES,
     Components,
     Ratings,
+    calibration_components,
     components,
+    rater_effects,
     reliability,
 )
 from tests.core.test_agreement import SHROUT_FLEISS
@@ -149,6 +151,27 @@ def calibration_scenario(raters: int, interviews: int, teams: bool, seed: int):
     return ratings, dict(enumerate(leniency))
 
 
+def co_panelist_offsets(ratings) -> dict[int, tuple[float, int]]:
+    """Return each rater's mean deviation from their co-panelists and the interviews it rests on.
+
+    The comparison the model replaced, kept here as the baseline it must beat: each score
+    against the mean of the other panelists' scores of the same competency.
+    """
+    units: dict[tuple, dict[int, float]] = {}
+    for r in ratings:
+        units.setdefault((r.interview_id, r.competency), {})[r.interviewer_id] = r.score
+    deviations: dict[int, list[float]] = {}
+    shared: dict[int, set] = {}
+    for (interview, _), scores in units.items():
+        if len(scores) < 2:
+            continue
+        total = sum(scores.values())
+        for who, score in scores.items():
+            deviations.setdefault(who, []).append(score - (total - score) / (len(scores) - 1))
+            shared.setdefault(who, set()).add(interview)
+    return {who: (float(np.mean(found)), len(shared[who])) for who, found in deviations.items()}
+
+
 @pytest.mark.parametrize(("raters", "interviews", "teams"), [
     (200, 650, False),  # about 8 interviews per rater
     (400, 500, False),  # about 3
@@ -156,13 +179,17 @@ def calibration_scenario(raters: int, interviews: int, teams: bool, seed: int):
 ])
 def test_the_model_finds_leniency_closer_to_the_truth_than_the_co_panelist_mean(
         raters, interviews, teams):
-    from scorecards.core.calibration import offsets
     from scorecards.core.variance import rater_effects
 
     ratings, truth = calibration_scenario(raters, interviews, teams, seed=raters + interviews)
-    model = rater_effects(Ratings.of([((r.interview_id, r.competency), r.interviewer_id, r.score)
-                                      for r in ratings]))
-    raw = offsets(ratings)
+    # As the fit reads them: one stage score per scorecard (the mean of its competencies),
+    # the candidate as the unit.
+    stage: dict[tuple[int, int], list[float]] = {}
+    for r in ratings:
+        stage.setdefault((r.interview_id, r.interviewer_id), []).append(r.score)
+    model = rater_effects(Ratings.of([(interview, who, np.mean(scores))
+                                      for (interview, who), scores in stage.items()]))
+    raw = co_panelist_offsets(ratings)
     compared = sorted(set(model) & set(raw))
     assert len(compared) > 0.9 * raters
     centre = np.mean([truth[who] for who in compared])
@@ -172,8 +199,51 @@ def test_the_model_finds_leniency_closer_to_the_truth_than_the_co_panelist_mean(
                                       for who in compared])))
 
     model_error = error({who: model[who].effect for who in compared})
-    raw_error = error({who: raw[who].raw for who in compared})
-    shrunk_error = error({who: raw[who].shrunk for who in compared})
+    raw_error = error({who: raw[who][0] for who in compared})
+    # The former shrinkage: n / (n + 5) of the raw offset, n the shared interviews.
+    shrunk_error = error({who: raw[who][0] * raw[who][1] / (raw[who][1] + 5)
+                          for who in compared})
     assert model_error < raw_error
     assert model_error < shrunk_error
     assert all(model[who].error > 0 for who in compared)
+
+
+@given(st.lists(st.lists(st.integers(1, 4), min_size=3, max_size=3), min_size=3, max_size=8))
+def test_the_calibration_components_equal_the_anova_ones_on_a_complete_matrix(matrix):
+    ratings = matrix_ratings(matrix)
+    expected, found = components(ratings), calibration_components(ratings)
+    for part in ("candidate", "rater", "residual"):
+        assert getattr(found, part) == pytest.approx(getattr(expected, part), abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_residual_is_that_of_the_fixed_effects_least_squares_fit(seed):
+    # A second computation: the two-way fit with a dummy column per candidate and per rater,
+    # solved by least squares, its residual sum of squares over N less the design's rank.
+    random = np.random.default_rng(seed)
+    triples = []
+    for candidate in range(40):
+        team = candidate % 2 if seed % 2 else 0  # odd seeds: two teams that never meet
+        pool = np.arange(team * 6, team * 6 + 6) if seed % 2 else np.arange(12)
+        for rater in random.choice(pool, size=random.integers(1, 4), replace=False):
+            triples.append((candidate, int(rater), float(random.integers(1, 5))))
+    ratings = Ratings.of(triples)
+    design = np.zeros((ratings.scores.size, ratings.units.max() + 1 + ratings.raters.max() + 1))
+    design[np.arange(ratings.scores.size), ratings.units] = 1
+    design[np.arange(ratings.scores.size), ratings.units.max() + 1 + ratings.raters] = 1
+    fitted, *_ = np.linalg.lstsq(design, ratings.scores, rcond=None)
+    rss = float(((ratings.scores - design @ fitted) ** 2).sum())
+    expected = rss / (ratings.scores.size - np.linalg.matrix_rank(design))
+    assert calibration_components(ratings).residual == pytest.approx(expected, rel=1e-6)
+
+
+def test_leniency_a_team_shares_leaves_the_residual_standing():
+    ratings, _ = calibration_scenario(200, 650, teams=True, seed=850)
+    stage: dict[tuple[int, int], list[float]] = {}
+    for r in ratings:
+        stage.setdefault((r.interview_id, r.interviewer_id), []).append(r.score)
+    scores = Ratings.of([(i, who, np.mean(found)) for (i, who), found in stage.items()])
+    # The scenario's noise per score is 0.6^2; a mean of four scores has a quarter of it.
+    assert components(scores).residual == 0  # the moments read the teams as candidates
+    assert calibration_components(scores).residual == pytest.approx(0.09, rel=0.15)
+    assert all(effect.error > 0 for effect in rater_effects(scores).values())
