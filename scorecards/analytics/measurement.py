@@ -219,7 +219,8 @@ def _effects(sheets: Iterable[RubricScorecards], start: datetime, end: datetime,
     One model over every rubric: the candidate is the application, the rater the
     (rubric, interviewer) pair, the score the stage score less its rubric's mean. The
     quarters are fitted with the window's variances, so that a quarter's effect differs from
-    the window's only by what that quarter's scorecards say.
+    the window's only by what that quarter's scorecards say; their errors are the cheaper
+    approximation (rater_effects), the window's the exact ones the committee reads.
     """
     sheets = [found for found in sheets if found.stage.size]
     if not sheets:
@@ -245,16 +246,17 @@ def _effects(sheets: Iterable[RubricScorecards], start: datetime, end: datetime,
         inside = (submitted >= begins.timestamp()) & (submitted < ends.timestamp())
         if inside.any():
             part = Ratings(unit_index[inside], rater_index[inside], scores[inside], rater_keys)
-            rows += _effect_rows(part, fitted, QUARTER, begins, ends, computed_at)
+            rows += _effect_rows(part, fitted, QUARTER, begins, ends, computed_at,
+                                 exact_errors=False)
     return rows
 
 
 def _effect_rows(ratings: Ratings, fitted: Components, span: str, start: datetime,
-                 end: datetime, computed_at: datetime) -> list[dict]:
+                 end: datetime, computed_at: datetime, exact_errors: bool = True) -> list[dict]:
     return [{"rubric_key": key, "interviewer_id": who, "span": span, "period_start": start,
              "period_end": end, "effect": found.effect, "error": found.error,
              "scorecards": found.ratings, "computed_at": computed_at}
-            for (key, who), found in rater_effects(ratings, fitted).items()]
+            for (key, who), found in rater_effects(ratings, fitted, exact_errors).items()]
 
 
 def _habits(sheets: Iterable[RubricScorecards], effects: list[dict], stamp: dict) -> list[dict]:

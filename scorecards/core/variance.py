@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve, lapack
 
 # Below this, an estimate says nothing: a committee would read noise as a finding.
 MIN_CANDIDATES = 20  # candidates scored by at least two interviewers
@@ -191,18 +192,24 @@ def reliability(ratings: Ratings, seed: int = 0,
         raters=int(np.unique(ratings.raters).size), ratings=int(units.size))
 
 
-def rater_effects(ratings: Ratings, found: Components | None = None) -> dict[object, RaterEffect]:
+def rater_effects(ratings: Ratings, found: Components | None = None,
+                  exact_errors: bool = True) -> dict[object, RaterEffect]:
     """Return each rater's leniency under the crossed model, by rater key (index if none).
 
     The rater effects are the best linear unbiased predictions given the variance components
     (found; calibration_components of the ratings if not given): Henderson's mixed model
     equations with the candidates absorbed, one equation per rater and one for the mean,
-    solved directly. A rater's effect is shrunk toward zero by residual / rater variance, so
-    one seen on a few candidates is not called lenient on little evidence, and it is measured
-    against every candidate's level, which the candidates' other interviewers and stages
-    inform: leniency a whole panel shares is seen too. The standard error is the square root
-    of the prediction error variance (residual variance times the diagonal of the inverse
-    coefficient matrix): it counts the uncertainty of the candidates' levels and of the mean.
+    solved by their Cholesky factor. A rater's effect is shrunk toward zero by residual /
+    rater variance, so one seen on a few candidates is not called lenient on little evidence,
+    and it is measured against every candidate's level, which the candidates' other
+    interviewers and stages inform: leniency a whole panel shares is seen too.
+
+    The standard error is the square root of the prediction error variance: the residual
+    variance times the diagonal of the inverse of the equations, which counts the uncertainty
+    of the candidates' levels and of the mean. Without exact_errors (a cubic cost in the
+    raters) the diagonal of the equations stands in for it: residual / diagonal, the
+    variance the effect would have if the other raters' effects were known, a little smaller
+    than the exact one.
     """
     found = found or calibration_components(ratings)
     if found is None:
@@ -215,10 +222,17 @@ def rater_effects(ratings: Ratings, found: Components | None = None) -> dict[obj
         candidate_shrink = found.residual / found.candidate if found.candidate > 0 else np.inf
         system, rhs = _absorbed(ratings, candidate_shrink, found.residual / found.rater,
                                 with_mean=True)
-        inverse = np.linalg.inv(system)
-        solution = inverse @ rhs
-        effects = solution[:-1]
-        errors = np.sqrt(np.maximum(np.diag(inverse)[:-1], 0.0) * found.residual)
+        diagonal = np.diag(system).copy()
+        factor = cho_factor(system, lower=True, overwrite_a=True, check_finite=False)
+        effects = cho_solve(factor, rhs, check_finite=False)[:-1]
+        if exact_errors:
+            inverse, info = lapack.dpotri(factor[0], lower=1)
+            if info != 0:
+                raise np.linalg.LinAlgError(f"the mixed model equations are singular ({info})")
+            variances = np.diag(inverse)[:-1]
+        else:
+            variances = 1 / diagonal[:-1]
+        errors = np.sqrt(np.maximum(variances, 0.0) * found.residual)
     keys = ratings.rater_keys or tuple(range(rater_n.size))
     return {keys[j]: RaterEffect(float(effects[j]), float(errors[j]), int(rater_n[j]))
             for j in range(rater_n.size) if rater_n[j] > 0}
@@ -245,8 +259,12 @@ def calibration_components(ratings: Ratings) -> Components | None:
     candidates, raters_seen = int((unit_n > 0).sum()), int((rater_n > 0).sum())
     within_unit = np.bincount(units, y * y) - np.bincount(units, y) ** 2 / np.maximum(unit_n, 1)
     system, rhs = _absorbed(ratings, 0.0, 0.0, with_mean=False)
-    ridge = 1e-10 * max(float(np.abs(np.diag(system)).max()), 1.0)
-    fitted = np.linalg.solve(system + ridge * np.eye(system.shape[0]), rhs)
+    # Singular where raters form separate groups (each can move by a constant): a ridge far
+    # below the data's scale makes it solvable and leaves the fit's residual as it is.
+    system[np.diag_indices_from(system)] += 1e-10 * max(float(np.abs(np.diag(system)).max()),
+                                                        1.0)
+    fitted = cho_solve(cho_factor(system, lower=True, overwrite_a=True, check_finite=False),
+                       rhs, check_finite=False)
     rss = float(within_unit.sum() - fitted @ rhs)
     freedom = n - candidates - (raters_seen - _linked_groups(ratings))
     if freedom <= 0:

@@ -247,3 +247,28 @@ def test_leniency_a_team_shares_leaves_the_residual_standing():
     assert components(scores).residual == 0  # the moments read the teams as candidates
     assert calibration_components(scores).residual == pytest.approx(0.09, rel=0.15)
     assert all(effect.error > 0 for effect in rater_effects(scores).values())
+
+
+def test_the_errors_are_the_prediction_error_variances_of_the_full_equations():
+    # A second computation: Henderson's equations written out whole (the mean, a column per
+    # candidate and per rater), inverted, the raters' diagonal times the residual variance.
+    ratings = simulated(60, 8, (1, 2, 3), Components(0.5, 0.2, 0.4), seed=11)
+    parts = Components(0.5, 0.2, 0.4)
+    units, raters = ratings.units.max() + 1, ratings.raters.max() + 1
+    design = np.zeros((ratings.scores.size, 1 + units + raters))
+    design[:, 0] = 1
+    design[np.arange(ratings.scores.size), 1 + ratings.units] = 1
+    design[np.arange(ratings.scores.size), 1 + units + ratings.raters] = 1
+    shrink = np.r_[0, np.full(units, parts.residual / parts.candidate),
+                   np.full(raters, parts.residual / parts.rater)]
+    inverse = np.linalg.inv(design.T @ design + np.diag(shrink))
+    solution = inverse @ design.T @ ratings.scores
+    found = rater_effects(ratings, parts)
+    approximate = rater_effects(ratings, parts, exact_errors=False)
+    for column, rater in enumerate(ratings.rater_keys):
+        at = 1 + units + column
+        assert found[rater].effect == pytest.approx(solution[at], abs=1e-9)
+        assert found[rater].error == pytest.approx(np.sqrt(parts.residual * inverse[at, at]),
+                                                   rel=1e-9)
+        assert approximate[rater].effect == found[rater].effect
+        assert approximate[rater].error <= found[rater].error
