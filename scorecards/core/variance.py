@@ -223,10 +223,12 @@ def rater_effects(ratings: Ratings, found: Components | None = None,
         system, rhs = _absorbed(ratings, candidate_shrink, found.residual / found.rater,
                                 with_mean=True)
         diagonal = np.diag(system).copy()
-        factor = cho_factor(system, lower=True, overwrite_a=True, check_finite=False)
+        # The matrix is symmetric: its transpose is the same matrix in the column order
+        # LAPACK works in, so it is factored and inverted where it lies, without copies.
+        factor = cho_factor(system.T, lower=True, overwrite_a=True, check_finite=False)
         effects = cho_solve(factor, rhs, check_finite=False)[:-1]
         if exact_errors:
-            inverse, info = lapack.dpotri(factor[0], lower=1)
+            inverse, info = lapack.dpotri(factor[0], lower=1, overwrite_c=1)
             if info != 0:
                 raise np.linalg.LinAlgError(f"the mixed model equations are singular ({info})")
             variances = np.diag(inverse)[:-1]
@@ -263,7 +265,7 @@ def calibration_components(ratings: Ratings) -> Components | None:
     # below the data's scale makes it solvable and leaves the fit's residual as it is.
     system[np.diag_indices_from(system)] += 1e-10 * max(float(np.abs(np.diag(system)).max()),
                                                         1.0)
-    fitted = cho_solve(cho_factor(system, lower=True, overwrite_a=True, check_finite=False),
+    fitted = cho_solve(cho_factor(system.T, lower=True, overwrite_a=True, check_finite=False),
                        rhs, check_finite=False)
     rss = float(within_unit.sum() - fitted @ rhs)
     freedom = n - candidates - (raters_seen - _linked_groups(ratings))
@@ -305,8 +307,10 @@ def _absorbed(ratings: Ratings, candidate_shrink: float, rater_shrink: float,
         w = weight[sorted_units[step:][same]]
         cells += [first * width + second] + ([second * width + first] if step else [])
         weights += [w] + ([w] if step else [])
-    system = -np.bincount(np.concatenate(cells), np.concatenate(weights),
-                          width * width).reshape(width, width)
+    # Dense: about a gigabyte at 12,000 raters, so negated in place, not copied.
+    system = np.bincount(np.concatenate(cells), np.concatenate(weights),
+                         width * width).reshape(width, width)
+    np.negative(system, out=system)
     rater_n = np.bincount(raters, minlength=size).astype(float)
     system[np.arange(size), np.arange(size)] += rater_n + rater_shrink
     rhs = np.bincount(raters, y - (unit_sum * weight)[units], size)
