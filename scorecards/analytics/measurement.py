@@ -272,6 +272,7 @@ def _habits(sheets: Iterable[RubricScorecards], effects: list[dict], stamp: dict
         sheet = habit_figures.Sheets(index.ravel(), found.scores, found.passing, found.delay)
         figures = habit_figures.habits(sheet, hours)
         delays = habit_figures.median_delay(sheet)
+        cards = np.bincount(sheet.raters, minlength=people.size)
         for number, who in enumerate(people.tolist()):
             document = {name: figures[name][number].to_document() for name in figures}
             effect = leniency.get((found.key, who))
@@ -284,6 +285,6 @@ def _habits(sheets: Iterable[RubricScorecards], effects: list[dict], stamp: dict
             flags = sum(1 for value in document.values()
                         if isinstance(value, dict) and value["flagged"])
             rows.append({"rubric_key": found.key, "interviewer_id": who,
-                         "scorecards": int((index == number).sum()), "flags": flags,
+                         "scorecards": int(cards[number]), "flags": flags,
                          "figures": document, **stamp})
     return rows
