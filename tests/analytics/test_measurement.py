@@ -1,5 +1,6 @@
 """The measurement fit: agreement, leniency and habits from a window of scorecards, and pages."""
 
+import io
 import random
 import re
 from datetime import UTC, datetime, timedelta
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from scorecards.analytics import measurement
 from scorecards.catalog.services import latest_rubric_version, rubric_of
@@ -229,10 +231,15 @@ def test_the_summary_and_the_packet_say_which_model_and_window(history, make_use
     page = client.get(f"/committee/applications/{on_panel.application_id}").text
     assert "crossed model of candidates and interviewers" in page
     assert "points from an average interviewer with this rubric" in page
-    from scorecards.packets.services import candidate_context
-    context = candidate_context(candidate_summary(None, on_panel.application_id), False)
-    assert context["calibration_fit"]["window_end"]
-    assert any(p["calibration"] for stage in context["stages"] for p in stage["panelists"])
+    pdf = client.get(f"/committee/applications/{on_panel.application_id}/packet.pdf")
+    assert pdf.status_code == 200
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(pdf.data)).pages).split())
+    fit = db.session.scalar(sa.select(RaterEffect).where(RaterEffect.span == "window"))
+    assert "crossed model of candidates and interviewers" in text
+    start = fit.period_start
+    assert f"fitted on the scorecards submitted {start.day} {start:%b %Y}" in text
+    assert "leniency +" in text  # beside the lenient panelist's name
 
 
 # API ----------------------------------------------------------------------------------------
