@@ -1,0 +1,176 @@
+"""Adverse impact and validity: the statistics a fairness review reads, on counts and scores.
+
+- Selection rates per group at a step of the process, each group's impact ratio against the
+  group with the highest rate, and the four-fifths rule of the Uniform Guidelines on Employee
+  Selection Procedures (29 CFR 1607.4(D)): a ratio below 0.8 is evidence of adverse impact.
+- Two tests of whether a group's rate differs from the highest group's more than chance would
+  make it: Fisher's exact test on the 2 x 2 table (any sample size; scipy's), and the
+  two-standard-deviation test of the difference of two proportions (pooled standard error;
+  for larger samples, as agencies use it: |Z| above 1.96).
+- The standardised mean difference d of scores between two groups, with the large-sample
+  confidence interval of Hedges & Olkin (1985, Statistical Methods for Meta-Analysis, 5.B).
+- For validity: a correlation's confidence interval by Fisher's z, and Thorndike's case II
+  correction for direct range restriction (Thorndike 1949; Sackett & Yang 2000, Journal of
+  Applied Psychology 85): what the correlation would be in the whole applicant pool, given
+  how much wider the pool's spread of scores is than the hired people's.
+- Small cells are suppressed: a count below MIN_CELL (and every rate or ratio made from it)
+  is not shown, so that no individual can be picked out of a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scipy.stats import fisher_exact
+
+FOUR_FIFTHS = 0.8
+MIN_CELL = 5  # fewer applicants or selections than this in a group: counts and rates withheld
+TWO_DEVIATIONS = 1.96
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Selection:
+    """How many of a group reached a step and how many passed it."""
+
+    reached: int
+    passed: int
+
+    def __post_init__(self) -> None:
+        if self.reached < 0 or not 0 <= self.passed <= self.reached:
+            raise ValueError(f"{self.passed} passed of {self.reached} reached: passed must lie "
+                             "between 0 and reached")
+
+    @property
+    def rate(self) -> float | None:
+        """Return the share that passed, None when nobody reached the step."""
+        return self.passed / self.reached if self.reached else None
+
+    @property
+    def suppressed(self) -> bool:
+        """Tell whether the group is too small to show (fewer than MIN_CELL reached)."""
+        return self.reached < MIN_CELL
+
+
+@dataclass(frozen=True)
+class Impact:
+    """One group's selection at a step, against the group with the highest rate."""
+
+    group: str
+    selection: Selection
+    impact_ratio: float | None  # its rate over the highest rate; None if not comparable
+    adverse: bool  # below four fifths of the highest rate
+    fisher_p: float | None  # two-sided, against the highest group; None for that group
+    z: float | None  # difference of proportions in pooled standard errors
+    suppressed: bool  # too few to show: counts, rate, ratio and tests withheld
+
+
+def impact(groups: Mapping[str, Selection]) -> list[Impact]:
+    """Return each group's impact ratio and tests against the group with the highest rate.
+
+    Groups too small to show (suppressed) are neither compared nor the reference: a rate of
+    3 out of 4 says nothing. The reference is the shown group with the highest rate (the
+    larger group on a tie); it has a ratio of 1 and no tests.
+    """
+    shown = {name: found for name, found in groups.items()
+             if not found.suppressed and found.rate is not None}
+    reference = max(shown, key=lambda name: (shown[name].rate, shown[name].reached),
+                    default=None)
+    result = []
+    for name, found in groups.items():
+        if name not in shown or reference is None:
+            result.append(Impact(name, found, None, False, None, None, True))
+            continue
+        best = shown[reference]
+        ratio = found.rate / best.rate if best.rate else None
+        tests = (None, None) if name == reference else (fisher_p(found, best),
+                                                        two_proportion_z(found, best))
+        result.append(Impact(name, found, ratio, ratio is not None and ratio < FOUR_FIFTHS,
+                             *tests, False))
+    return result
+
+
+def fisher_p(first: Selection, second: Selection) -> float:
+    """Return the two-sided p-value of Fisher's exact test on two groups' pass/fail counts."""
+    table = [[first.passed, first.reached - first.passed],
+             [second.passed, second.reached - second.passed]]
+    return float(fisher_exact(table, alternative="two-sided").pvalue)
+
+
+def two_proportion_z(first: Selection, second: Selection) -> float | None:
+    """Return (first's rate - second's) in pooled standard errors; None if nothing varies."""
+    passed, reached = first.passed + second.passed, first.reached + second.reached
+    pooled = passed / reached
+    error = math.sqrt(pooled * (1 - pooled) * (1 / first.reached + 1 / second.reached))
+    if error == 0:
+        return None
+    return (first.rate - second.rate) / error  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The standardised mean difference of two groups' scores, with its 95% interval."""
+
+    d: float
+    low: float
+    high: float
+    first: int  # scores in each group
+    second: int
+
+    @property
+    def flagged(self) -> bool:
+        """Tell whether the interval leaves zero out."""
+        return self.low > 0 or self.high < 0
+
+
+def standardised_difference(first_mean: float, first_sd: float, first_n: int,
+                            second_mean: float, second_sd: float,
+                            second_n: int) -> Difference | None:
+    """Return d = (first mean - second mean) / pooled SD with its 95% interval.
+
+    None when either group has fewer than two scores or the scores do not vary.
+    """
+    if first_n < 2 or second_n < 2:
+        return None
+    pooled = math.sqrt(((first_n - 1) * first_sd**2 + (second_n - 1) * second_sd**2)
+                       / (first_n + second_n - 2))
+    if pooled == 0:
+        return None
+    d = (first_mean - second_mean) / pooled
+    error = math.sqrt((first_n + second_n) / (first_n * second_n)
+                      + d * d / (2 * (first_n + second_n)))
+    return Difference(d, d - Z95 * error, d + Z95 * error, first_n, second_n)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A correlation with its 95% interval and sample size."""
+
+    r: float
+    low: float
+    high: float
+    n: int
+
+
+def correlation_interval(r: float, n: int) -> Correlation | None:
+    """Return r with its 95% interval by Fisher's z; None below four pairs."""
+    if n < 4 or not -1 < r < 1:
+        return None
+    z, half = math.atanh(r), Z95 / math.sqrt(n - 3)
+    return Correlation(r, math.tanh(z - half), math.tanh(z + half), n)
+
+
+def corrected_for_range_restriction(r: float, restricted_sd: float,
+                                    unrestricted_sd: float) -> float:
+    """Return Thorndike's case II correction of r for direct range restriction.
+
+    r was observed among the selected, whose scores spread restricted_sd; in the whole pool
+    they spread unrestricted_sd. With u = unrestricted / restricted,
+    r_c = r u / sqrt(1 - r^2 + r^2 u^2).
+    """
+    if restricted_sd <= 0 or unrestricted_sd <= 0:
+        raise ValueError("the spreads of scores must be positive")
+    u = unrestricted_sd / restricted_sd
+    return r * u / math.sqrt(1 - r * r + r * r * u * u)
