@@ -36,6 +36,7 @@ class Area(StrEnum):
     ANALYTICS = "analytics"
     COMMITTEE = "committee"
     USERS = "users"
+    FAIRNESS = "fairness"  # self-identification answers and what is computed from them
 
 
 _AREA_ROLES = {
@@ -44,6 +45,7 @@ _AREA_ROLES = {
     Area.ANALYTICS: {Role.HR, Role.ADMIN},
     Area.COMMITTEE: {Role.COMMITTEE},
     Area.USERS: {Role.ADMIN},
+    Area.FAIRNESS: {Role.FAIRNESS, Role.ADMIN},
 }
 
 # Roles that oversee every application, unless they sit on its panel and still owe a

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # Calibration, agreement and interviewer habits are fitted on the scorecards submitted
     # this many days before the fit (analytics/measurement.py).
     CALIBRATION_WINDOW_DAYS: Count = 365
+    # The voluntary self-identification questions (a YAML file like
+    # scorecards/fairness/questionnaires/us-eeo-1.yaml); None: that US set.
+    SELF_IDENTIFICATION_FILE: str | None = None
     RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
     REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
     JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL

@@ -698,3 +698,25 @@ class InterviewerHabits(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (sa.Index("ix_interviewer_habits_interviewer", "interviewer_id"),)
+
+
+class SelfIdentification(db.Model):
+    """One voluntary self-identification answer of a candidate, kept apart from the rest.
+
+    Only the fairness role and admins read it (fairness/services.py, every read audited);
+    nothing else joins it. item and answer are keys of the configured questionnaire.
+    Erasing the candidate deletes their answers.
+    """
+
+    __tablename__ = "self_identifications"
+
+    candidate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"), primary_key=True)
+    item: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    answer: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.String(20))  # candidate (their page) or import
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("source IN ('candidate', 'import')",
+                                         name="source_known"),)
+

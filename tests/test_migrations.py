@@ -52,6 +52,8 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert "self_identifications" not in tables(db.engine)
+        downgrade(revision="-1")
         assert not {"agreement_fits", "rater_effects", "interviewer_habits"} & tables(db.engine)
         assert {"calibration_shares", "agreement_results"} <= tables(db.engine)
         assert "ix_users_name_prefix" in indexes(db.engine, "users")

@@ -914,3 +914,23 @@ class InterviewerAnalyticsOut(BaseModel):
     window_end: Timestamp | None
     computed_at: Timestamp | None
     rubrics: list[InterviewerRubricOut]
+
+
+# Fairness.
+
+
+class SelfIdentificationIn(Body):
+    """A candidate's voluntary self-identification, as collected elsewhere: it replaces theirs."""
+
+    answers: dict[text(64, 1), text(64, 1)] = Field(description=(
+        "Answer key by question key, from the configured questionnaire (by default sex: "
+        "female, male, prefer_not_to_say; race_ethnicity: the EEO-1 categories or "
+        "prefer_not_to_say). A question left out is unanswered."))
+
+
+class SelfIdentificationOut(BaseModel):
+    """A candidate's voluntary self-identification: for the fairness role and admins only."""
+
+    candidate_id: int
+    answers: dict[str, str]
+    answered_at: Timestamp | None

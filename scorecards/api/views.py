@@ -33,6 +33,7 @@ from ..downloads import content_disposition
 from ..exports import jobs as export_jobs
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
+from ..fairness import services as fairness
 from ..hr.services import candidates, openings, scheduling, search
 from ..hr.services.fields import PipelineError
 from ..interviews import services as interviews
@@ -81,6 +82,8 @@ from .schemas import (
     ScorecardOut,
     ScorecardSaved,
     ScorecardSubmitted,
+    SelfIdentificationIn,
+    SelfIdentificationOut,
     SubmitIn,
     SummaryOut,
 )
@@ -107,6 +110,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
         "committee": "The recommended outcome, the decision and the PDF packet.",
         "exports": "Applications and ratings as CSV, XLSX or JSON lines: streamed, or for "
                    "large exports prepared as a job to poll and download.",
+        "fairness": "Voluntary self-identification: imported by HR, read only by the "
+                    "fairness role and admins, every read audited.",
         "analytics": "Agreement between interviewers and each interviewer's scoring habits, "
                      "as the last fit of the measurement models found them.",
     },
@@ -695,3 +700,35 @@ def interviewer_analytics(interviewer_id: int):
             **{name: found.figures.get(name) for name in (
                 "leniency", "middle", "spread", "halo", "contradictions", "on_time")})
             for found in report.rubrics])
+
+
+# Fairness.
+
+
+@api.operation("PUT", "/candidates/<int:candidate_id>/self-identification",
+               summary="Import a candidate's self-identification", tag="fairness",
+               body=SelfIdentificationIn, answers={204: None})
+def import_self_identification(candidate_id: int, body: SelfIdentificationIn):
+    """For HR and admins: answers collected elsewhere replace the candidate's.
+
+    HR may write them but never read them back. A question or answer the questionnaire does
+    not have is a 422 naming the allowed ones; nothing is stored then.
+    """
+    try:
+        fairness.record_answers(api_user(), candidate_id, body.answers, "import")
+    except fairness.AnswersRefused as refused:
+        raise ApiProblem(422, "Some answers are not in the questionnaire.",
+                         type=errors.INVALID, errors=[
+                             FieldProblem(field=f"answers.{key}", message=why, location="body")
+                             for key, why in sorted(refused.problems.items())]) from None
+    return None, 204
+
+
+@api.operation("GET", "/candidates/<int:candidate_id>/self-identification",
+               summary="Read a candidate's self-identification", tag="fairness",
+               answers={200: SelfIdentificationOut})
+def read_self_identification(candidate_id: int):
+    """For the fairness role and admins only; every read is audited."""
+    found = fairness.read_answers(api_user(), candidate_id)
+    return SelfIdentificationOut(candidate_id=found.candidate_id, answers=found.answers,
+                                 answered_at=found.answered_at)

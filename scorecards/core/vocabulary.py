@@ -19,11 +19,12 @@ class Role(_Labelled):
     COMMITTEE = "committee"
     HR = "hr"
     ADMIN = "admin"
+    FAIRNESS = "fairness"  # reads self-identification and the adverse-impact reports
 
     @property
     def label(self) -> str:
         """Return the role as people write it."""
-        names = {"hr": "HR", "committee": "Hiring committee"}
+        names = {"hr": "HR", "committee": "Hiring committee", "fairness": "Fairness review"}
         return names.get(self.value, self.value.capitalize())
 
 

@@ -32,6 +32,7 @@ from ..models import (
     Rating,
     Scorecard,
     ScorecardRevision,
+    SelfIdentification,
     User,
     utcnow,
 )
@@ -75,6 +76,9 @@ def _erase(candidate: Candidate) -> list[int]:
     candidate.name = ERASED_NAME
     candidate.email = candidate.phone = candidate.location = None
     candidate.erased_at = utcnow()
+    # Voluntary self-identification goes whole: nothing of it is kept after erasure.
+    db.session.execute(sa.delete(SelfIdentification)
+                       .where(SelfIdentification.candidate_id == candidate.id))
     applications = [a.id for a in candidate.applications]
     if not applications:
         return applications

@@ -18,6 +18,7 @@ from scorecards.core.variance import Ratings, reliability
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from scorecards.extensions import db
 from scorecards.models import AgreementFit, InterviewerHabits, RaterEffect
+from tests.api.conftest import api_as as api
 
 COMPETENCIES = ("understanding", "approach", "code", "testing")
 
@@ -243,13 +244,6 @@ def test_the_summary_and_the_packet_say_which_model_and_window(history, make_use
 
 
 # API ----------------------------------------------------------------------------------------
-
-def api(client, user):
-    from scorecards.api.services import issue_token
-    from tests.api.conftest import ApiClient
-
-    return ApiClient(client, issue_token(user, f"test-{user.id}"))
-
 
 def test_the_api_gives_a_rubrics_agreement_with_intervals_window_and_time(
         history, make_user, client):

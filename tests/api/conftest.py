@@ -49,6 +49,11 @@ class ApiClient:
         return self.open("DELETE", path, **kwargs)
 
 
+def api_as(client: FlaskClient, user: User) -> ApiClient:
+    """Return an API client calling as the user, with a new token (for tests outside tests/api)."""
+    return ApiClient(client, issue_token(user, f"test-{user.id}"))
+
+
 @pytest.fixture
 def as_user(client: FlaskClient) -> Callable[[User], ApiClient]:
     """Return a function that gives an API client calling as the user, with a new token."""

@@ -1,0 +1,1 @@
+"""Voluntary self-identification, kept apart from everything else, and fairness reports."""
