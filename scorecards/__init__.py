@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import views as auth
     from .committee import views as committee
     from .exports import views as exports
+    from .fairness import views as fairness
     from .home import views as home
     from .hr import views as hr
     from .interviews import views as interviews
@@ -47,6 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .trail import views as trail
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail):
+                 privacy, jobs, trail, fairness):
         app.register_blueprint(area.bp)
     return app

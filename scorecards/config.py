@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     # The voluntary self-identification questions (a YAML file like
     # scorecards/fairness/questionnaires/us-eeo-1.yaml); None: that US set.
     SELF_IDENTIFICATION_FILE: str | None = None
+    SELF_IDENTIFICATION_LINK_DAYS: Count = 14  # how long a candidate's link to it works
     RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
     REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
     JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL

@@ -720,3 +720,25 @@ class SelfIdentification(db.Model):
     __table_args__ = (sa.CheckConstraint("source IN ('candidate', 'import')",
                                          name="source_known"),)
 
+
+class SelfIdentificationLink(db.Model):
+    """A link HR sent a candidate to answer the self-identification questions, once.
+
+    Only the token's SHA-256 is stored; the link works until expires_at and once.
+    """
+
+    __tablename__ = "self_identification_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship()
+    created_by: Mapped[User | None] = relationship()
+

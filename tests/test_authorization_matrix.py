@@ -41,6 +41,8 @@ PAGES = [
     # An interviewer's own report, which HR and admins see too.
     ("/analytics/interviewers/{panelist_id}", (302, 200, 404, 404, 200, 200)),
     ("/analytics/interviewers/999999", (302, 404, 404, 404, 404, 404)),
+    # The candidate's own self-identification page needs no account, only a live link.
+    ("/self-identification/not-a-token", (404, 404, 404, 404, 404, 404)),
     ("/hr/exports/", OK_FOR_HR),
     ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
     ("/files/999999", (302, 404, 404, 404, 404, 404)),

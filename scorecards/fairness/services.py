@@ -7,7 +7,10 @@ packet, export or API answer others get joins them.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,7 +19,8 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.errors import Invalid, NotVisible
 from ..extensions import db
-from ..models import Candidate, SelfIdentification, User, utcnow
+from ..hr.services import mail
+from ..models import Candidate, SelfIdentification, SelfIdentificationLink, User, utcnow
 from .questionnaire import DEFAULT, Questionnaire, load
 
 SOURCES = ("candidate", "import")
@@ -88,3 +92,85 @@ def _candidate(candidate_id: int) -> Candidate:
     if candidate is None or candidate.erased_at is not None:
         raise NotVisible("There is no such candidate.")
     return candidate
+
+
+class LinkRefused(Exception):
+    """Raised when a self-identification link cannot be used; the message says why."""
+
+    def __init__(self, message: str, gone: bool):
+        super().__init__(message)
+        self.gone = gone  # it existed but expired or was used (410), rather than never (404)
+
+
+class LinkNotSent(Exception):
+    """Raised when the link could not be mailed; the message says why."""
+
+
+@dataclass(frozen=True)
+class SentLink:
+    """A link made for a candidate: where it was sent, the link itself and its end."""
+
+    to: str
+    url: str
+    expires_at: datetime
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def send_link(actor: User, candidate_id: int, url_of) -> SentLink:
+    """Make a single-use, expiring link for the candidate to answer, and mail it to them.
+
+    url_of(token) gives the page's address. Only the token's hash is kept; HR sees the link
+    once, in what this returns.
+    """
+    require(actor, Action.MANAGE, Area.PIPELINE)
+    candidate = _candidate(candidate_id)
+    if not candidate.email:
+        raise LinkNotSent("The candidate has no email address to send the link to.")
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=current_app.config["SELF_IDENTIFICATION_LINK_DAYS"])
+    url = url_of(token)
+    form = questionnaire()
+    body = (f"Hello {candidate.name},\n\n{form.purpose}\n\nIf you wish to answer, the "
+            f"questions are here, until {expires:%d %b %Y}:\n\n{url}\n\nThank you.")
+    try:
+        mail.sender().send(mail.Message(to=candidate.email, subject=form.title, body=body))
+    except mail.MailError as failed:
+        raise LinkNotSent(f"The link to {candidate.email} was not sent: {failed}") from failed
+    db.session.add(SelfIdentificationLink(candidate_id=candidate.id, token_hash=_digest(token),
+                                          created_by=actor, expires_at=expires))
+    audit.record(actor, "self_identification.link_sent", candidate,
+                 days=current_app.config["SELF_IDENTIFICATION_LINK_DAYS"])
+    db.session.commit()
+    return SentLink(candidate.email, url, expires)
+
+
+def open_link(token: str) -> SelfIdentificationLink:
+    """Return the link this token opens; LinkRefused if it never existed, expired or was used."""
+    link = db.session.scalar(sa.select(SelfIdentificationLink)
+                             .where(SelfIdentificationLink.token_hash == _digest(token)))
+    if link is None or link.candidate.erased_at is not None:
+        raise LinkRefused("This link is not valid. Check that you copied all of it.", gone=False)
+    if link.used_at is not None:
+        raise LinkRefused("This link was already used to answer: each link works once. "
+                          "Your answers were kept.", gone=True)
+    if link.expires_at <= utcnow():
+        raise LinkRefused(f"This link expired on {link.expires_at:%d %b %Y}. If you still "
+                          "wish to answer, ask the recruiter for a new one.", gone=True)
+    return link
+
+
+def answer_by_link(token: str, answers: dict[str, str]) -> None:
+    """Store the candidate's own answers and use up the link, together.
+
+    Raises LinkRefused for a link that cannot be used, AnswersRefused for answers the
+    questionnaire does not have (nothing is stored then, and the link still works).
+    """
+    link = open_link(token)
+    problems = questionnaire().problems(answers)
+    if problems:
+        raise AnswersRefused(problems)
+    link.used_at = utcnow()
+    record_answers(None, link.candidate_id, answers, "candidate")

@@ -1,0 +1,85 @@
+"""Pages of voluntary self-identification: HR sends a link; the candidate answers, no account.
+
+The candidate's page shows nothing about them (a forwarded link reveals no name) and works
+once, until it expires.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from ..authz import Action, Area, require
+from . import services
+
+bp = Blueprint("fairness", __name__)
+
+
+class TokenOnlyForm(FlaskForm):
+    """A form whose fields are read against the questionnaire; only the CSRF token is WTForms'."""
+
+
+@bp.post("/hr/candidates/<int:candidate_id>/self-identification-link")
+@login_required
+def send_link(candidate_id: int):
+    """Mail the candidate a link to the voluntary questions, then go back to the application."""
+    require(current_user, Action.MANAGE, Area.PIPELINE)
+    if not TokenOnlyForm().validate():
+        abort(400)
+    try:
+        sent = services.send_link(current_user, candidate_id, lambda token: url_for(
+            "fairness.answer", token=token, _external=True))
+    except services.LinkNotSent as error:
+        flash(str(error), "error")
+    else:
+        flash(f"The self-identification link was sent to {sent.to}. It works once, until "
+              f"{sent.expires_at:%d %b %Y}.", "success")
+    back = request.form.get("application", type=int)
+    return redirect(url_for("hr.application", application_id=back) if back
+                    else url_for("hr.openings"), code=303)
+
+
+@bp.get("/self-identification/thanks")
+def thanks():
+    """Thank the candidate, saying what happens to the answers."""
+    return render_template("fairness/thanks.html", questionnaire=services.questionnaire())
+
+
+@bp.get("/self-identification/<token>")
+def answer(token: str):
+    """Show the voluntary questions to the candidate the link was sent to."""
+    try:
+        services.open_link(token)
+    except services.LinkRefused as refused:
+        return _refused(refused)
+    return _page(token, {}, {})
+
+
+@bp.post("/self-identification/<token>")
+def submit(token: str):
+    """Store the candidate's answers (a question left at "skip" stays unanswered)."""
+    form = TokenOnlyForm()
+    if not form.validate():
+        abort(400)
+    questions = services.questionnaire()
+    answers = {item.key: value for item in questions.items
+               if (value := request.form.get(item.key, ""))}
+    try:
+        services.answer_by_link(token, answers)
+    except services.LinkRefused as refused:
+        return _refused(refused)
+    except services.AnswersRefused as refused:
+        return _page(token, answers, refused.problems), 400
+    return redirect(url_for("fairness.thanks"), code=303)
+
+
+def _page(token: str, chosen: dict[str, str], problems: dict[str, str]):
+    return render_template("fairness/answer.html", form=TokenOnlyForm(), token=token,
+                           questionnaire=services.questionnaire(), chosen=chosen,
+                           problems=problems)
+
+
+def _refused(refused: services.LinkRefused):
+    return render_template("fairness/refused.html", message=str(refused)), (
+        410 if refused.gone else 404)
