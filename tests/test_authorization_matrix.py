@@ -43,6 +43,8 @@ PAGES = [
     ("/analytics/interviewers/999999", (302, 404, 404, 404, 404, 404)),
     # The candidate's own self-identification page needs no account, only a live link.
     ("/self-identification/not-a-token", (404, 404, 404, 404, 404, 404)),
+    ("/fairness/impact?scope=opening:{opening}", (302, 404, 404, 404, 404, 200)),
+    ("/fairness/impact.csv?scope=opening:{opening}", (302, 404, 404, 404, 404, 200)),
     ("/hr/exports/", OK_FOR_HR),
     ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
     ("/files/999999", (302, 404, 404, 404, 404, 404)),

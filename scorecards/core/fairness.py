@@ -13,8 +13,9 @@
   correction for direct range restriction (Thorndike 1949; Sackett & Yang 2000, Journal of
   Applied Psychology 85): what the correlation would be in the whole applicant pool, given
   how much wider the pool's spread of scores is than the hired people's.
-- Small cells are suppressed: a count below MIN_CELL (and every rate or ratio made from it)
-  is not shown, so that no individual can be picked out of a table.
+- Small cells are suppressed: a group with fewer than MIN_CELL people who reached a step,
+  passed it or did not shows neither counts nor rate, ratio or tests, so that no individual
+  can be picked out of a table (nor worked out from a rate).
 """
 
 from __future__ import annotations
@@ -50,8 +51,12 @@ class Selection:
 
     @property
     def suppressed(self) -> bool:
-        """Tell whether the group is too small to show (fewer than MIN_CELL reached)."""
-        return self.reached < MIN_CELL
+        """Tell whether the group is too small to show.
+
+        Fewer than MIN_CELL reached the step, passed it or did not: any count shown, or
+        derived from a count and a rate, would then be below MIN_CELL.
+        """
+        return min(self.reached, self.passed, self.reached - self.passed) < MIN_CELL
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,18 @@ once, until it expires.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from ..authz import Action, Area, require
-from . import services
+from ..downloads import content_disposition
+from ..extensions import db
+from ..models import LoopVersion, Opening
+from . import reports, services
 
 bp = Blueprint("fairness", __name__)
 
@@ -83,3 +89,65 @@ def _page(token: str, chosen: dict[str, str], problems: dict[str, str]):
 def _refused(refused: services.LinkRefused):
     return render_template("fairness/refused.html", message=str(refused)), (
         410 if refused.gone else 404)
+
+
+@bp.get("/fairness/impact")
+@login_required
+def impact():
+    """Show the adverse-impact report the query asks for, or the form to ask for one."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked()
+    report = None
+    if asked and not problem:
+        try:
+            report = reports.impact_report(current_user, **asked)
+        except reports.ReportRefused as refused:
+            problem = str(refused)
+    return render_template(
+        "fairness/impact.html", report=report, problem=problem, asked=asked or {},
+        openings=db.session.execute(sa.select(Opening.key, Opening.title)
+                                    .order_by(Opening.title, Opening.key)).all(),
+        loops=db.session.execute(sa.select(LoopVersion.key, sa.func.max(LoopVersion.title))
+                                 .group_by(LoopVersion.key).order_by(LoopVersion.key)).all(),
+        questions=services.questionnaire().items, start=asked.get("start") if asked else None,
+        end=asked.get("end") if asked else None), 400 if problem else 200
+
+
+@bp.get("/fairness/impact.csv")
+@login_required
+def impact_csv():
+    """Download the adverse-impact report as CSV (withheld groups blank)."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked()
+    if not asked or problem:
+        abort(400, description=problem or "Name an opening or a loop.")
+    try:
+        report = reports.impact_report(current_user, **asked)
+    except reports.ReportRefused as refused:
+        abort(400, description=str(refused))
+    name = f"adverse-impact-{report.scope}-{report.key}-{report.item.key}.csv"
+    return Response(reports.report_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+def _asked() -> tuple[dict | None, str | None]:
+    """Return the report the query string asks for (None if none yet), or what is wrong."""
+    scope = request.args.get("scope", "")
+    kind, _, key = scope.partition(":")
+    if not key:
+        return None, None
+    end = datetime.now(UTC)
+    dates = {}
+    for name, default in (("from", end - timedelta(days=365)), ("to", end)):
+        text = request.args.get(name, "")
+        try:
+            dates[name] = datetime.fromisoformat(text).replace(tzinfo=UTC) if text else default
+        except ValueError:
+            return None, f"{name} must be a date like 2026-01-31, not {text!r}."
+    asked = {"item": request.args.get("question", "sex"), "start": dates["from"],
+             "end": dates["to"], ("opening" if kind == "opening" else "loop"): key}
+    if kind not in ("opening", "loop"):
+        return asked, "Choose an opening or a loop."
+    if dates["from"] >= dates["to"]:
+        return asked, "The period must end after it starts."
+    return asked, None

@@ -59,6 +59,13 @@ def test_a_small_group_is_withheld_and_never_the_reference():
     assert found["B"].impact_ratio == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("selection", [Selection(100, 4), Selection(100, 96), Selection(4, 2)])
+def test_a_group_is_withheld_when_any_of_its_counts_is_small(selection):
+    found = {row.group: row for row in impact({"A": Selection(50, 20), "small": selection})}
+    assert found["small"].suppressed
+    assert found["small"].impact_ratio is None
+
+
 def test_four_fifths_exactly_is_not_adverse():
     found = {row.group: row for row in impact({"A": Selection(100, 50), "B": Selection(100, 40)})}
     assert found["B"].impact_ratio == pytest.approx(0.8)

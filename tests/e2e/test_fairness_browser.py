@@ -51,3 +51,25 @@ def test_hr_sends_the_link_and_the_candidate_answers_with_the_keyboard(
         "sex": "female", "race_ethnicity": "prefer_not_to_say"}
     page.goto(f"/self-identification/{tokens[0]}")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
+
+
+@pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
+def test_a_fairness_reviewer_reads_the_report_of_a_loop(page: Page, axe_js, make_user,
+                                                        make_application, make_interview):
+    reviewer = make_user(Role.FAIRNESS, email="fay@example.com", password=PASSWORD)
+    for answer, count, interviewed in (("male", 30, 18), ("female", 20, 5)):
+        for n in range(count):
+            application = make_application()
+            db.session.add(SelfIdentification(candidate_id=application.candidate_id,
+                                              item="sex", answer=answer, source="import"))
+            if n < interviewed:
+                make_interview(application)
+    db.session.commit()
+    sign_in_as(page, reviewer)
+    page.get_by_role("link", name="Fairness").click()
+    page.get_by_label("Opening or loop").select_option(label="Test loop")
+    page.get_by_role("button", name="Show the report").click()
+    screening = page.locator("#step-screening").locator("xpath=..")
+    expect(screening).to_contain_text("adverse impact")
+    expect(screening.get_by_role("row", name="Female")).to_contain_text("0.42")
+    assert_accessible(page, axe_js)

@@ -1,0 +1,214 @@
+"""Adverse impact per step of the hiring process, by the groups candidates said they belong to.
+
+For an opening or a loop (every opening interviewing with it) and the applications of a
+period, each step is measured on its own, as the Uniform Guidelines ask (an overall pass does
+not excuse a step):
+
+- screening: of the applications, those that reached a first interview;
+- each stage of the loop: of the applications that reached it and were judged (a scorecard
+  submitted), those that passed it, with the funnel report's definition (more than half of
+  the stage's submitted scorecards recommend hiring), read from the same stage_figures;
+- overall: of the applications, those the committee decided to hire.
+
+Groups are the answers to one self-identification question; "prefer not to say" and no answer
+are counted apart and never compared. Counts come from one grouped query per step kind;
+the statistics are core/fairness.py's, small cells withheld there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from ..authz import Action, Area, require
+from ..catalog.services import loop_of
+from ..core.fairness import Impact, Selection, impact
+from ..core.vocabulary import FinalOutcome
+from ..extensions import db
+from ..models import (
+    Application,
+    Decision,
+    LoopVersion,
+    Opening,
+    SelfIdentification,
+    StageFigures,
+    User,
+)
+from .questionnaire import PREFER_NOT_TO_SAY, Item
+from .services import questionnaire
+
+UNANSWERED = "unanswered"
+
+
+class ReportRefused(ValueError):
+    """Raised when a report is asked for with a scope or question that does not exist."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the process: each group's selection and impact, and those not compared."""
+
+    key: str
+    title: str
+    groups: list[Impact]  # the question's answers, in its order
+    undisclosed: Selection  # "prefer not to say" and no answer together
+
+    @property
+    def compared(self) -> int:
+        """Return how many groups are large enough to compare."""
+        return sum(not found.suppressed for found in self.groups)
+
+    @property
+    def adverse(self) -> list[Impact]:
+        """Return the groups flagged by the four-fifths rule at this step."""
+        return [found for found in self.groups if found.adverse]
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    """The adverse-impact report of one scope, question and period."""
+
+    scope: str  # "opening" or "loop"
+    key: str
+    title: str
+    item: Item
+    start: datetime
+    end: datetime
+    steps: list[Step]  # screening, the loop's stages, then overall
+
+    @property
+    def enough(self) -> bool:
+        """Tell whether any step has two groups large enough to compare."""
+        return any(step.compared >= 2 for step in self.steps)
+
+
+def impact_report(actor: User, *, opening: str | None = None, loop: str | None = None,
+                  item: str = "sex", start: datetime, end: datetime) -> ImpactReport:
+    """Return the adverse-impact report of an opening's or a loop's applications in [start, end).
+
+    For the fairness role and admins. Raises ReportRefused naming what does not exist.
+    """
+    require(actor, Action.VIEW, Area.FAIRNESS)
+    question = questionnaire().item(item)
+    if question is None:
+        raise ReportRefused(f"no question {item!r}; the questions are "
+                            f"{', '.join(i.key for i in questionnaire().items)}")
+    if (opening is None) == (loop is None):
+        raise ReportRefused("name either an opening or a loop")
+    if opening is not None:
+        found = db.session.scalar(sa.select(Opening).where(Opening.key == opening))
+        if found is None:
+            raise ReportRefused(f"no opening {opening!r}")
+        scope_title, stages = found.title, loop_of(found.loop_version).stages
+        scope = Application.opening_id == found.id
+    else:
+        versions = db.session.scalars(sa.select(LoopVersion).where(LoopVersion.key == loop)
+                                      .order_by(LoopVersion.version.desc())).all()
+        if not versions:
+            raise ReportRefused(f"no loop {loop!r}")
+        newest = loop_of(versions[0])
+        scope_title, stages = newest.title, newest.stages
+        scope = Application.opening_id.in_(
+            sa.select(Opening.id).where(Opening.loop_version_id.in_([v.id for v in versions])))
+    answer = sa.func.coalesce(SelfIdentification.answer, UNANSWERED).label("answer")
+    applications = (
+        sa.select(Application.id, Application.candidate_id, answer)
+        .outerjoin(SelfIdentification, sa.and_(
+            SelfIdentification.candidate_id == Application.candidate_id,
+            SelfIdentification.item == question.key))
+        .where(scope, Application.applied_at >= start, Application.applied_at < end)
+        .subquery())
+    steps = [_step("screening", "Screening (applied, reached a first interview)", question,
+                   _screening(applications)),
+             *_stages(applications, question, stages),
+             _step("overall", "Overall (applied, decided hire)", question,
+                   _hired(applications))]
+    return ImpactReport("opening" if opening else "loop", opening or loop, scope_title,
+                        question, start, end, steps)
+
+
+def _screening(applications) -> dict[str, Selection]:
+    interviewed = sa.exists().where(StageFigures.application_id == applications.c.id)
+    return _selections(db.session.execute(
+        sa.select(applications.c.answer, sa.func.count(),
+                  sa.func.sum(sa.case((interviewed, 1), else_=0)))
+        .group_by(applications.c.answer)))
+
+
+def _hired(applications) -> dict[str, Selection]:
+    later = aliased(Decision)
+    hired = sa.exists().where(
+        Decision.application_id == applications.c.id,
+        Decision.final_outcome == FinalOutcome.HIRE,
+        ~sa.exists().where(later.supersedes_id == Decision.id))
+    return _selections(db.session.execute(
+        sa.select(applications.c.answer, sa.func.count(),
+                  sa.func.sum(sa.case((hired, 1), else_=0)))
+        .group_by(applications.c.answer)))
+
+
+def _stages(applications, question: Item, stages) -> list[Step]:
+    passed = sa.case((StageFigures.hires * 2 > StageFigures.submitted, 1), else_=0)
+    counts: dict[str, dict[str, Selection]] = defaultdict(dict)
+    for stage, group, judged, hires in db.session.execute(
+            sa.select(StageFigures.stage_key, applications.c.answer, sa.func.count(),
+                      sa.func.sum(passed))
+            .join(applications, applications.c.id == StageFigures.application_id)
+            .where(StageFigures.submitted > 0)
+            .group_by(StageFigures.stage_key, applications.c.answer)):
+        counts[stage][group] = Selection(int(judged), int(hires or 0))
+    return [_step(stage.key, stage.title, question, counts.get(stage.key, {}))
+            for stage in stages]
+
+
+def _selections(rows) -> dict[str, Selection]:
+    return {group: Selection(int(reached), int(passed or 0)) for group, reached, passed in rows}
+
+
+def _step(key: str, title: str, question: Item, counts: dict[str, Selection]) -> Step:
+    """Return a step's impact among the question's answers; the undisclosed counted apart."""
+    compared = {option.key: counts.get(option.key, Selection(0, 0))
+                for option in question.options if option.key != PREFER_NOT_TO_SAY}
+    apart = [counts.get(PREFER_NOT_TO_SAY, Selection(0, 0)), counts.get(UNANSWERED,
+                                                                         Selection(0, 0))]
+    undisclosed = Selection(sum(s.reached for s in apart), sum(s.passed for s in apart))
+    return Step(key, title, impact(compared), undisclosed)
+
+
+CSV_HEADER = ("step", "group", "reached", "passed", "selection_rate", "impact_ratio",
+              "four_fifths_flag", "fisher_p", "z")
+
+
+def report_rows(report: ImpactReport):
+    """Yield the report's rows as the CSV and the API give them: withheld groups without counts.
+
+    A withheld group's counts, rate, ratio and tests are all empty, so that no count below
+    MIN_CELL is written anywhere.
+    """
+    for step in report.steps:
+        for found in step.groups:
+            if found.suppressed:
+                yield (step.key, found.group, None, None, None, None, None, None, None)
+                continue
+            selection = found.selection
+            yield (step.key, found.group, selection.reached, selection.passed,
+                   round(selection.rate, 4), _round(found.impact_ratio), found.adverse,
+                   _round(found.fisher_p, 6), _round(found.z))
+
+
+def report_csv(report: ImpactReport) -> str:
+    """Return the report as CSV: one row per step and group, withheld groups left blank."""
+    from ..exports.writers import csv_line
+
+    lines = [csv_line(CSV_HEADER)]
+    lines += [csv_line("" if value is None else value for value in row)
+              for row in report_rows(report)]
+    return "".join(lines)
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    return None if value is None else round(value, places)
