@@ -143,6 +143,8 @@ API = [
     ("/api/v1/analytics/interviewers/999999", (401, 404, 404, 404, 404, 404)),
     # Self-identification: HR imports it but never reads it back.
     ("/api/v1/candidates/{candidate}/self-identification", (401, 404, 404, 404, 404, 200)),
+    ("/api/v1/fairness/adverse-impact?opening={opening}&from=2020-01-01T00:00:00Z"
+     "&to=2100-01-01T00:00:00Z", (401, 404, 404, 404, 404, 200)),
     ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200)),
     ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
     ("/api/v1/docs", (200, 200, 200, 200, 200, 200)),

@@ -934,3 +934,51 @@ class SelfIdentificationOut(BaseModel):
     candidate_id: int
     answers: dict[str, str]
     answered_at: Timestamp | None
+
+
+class ImpactQuery(Query):
+    """Which applications the adverse-impact report covers, grouped by which question."""
+
+    opening: text(64, 1) | None = Field(default=None, description="An opening's key.")
+    loop: text(64, 1) | None = Field(default=None, description="A loop's key: every opening "
+                                     "interviewing with it. Give an opening or a loop.")
+    question: text(64, 1) = Field(default="sex", description="The self-identification "
+                                  "question whose answers are the groups.")
+    start: Timestamp = Field(alias="from", description="Applications from this time.")
+    end: Timestamp = Field(alias="to", description="Applications before this time.")
+
+
+class ImpactGroupOut(BaseModel):
+    """One group at one step; withheld groups carry no counts, rates or tests."""
+
+    group: str
+    withheld: bool = Field(description="Fewer than 5 reached the step, passed it or did not.")
+    reached: int | None
+    passed: int | None
+    selection_rate: float | None
+    impact_ratio: float | None = Field(description="Rate over the highest group's rate.")
+    four_fifths_flag: bool | None = Field(description="Impact ratio below 0.8.")
+    fisher_p: float | None = Field(description="Fisher's exact test against the highest "
+                                   "group, two-sided; null for that group.")
+    z: float | None = Field(description="Difference of proportions in pooled standard errors.")
+
+
+class ImpactStepOut(BaseModel):
+    """One step of the process: screening, a stage of the loop, or overall."""
+
+    step: str
+    title: str
+    groups: list[ImpactGroupOut]
+
+
+class ImpactOut(BaseModel):
+    """The adverse-impact report of an opening or a loop over a period."""
+
+    scope: str
+    key: str
+    question: str
+    start: Timestamp
+    end: Timestamp
+    enough_data: bool = Field(description="Some step has two groups large enough to compare; "
+                              "when false, no ratio is shown.")
+    steps: list[ImpactStepOut]

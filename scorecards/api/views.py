@@ -33,6 +33,7 @@ from ..downloads import content_disposition
 from ..exports import jobs as export_jobs
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
+from ..fairness import reports as fairness_reports
 from ..fairness import services as fairness
 from ..hr.services import candidates, openings, scheduling, search
 from ..hr.services.fields import PipelineError
@@ -64,6 +65,10 @@ from .schemas import (
     ExportJobIn,
     ExportJobOut,
     ExportQuery,
+    ImpactGroupOut,
+    ImpactOut,
+    ImpactQuery,
+    ImpactStepOut,
     InterviewChanged,
     InterviewChangeIn,
     InterviewerAnalyticsOut,
@@ -732,3 +737,32 @@ def read_self_identification(candidate_id: int):
     found = fairness.read_answers(api_user(), candidate_id)
     return SelfIdentificationOut(candidate_id=found.candidate_id, answers=found.answers,
                                  answered_at=found.answered_at)
+
+
+@api.operation("GET", "/fairness/adverse-impact", summary="Read the adverse-impact report",
+               tag="fairness", query=ImpactQuery, answers={200: ImpactOut})
+def adverse_impact(query: ImpactQuery):
+    """For the fairness role and admins: selection by group at each step, small groups withheld.
+
+    Each step on its own (screening, each stage, overall), the impact ratio against the
+    group with the highest rate, the four-fifths flag, Fisher's exact and Z tests. A group
+    with fewer than 5 who reached a step, passed it or did not has no counts.
+    """
+    try:
+        report = fairness_reports.impact_report(
+            api_user(), opening=query.opening, loop=query.loop, item=query.question,
+            start=query.start, end=query.end)
+    except fairness_reports.ReportRefused as refused:
+        raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
+    steps: dict[str, list] = {}
+    for row in fairness_reports.report_rows(report):
+        step, group, reached, passed, rate, ratio, adverse, p, z = row
+        steps.setdefault(step, []).append(ImpactGroupOut(
+            group=group, withheld=reached is None, reached=reached, passed=passed,
+            selection_rate=rate, impact_ratio=ratio, four_fifths_flag=adverse, fisher_p=p,
+            z=z))
+    return ImpactOut(scope=report.scope, key=report.key, question=report.item.key,
+                     start=report.start, end=report.end, enough_data=report.enough,
+                     steps=[ImpactStepOut(step=step.key, title=step.title,
+                                          groups=steps.get(step.key, []))
+                            for step in report.steps])

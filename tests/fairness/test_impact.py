@@ -111,3 +111,33 @@ def test_a_report_of_nothing_says_what_is_wrong(make_user, sign_in):
     assert dates.status_code == 400
     assert "from must be a date like 2026-01-31" in dates.text
     assert client.get("/fairness/impact.csv?scope=opening:nope").status_code == 400
+
+
+def test_the_api_gives_the_report_with_small_groups_withheld(guidelines, make_user, client):
+    from tests.api.conftest import api_as
+
+    path = ("/api/v1/fairness/adverse-impact?opening=test-opening&question=sex"
+            "&from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z")
+    reviewer = api_as(client, make_user(Role.FAIRNESS))
+    answer = reviewer.get(path)
+    assert answer.status_code == 200, answer.text
+    report = answer.json
+    assert report["enough_data"] is True
+    screening = {g["group"]: g for g in report["steps"][0]["groups"]}
+    assert report["steps"][0]["step"] == "screening"
+    assert screening["female"]["impact_ratio"] == 0.5
+    assert screening["female"]["four_fifths_flag"] is True
+    assert (screening["male"]["reached"], screening["male"]["passed"]) == (80, 48)
+    for step in report["steps"]:
+        for group in step["groups"]:
+            if group["withheld"]:
+                assert group["reached"] is None
+                assert group["selection_rate"] is None
+            else:
+                assert min(group["reached"], group["passed"],
+                           group["reached"] - group["passed"]) >= 5
+    hr = api_as(client, make_user(Role.HR))
+    assert hr.get(path).status_code == 404
+    refused = reviewer.get(path.replace("test-opening", "nope"))
+    assert refused.status_code == 400
+    assert "No opening 'nope'" in refused.json["detail"]
