@@ -33,6 +33,7 @@ from ..models import (
     Scorecard,
     ScorecardRevision,
     SelfIdentification,
+    SelfIdentificationLink,
     User,
     utcnow,
 )
@@ -76,9 +77,9 @@ def _erase(candidate: Candidate) -> list[int]:
     candidate.name = ERASED_NAME
     candidate.email = candidate.phone = candidate.location = None
     candidate.erased_at = utcnow()
-    # Voluntary self-identification goes whole: nothing of it is kept after erasure.
-    db.session.execute(sa.delete(SelfIdentification)
-                       .where(SelfIdentification.candidate_id == candidate.id))
+    # Voluntary self-identification goes whole, with the links that asked for it.
+    for table in (SelfIdentification, SelfIdentificationLink):
+        db.session.execute(sa.delete(table).where(table.candidate_id == candidate.id))
     applications = [a.id for a in candidate.applications]
     if not applications:
         return applications

@@ -65,6 +65,7 @@ def test_an_expired_an_unknown_and_an_erased_link_are_refused(link, client):
     db.session.commit()
     erase_candidate(None, candidate.id)
     assert client.get(f"/self-identification/{token}").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SelfIdentificationLink)) == 0
 
 
 def test_an_answer_not_offered_is_refused_and_the_link_still_works(link, client):
