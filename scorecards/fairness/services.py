@@ -45,7 +45,7 @@ class Answers:
 
     candidate_id: int
     answers: dict[str, str]
-    answered_at: object  # datetime, or None when nothing was answered
+    answered_at: datetime | None  # None when nothing was answered
 
 
 def record_answers(actor: User | None, candidate_id: int, answers: dict[str, str],
@@ -122,8 +122,8 @@ def _digest(token: str) -> str:
 def send_link(actor: User, candidate_id: int, url_of) -> SentLink:
     """Make a single-use, expiring link for the candidate to answer, and mail it to them.
 
-    url_of(token) gives the page's address. Only the token's hash is kept; HR sees the link
-    once, in what this returns.
+    url_of(token) gives the page's address. Only the token's hash is kept: the token leaves
+    in the mail (and in what this returns) and nowhere else.
     """
     require(actor, Action.MANAGE, Area.PIPELINE)
     candidate = _candidate(candidate_id)
