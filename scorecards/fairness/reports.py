@@ -28,6 +28,7 @@ from ..authz import Action, Area, require
 from ..catalog.services import loop_of
 from ..core.fairness import Impact, Selection, impact
 from ..core.vocabulary import FinalOutcome
+from ..exports.writers import csv_line
 from ..extensions import db
 from ..models import (
     Application,
@@ -202,8 +203,6 @@ def report_rows(report: ImpactReport):
 
 def report_csv(report: ImpactReport) -> str:
     """Return the report as CSV: one row per step and group, withheld groups left blank."""
-    from ..exports.writers import csv_line
-
     lines = [csv_line(CSV_HEADER)]
     lines += [csv_line("" if value is None else value for value in row)
               for row in report_rows(report)]
