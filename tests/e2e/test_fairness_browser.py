@@ -72,4 +72,7 @@ def test_a_fairness_reviewer_reads_the_report_of_a_loop(page: Page, axe_js, make
     screening = page.locator("#step-screening").locator("xpath=..")
     expect(screening).to_contain_text("adverse impact")
     expect(screening.get_by_role("row", name="Female")).to_contain_text("0.42")
+    # A 25% rate fills a quarter of its bar: SVG attributes, which the CSP allows, not a style.
+    bar = screening.get_by_role("row", name="Female").locator(".rate-bar rect")
+    assert bar.bounding_box()["width"] == pytest.approx(0.25 * 96, abs=1)
     assert_accessible(page, axe_js)
