@@ -1,7 +1,9 @@
 """Every page against every kind of user: the expected answer, in one table.
 
 Roles: anonymous, an interviewer on the panel (who has submitted), an interviewer not on it,
-the committee, HR and an admin. 302 is the way to sign in; 404 hides what a user may not see.
+the committee, HR, an admin and the fairness role. 302 is the way to sign in; 404 hides what a
+user may not see. The candidate has answered the self-identification questions, and their
+answer shows in no page or API answer but the one route of the fairness role and admins.
 """
 
 import io
@@ -13,14 +15,18 @@ import sqlalchemy as sa
 
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from scorecards.extensions import db
-from scorecards.models import Opening, Rating
+from scorecards.models import Opening, Rating, SelfIdentification
 
-WHO = ("anonymous", "on_panel", "off_panel", "committee", "hr", "admin")
-OK_FOR_OVERSEERS = (302, 200, 404, 200, 200, 200)
-OK_FOR_COMMITTEE = (302, 404, 404, 200, 404, 404)
-OK_FOR_HR = (302, 404, 404, 404, 200, 200)
-OK_FOR_EVERYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200)
-OK_TO_CHANGE_INTERVIEWS = (302, 404, 404, 404, 302, 302)
+WHO = ("anonymous", "on_panel", "off_panel", "committee", "hr", "admin", "fairness")
+OK_FOR_OVERSEERS = (302, 200, 404, 200, 200, 200, 404)
+OK_FOR_COMMITTEE = (302, 404, 404, 200, 404, 404, 404)
+OK_FOR_HR = (302, 404, 404, 404, 200, 200, 404)
+OK_FOR_EVERYONE_SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
+OK_TO_CHANGE_INTERVIEWS = (302, 404, 404, 404, 302, 302, 404)
+# The fairness role reaches self-identification and what is made from it, nothing else.
+ANSWER = "native_hawaiian_or_pacific_islander"  # the candidate's, found nowhere else
+SELF_IDENTIFICATION = "/self-identification"  # the only routes that may answer with it
+OK_FOR_FAIRNESS = (302, 404, 404, 404, 404, 200, 200)
 
 PAGES = [
     ("/", OK_FOR_EVERYONE_SIGNED_IN),
@@ -29,26 +35,27 @@ PAGES = [
     ("/interviews", OK_FOR_EVERYONE_SIGNED_IN),
     ("/interviews/{interview}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),
-    ("/scorecards/{scorecard}/amend", (302, 200, 404, 404, 404, 404)),
+    ("/scorecards/{scorecard}/amend", (302, 200, 404, 404, 404, 404, 404)),
     ("/committee/", OK_FOR_COMMITTEE),
     ("/committee/decided", OK_FOR_COMMITTEE),
-    ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200)),
-    ("/committee/applications/{application}/packet.pdf", (302, 404, 404, 200, 200, 200)),
+    ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200, 404)),
+    ("/committee/applications/{application}/packet.pdf",
+     (302, 404, 404, 200, 200, 200, 404)),
     ("/analytics/agreement", OK_FOR_HR),
     ("/analytics/rubrics/test-coding", OK_FOR_HR),
-    ("/analytics/rubrics/no-such-rubric", (302, 404, 404, 404, 404, 404)),
+    ("/analytics/rubrics/no-such-rubric", (302, 404, 404, 404, 404, 404, 404)),
     ("/analytics/interviewers", OK_FOR_HR),
     # An interviewer's own report, which HR and admins see too.
-    ("/analytics/interviewers/{panelist_id}", (302, 200, 404, 404, 200, 200)),
-    ("/analytics/interviewers/999999", (302, 404, 404, 404, 404, 404)),
+    ("/analytics/interviewers/{panelist_id}", (302, 200, 404, 404, 200, 200, 404)),
+    ("/analytics/interviewers/999999", (302, 404, 404, 404, 404, 404, 404)),
     # The candidate's own self-identification page needs no account, only a live link.
-    ("/self-identification/not-a-token", (404, 404, 404, 404, 404, 404)),
-    ("/fairness/impact?scope=opening:{opening}", (302, 404, 404, 404, 404, 200)),
-    ("/fairness/impact.csv?scope=opening:{opening}", (302, 404, 404, 404, 404, 200)),
+    ("/self-identification/not-a-token", (404, 404, 404, 404, 404, 404, 404)),
+    ("/fairness/impact?scope=opening:{opening}", OK_FOR_FAIRNESS),
+    ("/fairness/impact.csv?scope=opening:{opening}", OK_FOR_FAIRNESS),
     ("/hr/exports/", OK_FOR_HR),
     ("/files/", OK_FOR_EVERYONE_SIGNED_IN),
-    ("/files/999999", (302, 404, 404, 404, 404, 404)),
-    ("/audit/", (302, 404, 404, 404, 404, 200)),
+    ("/files/999999", (302, 404, 404, 404, 404, 404, 404)),
+    ("/audit/", (302, 404, 404, 404, 404, 200, 404)),
     ("/hr/", OK_FOR_HR),
     ("/hr/openings/{opening}", OK_FOR_HR),
     ("/hr/applications/{application}", OK_FOR_HR),
@@ -56,10 +63,10 @@ PAGES = [
     ("/hr/overdue", OK_FOR_HR),
     ("/hr/openings/{opening}/report", OK_FOR_HR),
     ("/hr/candidates/{candidate}/erase", OK_FOR_HR),
-    ("/scorecards/999999", (302, 404, 404, 404, 404, 404)),
-    ("/committee/applications/999999", (302, 404, 404, 404, 404, 404)),
-    ("/hr/applications/999999", (302, 404, 404, 404, 404, 404)),
-    ("/hr/interviews/999999", (302, 404, 404, 404, 404, 404)),
+    ("/scorecards/999999", (302, 404, 404, 404, 404, 404, 404)),
+    ("/committee/applications/999999", (302, 404, 404, 404, 404, 404, 404)),
+    ("/hr/applications/999999", (302, 404, 404, 404, 404, 404, 404)),
+    ("/hr/interviews/999999", (302, 404, 404, 404, 404, 404, 404)),
 ]
 
 
@@ -72,9 +79,12 @@ def world(make_user, make_application, make_interview, submit):
     submit(interview.scorecards[0], {"understanding": 3, "approach": 3, "code": 3})
     application.status = ApplicationStatus.COMMITTEE
     db.session.commit()
+    db.session.add(SelfIdentification(candidate_id=application.candidate_id,
+                                      item="race_ethnicity", answer=ANSWER, source="import"))
+    db.session.commit()
     users = {"anonymous": None, "on_panel": on_panel, "off_panel": make_user(Role.INTERVIEWER),
              "committee": make_user(Role.COMMITTEE), "hr": make_user(Role.HR),
-             "admin": make_user(Role.ADMIN)}
+             "admin": make_user(Role.ADMIN), "fairness": make_user(Role.FAIRNESS)}
     ids = {"interview": interview.id, "scorecard": interview.scorecards[0].id,
            "application": application.id, "candidate": application.candidate_id,
            "opening": db.session.scalar(sa.select(Opening.key)), "panelist": on_panel.email,
@@ -91,21 +101,33 @@ def test_every_page_answers_each_kind_of_user_as_the_table_says(world, client, s
         client.delete_cookie("session")  # start each kind of user signed out
         if users[who] is not None:
             sign_in(users[who])
-        answers[who] = client.get(path.format(**ids)).status_code
+        response = client.get(path.format(**ids), buffered=True)
+        answers[who] = response.status_code
+        assert not _reveals_self_identification(path, response), who
     assert answers == dict(zip(WHO, expected, strict=True))
 
 
+def _reveals_self_identification(path: str, response) -> bool:
+    """Tell whether an answer outside the self-identification routes carries the answer."""
+    if SELF_IDENTIFICATION in path:
+        return False
+    text = text_of(response)
+    return ANSWER in text or "Native Hawaiian" in text
+
+
 FORMS = [  # what a form posts; 303 leads on to the download or the prepared file
-    ("/committee/openings/{opening}/packet", {"format": "pdf"}, (302, 404, 404, 303, 404, 404)),
-    ("/hr/exports/", {"kind": "ratings", "format": "csv"}, (302, 404, 404, 404, 303, 303)),
-    ("/hr/exports/", {"kind": "ratings", "format": "xlsx"}, (302, 404, 404, 404, 303, 303)),
+    ("/committee/openings/{opening}/packet", {"format": "pdf"},
+     (302, 404, 404, 303, 404, 404, 404)),
+    ("/hr/exports/", {"kind": "ratings", "format": "csv"}, (302, 404, 404, 404, 303, 303, 404)),
+    ("/hr/exports/", {"kind": "ratings", "format": "xlsx"},
+     (302, 404, 404, 404, 303, 303, 404)),
     ("/hr/interviews/{interview}/note", {"note-note": "Checked."}, OK_TO_CHANGE_INTERVIEWS),
     # The interview's scorecard is submitted: HR is told it cannot be moved or cancelled.
     ("/hr/interviews/{interview}", {"change-scheduled_at": "2030-01-01T10:00",
                                     "change-panel_emails": "{panelist}"},
-     (302, 404, 404, 404, 400, 400)),
+     (302, 404, 404, 404, 400, 400, 404)),
     ("/hr/interviews/{interview}/cancel", {"cancel-confirm": "y"},
-     (302, 404, 404, 404, 400, 400)),
+     (302, 404, 404, 404, 400, 400, 404)),
 ]
 
 
@@ -125,29 +147,32 @@ def test_every_form_answers_each_kind_of_user_as_the_table_says(world, client, s
 
 
 API = [
-    ("/api/v1/openings", (401, 404, 404, 200, 200, 200)),
-    ("/api/v1/applications", (401, 404, 404, 200, 200, 200)),
-    ("/api/v1/applications/{application}", (401, 404, 404, 200, 200, 200)),
-    ("/api/v1/applications/{application}/summary", (401, 404, 404, 200, 200, 200)),
-    ("/api/v1/applications/{application}/packet.pdf", (401, 404, 404, 200, 200, 200)),
-    ("/api/v1/scorecards/{scorecard}", (401, 200, 404, 200, 200, 200)),
-    ("/api/v1/candidates/{candidate}", (401, 404, 404, 404, 200, 200)),
-    ("/api/v1/candidates?q=ada", (401, 404, 404, 404, 200, 200)),
-    ("/api/v1/exports/ratings?format=csv", (401, 404, 404, 404, 200, 200)),
-    ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404)),
-    ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200)),
-    ("/api/v1/interviews/999999", (401, 404, 404, 404, 404, 404)),
-    ("/api/v1/rubrics/test-coding", (401, 200, 200, 200, 200, 200)),
-    ("/api/v1/analytics/agreement?rubric=test-coding", (401, 404, 404, 404, 200, 200)),
-    ("/api/v1/analytics/interviewers/{panelist_id}", (401, 200, 404, 404, 200, 200)),
-    ("/api/v1/analytics/interviewers/999999", (401, 404, 404, 404, 404, 404)),
+    ("/api/v1/openings", (401, 404, 404, 200, 200, 200, 404)),
+    ("/api/v1/applications", (401, 404, 404, 200, 200, 200, 404)),
+    ("/api/v1/applications/{application}", (401, 404, 404, 200, 200, 200, 404)),
+    ("/api/v1/applications/{application}/summary", (401, 404, 404, 200, 200, 200, 404)),
+    ("/api/v1/applications/{application}/packet.pdf",
+     (401, 404, 404, 200, 200, 200, 404)),
+    ("/api/v1/scorecards/{scorecard}", (401, 200, 404, 200, 200, 200, 404)),
+    ("/api/v1/candidates/{candidate}", (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/candidates?q=ada", (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/exports/ratings?format=csv", (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/scorecards/999999", (401, 404, 404, 404, 404, 404, 404)),
+    ("/api/v1/interviews/{interview}", (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/interviews/999999", (401, 404, 404, 404, 404, 404, 404)),
+    ("/api/v1/rubrics/test-coding", (401, 200, 200, 200, 200, 200, 200)),
+    ("/api/v1/analytics/agreement?rubric=test-coding",
+     (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/analytics/interviewers/{panelist_id}", (401, 200, 404, 404, 200, 200, 404)),
+    ("/api/v1/analytics/interviewers/999999", (401, 404, 404, 404, 404, 404, 404)),
     # Self-identification: HR imports it but never reads it back.
-    ("/api/v1/candidates/{candidate}/self-identification", (401, 404, 404, 404, 404, 200)),
+    ("/api/v1/candidates/{candidate}/self-identification",
+     (401, 404, 404, 404, 404, 200, 200)),
     ("/api/v1/fairness/adverse-impact?opening={opening}&from=2020-01-01T00:00:00Z"
-     "&to=2100-01-01T00:00:00Z", (401, 404, 404, 404, 404, 200)),
-    ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200)),
-    ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200)),
-    ("/api/v1/docs", (200, 200, 200, 200, 200, 200)),
+     "&to=2100-01-01T00:00:00Z", (401, 404, 404, 404, 404, 200, 200)),
+    ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200, 200)),
+    ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
+    ("/api/v1/docs", (200, 200, 200, 200, 200, 200, 200)),
 ]
 
 
@@ -162,8 +187,9 @@ def test_every_api_route_answers_each_kind_of_user_as_the_table_says(world, clie
         headers = {}
         if users[who] is not None:
             headers["Authorization"] = f"Bearer {issue_token(users[who], name=path[:90])}"
-        answers[who] = client.get(path.format(**ids), headers=headers,
-                                  buffered=True).status_code
+        response = client.get(path.format(**ids), headers=headers, buffered=True)
+        answers[who] = response.status_code
+        assert not _reveals_self_identification(path, response), who
     assert answers == dict(zip(WHO, expected, strict=True))
 
 
@@ -343,9 +369,14 @@ def test_hr_who_owes_a_scorecard_sees_no_committee_outcome_on_the_application_pa
 
 API_CHANGES = [  # the interview's scorecard is submitted, so it is not cancelled (409)
     ("PUT", "/api/v1/interviews/{interview}/note", {"note": "Checked."},
-     (401, 404, 404, 404, 200, 200)),
-    ("PATCH", "/api/v1/interviews/{interview}", {}, (401, 404, 404, 404, 422, 422)),
-    ("POST", "/api/v1/interviews/{interview}/cancel", None, (401, 404, 404, 404, 409, 409)),
+     (401, 404, 404, 404, 200, 200, 404)),
+    ("PATCH", "/api/v1/interviews/{interview}", {}, (401, 404, 404, 404, 422, 422, 404)),
+    ("POST", "/api/v1/interviews/{interview}/cancel", None,
+     (401, 404, 404, 404, 409, 409, 404)),
+    # HR imports self-identification (and cannot read it back); nobody else writes it.
+    ("PUT", "/api/v1/candidates/{candidate}/self-identification",
+     {"answers": {"race_ethnicity": "native_hawaiian_or_pacific_islander"}},
+     (401, 404, 404, 404, 204, 204, 404)),
 ]
 
 
