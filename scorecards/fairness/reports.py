@@ -133,22 +133,23 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
 
 
 def _screening(applications) -> dict[str, Selection]:
-    interviewed = sa.exists().where(StageFigures.application_id == applications.c.id)
-    return _selections(db.session.execute(
-        sa.select(applications.c.answer, sa.func.count(),
-                  sa.func.sum(sa.case((interviewed, 1), else_=0)))
-        .group_by(applications.c.answer)))
+    return _passing(applications, sa.exists().where(
+        StageFigures.application_id == applications.c.id))
 
 
 def _hired(applications) -> dict[str, Selection]:
     later = aliased(Decision)
-    hired = sa.exists().where(
+    return _passing(applications, sa.exists().where(
         Decision.application_id == applications.c.id,
         Decision.final_outcome == FinalOutcome.HIRE,
-        ~sa.exists().where(later.supersedes_id == Decision.id))
+        ~sa.exists().where(later.supersedes_id == Decision.id)))
+
+
+def _passing(applications, passed: sa.ColumnElement[bool]) -> dict[str, Selection]:
+    """Return, per answer, the scope's applications and those for which passed holds."""
     return _selections(db.session.execute(
         sa.select(applications.c.answer, sa.func.count(),
-                  sa.func.sum(sa.case((hired, 1), else_=0)))
+                  sa.func.sum(sa.case((passed, 1), else_=0)))
         .group_by(applications.c.answer)))
 
 
