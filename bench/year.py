@@ -655,6 +655,43 @@ def migrate_and_sync(url: str) -> Catalog:
     return catalog
 
 
+# Voluntary self-identification: who answers, and how, drawn per candidate from a hash of
+# their id so that a run is reproducible. Shares of candidates; the rest skip the question.
+SELF_IDENTIFICATION = {
+    "sex": [("female", 0.26), ("male", 0.31), ("prefer_not_to_say", 0.03)],
+    "race_ethnicity": [("white", 0.22), ("asian", 0.12), ("hispanic_or_latino", 0.08),
+                       ("black_or_african_american", 0.06), ("two_or_more_races", 0.03),
+                       ("american_indian_or_alaska_native", 0.01),
+                       ("native_hawaiian_or_pacific_islander", 0.01),
+                       ("prefer_not_to_say", 0.02)],
+}
+
+
+def self_identify(url: str, end: datetime) -> float:
+    """Give candidates answers in SELF_IDENTIFICATION's shares; return the seconds taken."""
+    import sqlalchemy as sa
+
+    started = time.perf_counter()
+    # SQLite keeps the app's times naive, in UTC.
+    when = end if url.startswith("postgresql") else end.replace(tzinfo=None).isoformat(" ")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for salt, (item, answers) in enumerate(SELF_IDENTIFICATION.items()):
+            cases, bound = [], 0
+            for answer, share in answers:
+                bound += round(share * 1000)
+                cases.append(f"WHEN h < {bound} THEN '{answer}'")
+            connection.execute(sa.text(
+                "INSERT INTO self_identifications (candidate_id, item, answer, source, "
+                "answered_at) SELECT id, :item, answer, 'import', :end FROM ("
+                f"SELECT id, CASE {' '.join(cases)} END AS answer FROM ("
+                f"SELECT id, (id * 2654435761 + {salt * 40503}) % 1000 AS h FROM candidates"
+                ") AS hashed) AS drawn WHERE answer IS NOT NULL"),
+                {"item": item, "end": when})
+    engine.dispose()
+    return time.perf_counter() - started
+
+
 def refresh_aggregates(url: str) -> float:
     """Count the summary tables from the loaded rows, which bypassed the app; return seconds."""
     from scorecards import create_app
@@ -700,6 +737,7 @@ def generate(url: str, scale: float, seed: int, end: datetime, replace: bool = F
         year.run()
         generate_seconds = time.perf_counter() - began
         times = sink.load(url)
+    times["self_identifications"] = self_identify(url, end)
     times["aggregates"] = refresh_aggregates(url)
     total = time.perf_counter() - started
     figures = {"rows": dict(sink.counts), "seconds": times, "schema": schema_seconds,

@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # scorecards/fairness/questionnaires/us-eeo-1.yaml); None: that US set.
     SELF_IDENTIFICATION_FILE: str | None = None
     SELF_IDENTIFICATION_LINK_DAYS: Count = 14  # how long a candidate's link to it works
+    # Answers go (their anonymous counts stay) once every application ended this long ago.
+    SELF_IDENTIFICATION_RETENTION_MONTHS: Count = 24
     RETENTION_MONTHS: Count = 24  # candidates whose applications all ended this long ago go
     REDIS_URL: RedisUrl | None = None  # the Redis of the RQ job queue
     JOBS_BACKEND: Literal["rq", "thread", "inline"] | None = None  # None: rq with REDIS_URL

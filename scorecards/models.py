@@ -213,6 +213,9 @@ class Candidate(db.Model):
     location: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the candidate's self-identification went into the anonymous selection counts (at
+    # erasure, or under its own retention rule); applications until then are counted there.
+    counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 
@@ -719,6 +722,32 @@ class SelfIdentification(db.Model):
 
     __table_args__ = (sa.CheckConstraint("source IN ('candidate', 'import')",
                                          name="source_known"),)
+
+
+class SelectionCount(db.Model):
+    """How many applications of one opening and month reached a step and passed it, per answer.
+
+    Anonymous: no row names anyone. Live rows (kept False) are counted again from the
+    applications by fairness/counts.py; kept rows hold what erased candidates and answers past
+    their retention contributed, so that past periods still add up (29 CFR 1607.4, 1602.14).
+    month is "YYYY-MM" of the application, in UTC; answer is "unanswered" without one.
+    """
+
+    __tablename__ = "selection_counts"
+
+    item: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    opening_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("openings.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    step: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    answer: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kept: Mapped[bool] = mapped_column(primary_key=True)
+    reached: Mapped[int]
+    passed: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.CheckConstraint("passed >= 0 AND passed <= reached",
+                                         name="passed_within_reached"),)
 
 
 class SelfIdentificationLink(db.Model):

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     """Register the shared template filters."""
     app.add_template_filter(when)
     app.add_template_filter(state_label)
+    app.add_template_filter(month_name)
     app.add_template_global(utcnow)
     app.add_template_global(scale.LEVELS, "scale_levels")
 
@@ -30,6 +31,11 @@ def when(value: datetime | None) -> str:
     if value is None:
         return ""
     return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def month_name(month: str) -> str:
+    """Return a "YYYY-MM" month as people read it ("January 2026")."""
+    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
 def state_label(state: str) -> str:

@@ -213,13 +213,14 @@ def can_see_everyone(actor: User) -> bool:
     return can(actor, Action.VIEW, Area.ANALYTICS)
 
 
-def refresh_under_way() -> Job | None:
-    """Return a refresh job that is queued or running and has not outrun its time, if any."""
+def refresh_under_way(summaries: tuple[str, ...] = ("measurement",)) -> Job | None:
+    """Return a refresh of these summaries that is queued or running and in time, if any."""
     for job in db.session.scalars(
             sa.select(Job).where(Job.kind == REFRESH_KIND,
                                  Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))
             .order_by(Job.id.desc())):
-        if jobs.state(job) in (JobStatus.QUEUED, JobStatus.RUNNING):
+        if (tuple(job.params.get("summaries", ["measurement"])) == summaries
+                and jobs.state(job) in (JobStatus.QUEUED, JobStatus.RUNNING)):
             return job
     return None
 

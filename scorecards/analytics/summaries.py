@@ -11,7 +11,9 @@ redo for what one change touches:
 
 The measurement models (agreement, interviewers' leniency and habits: measurement.py) cannot
 be updated piecemeal (each reads every scorecard of a window at once), so they are fitted by a
-job, on a schedule or when asked for, and the pages show the time.
+job, on a schedule or when asked for, and the pages show the time. So are the anonymous
+selection counts the adverse-impact report adds up (fairness/counts.py), which an erasure
+also recounts for the months it touches.
 
 Each summary is defined once, below as a SELECT over the stored records (the engine's
 results by outcomes.Scoring); a rebuild stores everything it gives, an upkeep the part a
@@ -26,8 +28,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..authz import Area
 from ..core.vocabulary import Recommendation, ScorecardStatus, Source
 from ..extensions import db
+from ..fairness import counts
 from ..models import (
     Application,
     ApplicationCount,
@@ -44,7 +48,9 @@ PASSING = (Recommendation.HIRE, Recommendation.STRONG_HIRE)
 LIVE_INTERVIEW = Interview.cancelled_at.is_(None)
 PANEL_SEAT = sa.and_(Scorecard.interview_id == Interview.id,
                      Scorecard.status != ScorecardStatus.WITHDRAWN)
-SUMMARIES = ("counts", "stages", "outcomes", "measurement")
+SUMMARIES = ("counts", "stages", "outcomes", "measurement", "fairness")
+# Who may ask for a summary's refresh, where it is not analytics' (HR and admins).
+AREAS = {"fairness": Area.FAIRNESS}
 
 
 def application_count_rows() -> sa.Select:
@@ -158,4 +164,5 @@ _REBUILDS: dict[str, Callable[[], int]] = {
     "stages": lambda: _rebuild(StageFigures, _STAGE_COLUMNS, stage_figure_rows()),
     "outcomes": outcomes.rebuild,
     "measurement": measurement.refit,
+    "fairness": counts.rebuild,
 }

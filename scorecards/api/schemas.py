@@ -936,6 +936,9 @@ class SelfIdentificationOut(BaseModel):
     answered_at: Timestamp | None
 
 
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-01"])]
+
+
 class ImpactQuery(Query):
     """Which applications the adverse-impact report covers, grouped by which question."""
 
@@ -944,8 +947,8 @@ class ImpactQuery(Query):
                                      "interviewing with it. Give an opening or a loop.")
     question: text(64, 1) = Field(default="sex", description="The self-identification "
                                   "question whose answers are the groups.")
-    start: Timestamp = Field(alias="from", description="Applications from this time.")
-    end: Timestamp = Field(alias="to", description="Applications before this time.")
+    first: Month = Field(alias="from", description="Applications from this month (UTC).")
+    last: Month = Field(alias="to", description="Applications until this month, included.")
 
 
 class ImpactGroupOut(BaseModel):
@@ -977,8 +980,11 @@ class ImpactOut(BaseModel):
     scope: str
     key: str
     question: str
-    start: Timestamp
-    end: Timestamp
+    first_month: Month = Field(description="The first month of application counted.")
+    last_month: Month = Field(description="The last month of application counted.")
+    counted_at: Timestamp | None = Field(description="When the oldest count read was made "
+                                         "(the counts are made again nightly); null when "
+                                         "none was.")
     enough_data: bool = Field(description="Some step has two groups large enough to compare; "
                               "when false, no ratio is shown.")
     steps: list[ImpactStepOut]

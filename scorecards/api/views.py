@@ -751,7 +751,7 @@ def adverse_impact(query: ImpactQuery):
     try:
         report = fairness_reports.impact_report(
             api_user(), opening=query.opening, loop=query.loop, item=query.question,
-            start=query.start, end=query.end)
+            first=query.first, last=query.last)
     except fairness_reports.ReportRefused as refused:
         raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
     steps: dict[str, list] = {}
@@ -762,7 +762,9 @@ def adverse_impact(query: ImpactQuery):
             selection_rate=rate, impact_ratio=ratio, four_fifths_flag=adverse, fisher_p=p,
             z=z))
     return ImpactOut(scope=report.scope, key=report.key, question=report.item.key,
-                     start=report.start, end=report.end, enough_data=report.enough,
+                     first_month=report.first, last_month=report.last,
+                     counted_at=report.as_of,
+                     enough_data=report.enough,
                      steps=[ImpactStepOut(step=step.key, title=step.title,
                                           groups=steps.get(step.key, []))
                             for step in report.steps])

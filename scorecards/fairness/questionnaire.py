@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from flask import current_app
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT = Path(__file__).parent / "questionnaires" / "us-eeo-1.yaml"
@@ -103,3 +104,8 @@ def load(path: str | Path = DEFAULT) -> Questionnaire:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}"
                              for e in error.errors(include_url=False))
         raise QuestionnaireError(f"{path}: {problems}") from None
+
+
+def configured() -> Questionnaire:
+    """Return the configured questionnaire (SELF_IDENTIFICATION_FILE, the US set by default)."""
+    return load(current_app.config.get("SELF_IDENTIFICATION_FILE") or DEFAULT)

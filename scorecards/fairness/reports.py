@@ -11,38 +11,31 @@ not excuse a step):
 - overall: of the applications, those the committee decided to hire.
 
 Groups are the answers to one self-identification question; "prefer not to say" and no answer
-are counted apart and never compared. Counts come from one grouped query per step kind;
-the statistics are core/fairness.py's, small cells withheld there.
+are counted apart and never compared. The counts are the kept monthly ones (counts.py), so a
+report covers whole months and says when they were counted; the statistics are
+core/fairness.py's, small cells withheld there.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from ..authz import Action, Area, require
 from ..catalog.services import loop_of
 from ..core.fairness import Impact, Selection, impact
-from ..core.vocabulary import FinalOutcome
 from ..exports.writers import csv_line
 from ..extensions import db
-from ..models import (
-    Application,
-    Decision,
-    LoopVersion,
-    Opening,
-    SelfIdentification,
-    StageFigures,
-    User,
-)
+from ..models import LoopVersion, Opening, SelectionCount, User, UTCDateTime
+from .counts import OVERALL, SCREENING, UNANSWERED, shift_month
 from .questionnaire import PREFER_NOT_TO_SAY, Item
 from .services import questionnaire
 
-UNANSWERED = "unanswered"
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 class ReportRefused(ValueError):
@@ -77,8 +70,9 @@ class ImpactReport:
     key: str
     title: str
     item: Item
-    start: datetime
-    end: datetime
+    first: str  # "YYYY-MM", the first month of application counted
+    last: str  # and the last
+    as_of: datetime | None  # when the oldest live count read was made; None if none was
     steps: list[Step]  # screening, the loop's stages, then overall
 
     @property
@@ -88,9 +82,10 @@ class ImpactReport:
 
 
 def impact_report(actor: User, *, opening: str | None = None, loop: str | None = None,
-                  item: str = "sex", start: datetime, end: datetime) -> ImpactReport:
-    """Return the adverse-impact report of an opening's or a loop's applications in [start, end).
+                  item: str = "sex", first: str, last: str) -> ImpactReport:
+    """Return the adverse-impact report of an opening's or a loop's applications, by month.
 
+    first and last are the "YYYY-MM" months of application the report covers, both included.
     For the fairness role and admins. Raises ReportRefused naming what does not exist.
     """
     require(actor, Action.VIEW, Area.FAIRNESS)
@@ -105,7 +100,7 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
         if found is None:
             raise ReportRefused(f"no opening {opening!r}")
         scope_title, stages = found.title, loop_of(found.loop_version).stages
-        scope = Application.opening_id == found.id
+        scope = SelectionCount.opening_id == found.id
     else:
         versions = db.session.scalars(sa.select(LoopVersion).where(LoopVersion.key == loop)
                                       .order_by(LoopVersion.version.desc())).all()
@@ -113,62 +108,44 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
             raise ReportRefused(f"no loop {loop!r}")
         newest = loop_of(versions[0])
         scope_title, stages = newest.title, newest.stages
-        scope = Application.opening_id.in_(
+        scope = SelectionCount.opening_id.in_(
             sa.select(Opening.id).where(Opening.loop_version_id.in_([v.id for v in versions])))
-    answer = sa.func.coalesce(SelfIdentification.answer, UNANSWERED).label("answer")
-    applications = (
-        sa.select(Application.id, Application.candidate_id, answer)
-        .outerjoin(SelfIdentification, sa.and_(
-            SelfIdentification.candidate_id == Application.candidate_id,
-            SelfIdentification.item == question.key))
-        .where(scope, Application.applied_at >= start, Application.applied_at < end)
-        .subquery())
-    steps = [_step("screening", "Screening (applied, reached a first interview)", question,
-                   _screening(applications)),
-             *_stages(applications, question, stages),
-             _step("overall", "Overall (applied, decided hire)", question,
-                   _hired(applications))]
-    return ImpactReport("opening" if opening else "loop", opening or loop, scope_title,
-                        question, start, end, steps)
-
-
-def _screening(applications) -> dict[str, Selection]:
-    return _passing(applications, sa.exists().where(
-        StageFigures.application_id == applications.c.id))
-
-
-def _hired(applications) -> dict[str, Selection]:
-    later = aliased(Decision)
-    return _passing(applications, sa.exists().where(
-        Decision.application_id == applications.c.id,
-        Decision.final_outcome == FinalOutcome.HIRE,
-        ~sa.exists().where(later.supersedes_id == Decision.id)))
-
-
-def _passing(applications, passed: sa.ColumnElement[bool]) -> dict[str, Selection]:
-    """Return, per answer, the scope's applications and those for which passed holds."""
-    return _selections(db.session.execute(
-        sa.select(applications.c.answer, sa.func.count(),
-                  sa.func.sum(sa.case((passed, 1), else_=0)))
-        .group_by(applications.c.answer)))
-
-
-def _stages(applications, question: Item, stages) -> list[Step]:
-    passed = sa.case((StageFigures.hires * 2 > StageFigures.submitted, 1), else_=0)
     counts: dict[str, dict[str, Selection]] = defaultdict(dict)
-    for stage, group, judged, hires in db.session.execute(
-            sa.select(StageFigures.stage_key, applications.c.answer, sa.func.count(),
-                      sa.func.sum(passed))
-            .join(applications, applications.c.id == StageFigures.application_id)
-            .where(StageFigures.submitted > 0)
-            .group_by(StageFigures.stage_key, applications.c.answer)):
-        counts[stage][group] = Selection(int(judged), int(hires or 0))
-    return [_step(stage.key, stage.title, question, counts.get(stage.key, {}))
-            for stage in stages]
+    as_of = None
+    counted_at = sa.type_coerce(sa.func.min(sa.case((SelectionCount.kept.is_(False),
+                                                     SelectionCount.computed_at))), UTCDateTime)
+    for step, answer, reached, passed, counted in db.session.execute(
+            sa.select(SelectionCount.step, SelectionCount.answer,
+                      sa.func.sum(SelectionCount.reached), sa.func.sum(SelectionCount.passed),
+                      counted_at)
+            .where(scope, SelectionCount.item == question.key,
+                   SelectionCount.month >= first, SelectionCount.month <= last)
+            .group_by(SelectionCount.step, SelectionCount.answer)):
+        counts[step][answer] = Selection(int(reached), int(passed))
+        if counted is not None:
+            as_of = counted if as_of is None else min(as_of, counted)
+    steps = [_step(SCREENING, "Screening (applied, reached a first interview)", question,
+                   counts[SCREENING]),
+             *(_step(stage.key, stage.title, question, counts[stage.key]) for stage in stages),
+             _step(OVERALL, "Overall (applied, decided hire)", question, counts[OVERALL])]
+    return ImpactReport("opening" if opening else "loop", opening or loop, scope_title,
+                        question, first, last, as_of, steps)
 
 
-def _selections(rows) -> dict[str, Selection]:
-    return {group: Selection(int(reached), int(passed or 0)) for group, reached, passed in rows}
+def months_asked(first: str, last: str, now: datetime) -> tuple[dict[str, str], str | None]:
+    """Return the months a query asks for, or what is wrong with them.
+
+    A month is "YYYY-MM" (a date counts as its month); without them, the report covers the
+    twelve months up to now's.
+    """
+    this = now.strftime("%Y-%m")
+    months = {"first": first[:7] or shift_month(this, -11), "last": last[:7] or this}
+    for name, text, month in (("from", first, months["first"]), ("to", last, months["last"])):
+        if not MONTH.fullmatch(month):
+            return months, f"{name} must be a month like 2026-01, not {text!r}."
+    if months["first"] > months["last"]:
+        return months, "The period must end in or after the month it starts."
+    return months, None
 
 
 def _step(key: str, title: str, question: Item, counts: dict[str, Selection]) -> Step:

@@ -14,16 +14,32 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import aliased
 
 from .. import audit
+from ..analytics.services import REFRESH_KIND, refresh_under_way
 from ..authz import Action, Area, require
 from ..core.errors import Invalid, NotVisible
+from ..core.vocabulary import ApplicationStatus
 from ..extensions import db
 from ..hr.services import mail
-from ..models import Candidate, SelfIdentification, SelfIdentificationLink, User, utcnow
-from .questionnaire import DEFAULT, Questionnaire, load
+from ..jobs import services as jobs
+from ..models import (
+    Application,
+    Candidate,
+    Decision,
+    Job,
+    SelfIdentification,
+    SelfIdentificationLink,
+    User,
+    utcnow,
+)
+from ..privacy.services import months_before
+from . import counts
+from .questionnaire import configured
 
 SOURCES = ("candidate", "import")
+RECOUNT = ("fairness",)  # the summary the aggregates job counts again
 
 
 class AnswersRefused(Invalid):
@@ -34,9 +50,7 @@ class AnswersRefused(Invalid):
         super().__init__("; ".join(f"{key}: {why}" for key, why in sorted(problems.items())))
 
 
-def questionnaire() -> Questionnaire:
-    """Return the configured questionnaire (SELF_IDENTIFICATION_FILE, the US set by default)."""
-    return load(current_app.config.get("SELF_IDENTIFICATION_FILE") or DEFAULT)
+questionnaire = configured
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,56 @@ def read_answers(actor: User, candidate_id: int) -> Answers:
     db.session.commit()
     return Answers(candidate.id, {row.item: row.answer for row in rows},
                    max((row.answered_at for row in rows), default=None))
+
+
+def answers_due(now: datetime, months: int) -> list[int]:
+    """Return the candidates whose answers the retention rule says are due to go.
+
+    Due when every application of theirs ended more than `months` calendar months before
+    now: closed (rejected or withdrawn) then, or decided then, whatever the decision in force.
+    """
+    cutoff = months_before(now, months)
+    later = aliased(Decision)
+    decided = sa.exists().where(Decision.application_id == Application.id,
+                                Decision.decided_at < cutoff,
+                                ~sa.exists().where(later.supersedes_id == Decision.id))
+    ended = sa.or_(sa.and_(Application.closed_at.is_not(None), Application.closed_at < cutoff),
+                   sa.and_(Application.status == ApplicationStatus.DECIDED, decided))
+    answered = sa.exists().where(SelfIdentification.candidate_id == Candidate.id)
+    return list(db.session.scalars(
+        sa.select(Candidate.id)
+        .where(answered, sa.exists().where(Application.candidate_id == Candidate.id),
+               ~sa.exists().where(Application.candidate_id == Candidate.id, ~ended))
+        .order_by(Candidate.id)))
+
+
+def retire_answers(now: datetime, months: int, batch: int = 500) -> int:
+    """Delete the answers the retention rule says are due; return how many candidates had them.
+
+    What their applications contributed to the selection counts is kept first (counts.keep),
+    so reports of the past add up as before.
+    """
+    due = answers_due(now, months)
+    for start in range(0, len(due), batch):
+        chunk = due[start:start + batch]
+        counts.keep(questionnaire(), chunk)
+        for table in (SelfIdentification, SelfIdentificationLink):
+            db.session.execute(sa.delete(table).where(table.candidate_id.in_(chunk)))
+        db.session.commit()
+    audit.record(None, "self_identification.retention_applied", None, months=months,
+                 candidates=len(due))
+    db.session.commit()
+    return len(due)
+
+
+def request_recount(actor: User) -> Job:
+    """Start counting the selections again in the background; return the job.
+
+    A count already under way is returned instead of a second one.
+    """
+    require(actor, Action.VIEW, Area.FAIRNESS)
+    return refresh_under_way(RECOUNT) or jobs.start(actor, REFRESH_KIND, "Selection counts",
+                                                    {"summaries": list(RECOUNT)})
 
 
 def _candidate(candidate_id: int) -> Candidate:

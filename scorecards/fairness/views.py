@@ -6,8 +6,6 @@ once, until it expires.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -16,7 +14,7 @@ from flask_wtf import FlaskForm
 from ..authz import Action, Area, require
 from ..downloads import content_disposition
 from ..extensions import db
-from ..models import LoopVersion, Opening
+from ..models import LoopVersion, Opening, utcnow
 from . import reports, services
 
 bp = Blueprint("fairness", __name__)
@@ -109,8 +107,19 @@ def impact():
                                     .order_by(Opening.title, Opening.key)).all(),
         loops=db.session.execute(sa.select(LoopVersion.key, sa.func.max(LoopVersion.title))
                                  .group_by(LoopVersion.key).order_by(LoopVersion.key)).all(),
-        questions=services.questionnaire().items, start=asked.get("start") if asked else None,
-        end=asked.get("end") if asked else None), 400 if problem else 200
+        questions=services.questionnaire().items), 400 if problem else 200
+
+
+@bp.post("/fairness/impact/recount")
+@login_required
+def recount():
+    """Start counting the selections again in the background, then go back to the report."""
+    services.request_recount(current_user)
+    flash("The selections are being counted again. Reload the report in a minute or two for "
+          "the new counts.", "info")
+    asked = {name: request.form[name] for name in ("scope", "question", "from", "to")
+             if request.form.get(name)}
+    return redirect(url_for("fairness.impact", **asked), code=303)
 
 
 @bp.get("/fairness/impact.csv")
@@ -136,18 +145,10 @@ def _asked() -> tuple[dict | None, str | None]:
     kind, _, key = scope.partition(":")
     if not key:
         return None, None
-    end = datetime.now(UTC)
-    dates = {}
-    for name, default in (("from", end - timedelta(days=365)), ("to", end)):
-        text = request.args.get(name, "")
-        try:
-            dates[name] = datetime.fromisoformat(text).replace(tzinfo=UTC) if text else default
-        except ValueError:
-            return None, f"{name} must be a date like 2026-01-31, not {text!r}."
-    asked = {"item": request.args.get("question", "sex"), "start": dates["from"],
-             "end": dates["to"], ("opening" if kind == "opening" else "loop"): key}
+    months, problem = reports.months_asked(request.args.get("from", ""),
+                                           request.args.get("to", ""), utcnow())
+    asked = {"item": request.args.get("question", "sex"),
+             ("opening" if kind == "opening" else "loop"): key, **months}
     if kind not in ("opening", "loop"):
         return asked, "Choose an opening or a loop."
-    if dates["from"] >= dates["to"]:
-        return asked, "The period must end after it starts."
-    return asked, None
+    return asked, problem

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..fairness.services import retire_answers
 from ..models import utcnow
 from ..progress import progress_bar, progress_option
 from .services import apply_retention, erase_candidate, expired_candidates
@@ -47,3 +48,8 @@ def retention(months: int | None, dry_run: bool, progress: bool | None) -> None:
         erased = apply_retention(utcnow(), months, progress=report)
     click.echo(f"Erased {len(erased)} candidate(s) whose applications ended more than "
                f"{months} months ago.")
+    answers_months = current_app.config["SELF_IDENTIFICATION_RETENTION_MONTHS"]
+    retired = retire_answers(utcnow(), answers_months)
+    click.echo(f"Deleted the self-identification answers of {retired} candidate(s) whose "
+               f"applications ended more than {answers_months} months ago (their counts "
+               "are kept).")

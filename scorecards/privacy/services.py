@@ -22,6 +22,8 @@ from .. import audit
 from ..authz import Action, Area, require
 from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
+from ..fairness import counts
+from ..fairness.questionnaire import configured
 from ..hr.services.search import compact_index
 from ..jobs.services import cancel_jobs_touching, expire_files, files_touching
 from ..models import (
@@ -77,7 +79,9 @@ def _erase(candidate: Candidate) -> list[int]:
     candidate.name = ERASED_NAME
     candidate.email = candidate.phone = candidate.location = None
     candidate.erased_at = utcnow()
-    # Voluntary self-identification goes whole, with the links that asked for it.
+    # Voluntary self-identification goes whole, with the links that asked for it, once what
+    # the candidate's applications contributed is in the kept, anonymous selection counts.
+    counts.keep(configured(), [candidate.id])
     for table in (SelfIdentification, SelfIdentificationLink):
         db.session.execute(sa.delete(table).where(table.candidate_id == candidate.id))
     applications = [a.id for a in candidate.applications]

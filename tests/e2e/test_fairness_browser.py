@@ -69,6 +69,10 @@ def test_a_fairness_reviewer_reads_the_report_of_a_loop(page: Page, axe_js, make
     page.get_by_role("link", name="Fairness").click()
     page.get_by_label("Opening or loop").select_option(label="Test loop")
     page.get_by_role("button", name="Show the report").click()
+    expect(page.locator("main")).to_contain_text("counted never yet")
+    page.get_by_role("button", name="Count again now").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "being counted again")
     screening = page.locator("#step-screening").locator("xpath=..")
     expect(screening).to_contain_text("adverse impact")
     expect(screening.get_by_role("row", name="Female")).to_contain_text("0.42")
