@@ -750,6 +750,32 @@ class SelectionCount(db.Model):
                                          name="passed_within_reached"),)
 
 
+class ScoreSum(db.Model):
+    """Sums of scores per opening, month, stage and self-identification answer, to compare groups.
+
+    Anonymous, as SelectionCount, and kept the same way (fairness/counts.py). A row sums either
+    one competency's scores, each application's mean over its panel (competency set,
+    interviewer_id 0), or one interviewer's scorecards, each its mean rating (competency "",
+    interviewer_id set): n scores, their total and the total of their squares.
+    """
+
+    __tablename__ = "score_sums"
+
+    item: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    opening_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("openings.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    competency: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    interviewer_id: Mapped[int] = mapped_column(primary_key=True)  # 0: the panel, not one
+    answer: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kept: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int]
+    total: Mapped[float] = mapped_column(sa.Float)
+    squares: Mapped[float] = mapped_column(sa.Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SelfIdentificationLink(db.Model):
     """A link HR sent a candidate to answer the self-identification questions, once.
 

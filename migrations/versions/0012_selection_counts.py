@@ -1,4 +1,4 @@
-"""Anonymous selection counts per opening, month, step and self-identification answer.
+"""Anonymous selection counts and score sums per opening, month and self-identification answer.
 
 Revision ID: 0012_selection_counts
 Revises: 0011_self_identification
@@ -31,6 +31,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['opening_id'], ['openings.id'], name=op.f('fk_selection_counts_opening_id_openings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('item', 'opening_id', 'month', 'step', 'answer', 'kept', name=op.f('pk_selection_counts'))
     )
+    op.create_table('score_sums',
+    sa.Column('item', sa.String(length=64), nullable=False),
+    sa.Column('opening_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('stage', sa.String(length=64), nullable=False),
+    sa.Column('competency', sa.String(length=64), nullable=False),
+    sa.Column('interviewer_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.String(length=64), nullable=False),
+    sa.Column('kept', sa.Boolean(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Float(), nullable=False),
+    sa.Column('squares', sa.Float(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['opening_id'], ['openings.id'], name=op.f('fk_score_sums_opening_id_openings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('item', 'opening_id', 'month', 'stage', 'competency', 'interviewer_id', 'answer', 'kept', name=op.f('pk_score_sums'))
+    )
     with op.batch_alter_table('candidates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('counted_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -38,4 +54,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('candidates', schema=None) as batch_op:
         batch_op.drop_column('counted_at')
+    op.drop_table('score_sums')
     op.drop_table('selection_counts')

@@ -988,3 +988,43 @@ class ImpactOut(BaseModel):
     enough_data: bool = Field(description="Some step has two groups large enough to compare; "
                               "when false, no ratio is shown.")
     steps: list[ImpactStepOut]
+
+
+class DifferenceOut(BaseModel):
+    """One group's scores against the reference group's, on a competency or from an interviewer.
+
+    A group with fewer than 5 scores, or compared with a reference group that has fewer, has
+    no figures.
+    """
+
+    stage: str
+    competency: str | None = Field(description="The competency's key; null on an "
+                                   "interviewer's row.")
+    interviewer: str | None = Field(description="The interviewer's name; null on a "
+                                    "competency's row.")
+    group: str
+    reference: str
+    n: int | None
+    mean: float | None
+    reference_n: int | None
+    reference_mean: float | None
+    d: float | None = Field(description="Standardised mean difference against the reference "
+                            "group: negative when the group scored lower.")
+    d_low: float | None = Field(description="The 95% interval of d (Hedges & Olkin).")
+    d_high: float | None
+    flagged: bool | None = Field(description="The interval leaves zero out and both groups "
+                                 "have 20 scores or more.")
+
+
+class DifferencesOut(BaseModel):
+    """How the scores of a question's groups differ, per competency and interviewer."""
+
+    scope: str
+    key: str
+    question: str
+    first_month: Month
+    last_month: Month
+    counted_at: Timestamp | None
+    reference: str | None = Field(description="The largest group that answered; null when "
+                                  "no scored candidate answered (then no rows).")
+    differences: list[DifferenceOut]

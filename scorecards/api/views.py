@@ -33,6 +33,7 @@ from ..downloads import content_disposition
 from ..exports import jobs as export_jobs
 from ..exports.services import ExportError, ExportFilter, export
 from ..extensions import csrf, db
+from ..fairness import differences as fairness_differences
 from ..fairness import reports as fairness_reports
 from ..fairness import services as fairness
 from ..hr.services import candidates, openings, scheduling, search
@@ -62,6 +63,8 @@ from .schemas import (
     CandidatesQuery,
     DecisionIn,
     DecisionOut,
+    DifferenceOut,
+    DifferencesOut,
     ExportJobIn,
     ExportJobOut,
     ExportQuery,
@@ -768,3 +771,27 @@ def adverse_impact(query: ImpactQuery):
                      steps=[ImpactStepOut(step=step.key, title=step.title,
                                           groups=steps.get(step.key, []))
                             for step in report.steps])
+
+
+@api.operation("GET", "/fairness/score-differences",
+               summary="Read how groups' scores differ, per competency and interviewer",
+               tag="fairness", query=ImpactQuery, answers={200: DifferencesOut})
+def score_differences(query: ImpactQuery):
+    """For the fairness role and admins: d of each group against the largest, with intervals.
+
+    Per competency (each application's mean over its panel) and per interviewer (each
+    scorecard's mean rating). Flagged only when the 95% interval leaves zero out and both
+    groups have 20 scores or more; a group with fewer than 5 has no figures.
+    """
+    try:
+        report = fairness_differences.score_differences(
+            api_user(), opening=query.opening, loop=query.loop, item=query.question,
+            first=query.first, last=query.last)
+    except fairness_reports.ReportRefused as refused:
+        raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
+    rows = [DifferenceOut(**dict(zip(fairness_differences.CSV_HEADER, row, strict=True)))
+            for row in fairness_differences.difference_rows(report)]
+    return DifferencesOut(scope=report.scope, key=report.key, question=report.item.key,
+                          first_month=report.first, last_month=report.last,
+                          counted_at=report.as_of, reference=report.reference,
+                          differences=rows)

@@ -8,7 +8,11 @@
   two-standard-deviation test of the difference of two proportions (pooled standard error;
   for larger samples, as agencies use it: |Z| above 1.96).
 - The standardised mean difference d of scores between two groups, with the large-sample
-  confidence interval of Hedges & Olkin (1985, Statistical Methods for Meta-Analysis, 5.B).
+  confidence interval of Hedges & Olkin (1985, Statistical Methods for Meta-Analysis, 5.B),
+  from kept sums (n, total, total of squares). A difference is flagged only when its interval
+  leaves zero out and each group has MIN_COMPARED scores or more: with fewer, the interval's
+  normal approximation is poor and one bad interview moves d a lot. A group with fewer than
+  MIN_CELL scores shows nothing.
 - For validity: a correlation's confidence interval by Fisher's z, and Thorndike's case II
   correction for direct range restriction (Thorndike 1949; Sackett & Yang 2000, Journal of
   Applied Psychology 85): what the correlation would be in the whole applicant pool, given
@@ -28,6 +32,7 @@ from scipy.stats import fisher_exact
 
 FOUR_FIFTHS = 0.8
 MIN_CELL = 5  # fewer applicants or selections than this in a group: counts and rates withheld
+MIN_COMPARED = 20  # fewer scores than this in either group: a difference is never flagged
 TWO_DEVIATIONS = 1.96
 Z95 = 1.959963984540054
 
@@ -147,6 +152,70 @@ def standardised_difference(first_mean: float, first_sd: float, first_n: int,
     error = math.sqrt((first_n + second_n) / (first_n * second_n)
                       + d * d / (2 * (first_n + second_n)))
     return Difference(d, d - Z95 * error, d + Z95 * error, first_n, second_n)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A group's scores, as sums kept without them: how many, their total, their squares'."""
+
+    n: int
+    total: float
+    squares: float
+
+    @property
+    def mean(self) -> float:
+        """Return the mean score (nan for none)."""
+        return self.total / self.n if self.n else math.nan
+
+    @property
+    def sd(self) -> float:
+        """Return the sample standard deviation (0 below two scores)."""
+        if self.n < 2:
+            return 0.0
+        # Rounding can leave a hair below zero when every score is the same.
+        return math.sqrt(max(self.squares - self.total**2 / self.n, 0.0) / (self.n - 1))
+
+    def __add__(self, other: Scores) -> Scores:
+        """Return the scores of both."""
+        return Scores(self.n + other.n, self.total + other.total, self.squares + other.squares)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One group's scores against the reference group's."""
+
+    group: str
+    scores: Scores
+    difference: Difference | None  # None when withheld, or when the scores do not vary
+
+    @property
+    def withheld(self) -> bool:
+        """Tell whether the group is too small to show anything of."""
+        return self.scores.n < MIN_CELL
+
+    @property
+    def flagged(self) -> bool:
+        """Tell whether the groups differ beyond chance, on samples large enough to say so."""
+        found = self.difference
+        return (found is not None and found.flagged
+                and min(found.first, found.second) >= MIN_COMPARED)
+
+
+def compare_scores(groups: Mapping[str, Scores], reference: str) -> list[Comparison]:
+    """Return each group's d against the reference group's, in the order given.
+
+    The reference group itself gets no difference; so does any group, the reference
+    included, with fewer than MIN_CELL scores.
+    """
+    base = groups.get(reference, Scores(0, 0.0, 0.0))
+    found = []
+    for group, scores in groups.items():
+        difference = None
+        if group != reference and min(scores.n, base.n) >= MIN_CELL:
+            difference = standardised_difference(scores.mean, scores.sd, scores.n,
+                                                 base.mean, base.sd, base.n)
+        found.append(Comparison(group, scores, difference))
+    return found
 
 
 @dataclass(frozen=True)

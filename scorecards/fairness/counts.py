@@ -1,10 +1,12 @@
-"""Anonymous selection counts: what the adverse-impact report adds up.
+"""Anonymous selection counts and score sums: what the fairness reports add up.
 
 Counting a loop's year of applications step by step took seconds per report, so the counts
 are kept (``selection_counts``): per question, opening, month of application (UTC), step and
 answer, how many applications reached the step and how many passed it. The aggregates job
 counts them again from the applications (the "fairness" summary, nightly or when asked for),
-and a report adds up the months it covers, saying when they were counted.
+and a report adds up the months it covers, saying when they were counted. Score sums
+(``score_sums``) are kept alike, for comparing the scores groups were given: per competency
+(each application's mean over its panel) and per interviewer (each scorecard's mean rating).
 
 The steps, as reports.py describes them: screening (reached a first interview), each stage
 (judged there, and passed by most of its panel, as the funnel counts), overall (decided hire).
@@ -17,7 +19,8 @@ reports of past periods add up as before, and no row says who anyone was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -25,12 +28,16 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from ..core.vocabulary import FinalOutcome
+from ..core.vocabulary import FinalOutcome, ScorecardStatus
 from ..extensions import db
 from ..models import (
     Application,
     Candidate,
     Decision,
+    Interview,
+    Rating,
+    Scorecard,
+    ScoreSum,
     SelectionCount,
     SelfIdentification,
     StageFigures,
@@ -41,10 +48,6 @@ from .questionnaire import Questionnaire, configured
 UNANSWERED = "unanswered"
 SCREENING = "screening"
 OVERALL = "overall"
-
-_COLUMNS = ("item", "opening_id", "month", "step", "answer", "kept", "reached", "passed",
-            "computed_at")
-
 
 class month_of(FunctionElement):  # noqa: N801 - used as a SQL function
     """The "YYYY-MM" of a timestamp, in UTC."""
@@ -75,10 +78,10 @@ def shift_month(month: str, by: int) -> str:
     return f"{year}-{number + 1:02d}"
 
 
-def count_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
-    """Return the live rows of one question for the counted applications that match where."""
+def _counted(item: str, *where: sa.ColumnElement[bool]):
+    """Return the counted applications that match where, with their month and answer."""
     answer = sa.func.coalesce(SelfIdentification.answer, UNANSWERED)
-    applications = (
+    return (
         sa.select(Application.id, Application.opening_id,
                   month_of(Application.applied_at).label("month"), answer.label("answer"))
         .join(Candidate, Candidate.id == Application.candidate_id)
@@ -88,6 +91,11 @@ def count_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
         .where(sa.or_(Candidate.counted_at.is_(None),
                       Application.applied_at > Candidate.counted_at), *where)
         .subquery())
+
+
+def selection_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
+    """Return the live selection counts of one question for the applications that match where."""
+    applications = _counted(item, *where)
     later = aliased(Decision)
     hired = sa.exists().where(Decision.application_id == applications.c.id,
                               Decision.final_outcome == FinalOutcome.HIRE,
@@ -114,35 +122,101 @@ def count_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
     return sa.union_all(passing(SCREENING, interviewed), stages, passing(OVERALL, hired))
 
 
+def score_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
+    """Return the live score sums of one question for the applications that match where.
+
+    Submitted scorecards of interviews not cancelled; a competency marked not assessed has no
+    score and counts for nothing.
+    """
+    applications = _counted(item, *where)
+    scored = (sa.select(applications.c.opening_id, applications.c.month,
+                        applications.c.answer, Interview.stage_key)
+              .join(Interview, Interview.application_id == applications.c.id)
+              .join(Scorecard, Scorecard.interview_id == Interview.id)
+              .join(Rating, Rating.scorecard_id == Scorecard.id)
+              .where(Interview.cancelled_at.is_(None),
+                     Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None)))
+    mean = sa.cast(sa.func.avg(Rating.score), sa.Float).label("mean")
+    grouping = (applications.c.opening_id, applications.c.month, applications.c.answer,
+                Interview.stage_key)
+    # Each application's mean over its panel, per competency; each scorecard's mean rating.
+    panels = (scored.add_columns(Rating.competency_key, mean)
+              .group_by(applications.c.id, *grouping, Rating.competency_key).subquery())
+    cards = (scored.add_columns(Scorecard.interviewer_id, mean)
+             .group_by(Scorecard.id, *grouping, Scorecard.interviewer_id).subquery())
+    now = sa.literal(utcnow(), ScoreSum.computed_at.type)
+
+    def sums(rows, competency, interviewer) -> sa.Select:
+        keys = (rows.c.opening_id, rows.c.month, rows.c.stage_key, competency, interviewer,
+                rows.c.answer)
+        return (sa.select(sa.literal(item, ScoreSum.item.type), *keys,
+                          sa.literal(False, ScoreSum.kept.type), sa.func.count(),
+                          sa.func.sum(rows.c.mean), sa.func.sum(rows.c.mean * rows.c.mean), now)
+                .group_by(*keys))
+
+    return sa.union_all(
+        sums(panels, panels.c.competency_key, sa.literal(0, ScoreSum.interviewer_id.type)),
+        sums(cards, sa.literal("", ScoreSum.competency.type), cards.c.interviewer_id))
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of kept figures: its table, the rows it counts, which columns add up."""
+
+    table: type[db.Model]
+    rows: Callable[..., sa.Select]
+    keys: tuple[str, ...]
+    measures: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Return the columns its rows give, in order."""
+        return (*self.keys, "kept", *self.measures, "computed_at")
+
+
+KINDS = (
+    Kind(SelectionCount, selection_rows, ("item", "opening_id", "month", "step", "answer"),
+         ("reached", "passed")),
+    Kind(ScoreSum, score_rows,
+         ("item", "opening_id", "month", "stage", "competency", "interviewer_id", "answer"),
+         ("n", "total", "squares")),
+)
+
+
 def rebuild() -> int:
-    """Count every question's live rows again from the applications; return the rows kept."""
+    """Count every question's live figures again from the applications; return the rows kept."""
     questionnaire = configured()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # An erasure saved meanwhile must not be counted from a snapshot before it.
-        db.session.execute(sa.text("LOCK TABLE selection_counts IN EXCLUSIVE MODE"))
-    db.session.execute(sa.delete(SelectionCount).where(SelectionCount.kept.is_(False)))
-    for question in questionnaire.items:
-        db.session.execute(sa.insert(SelectionCount).from_select(_COLUMNS,
-                                                                 count_rows(question.key)))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SelectionCount))
+    rows = 0
+    for kind in KINDS:
+        if db.session.get_bind().dialect.name == "postgresql":
+            # An erasure saved meanwhile must not be counted from a snapshot before it.
+            db.session.execute(sa.text(
+                f"LOCK TABLE {kind.table.__tablename__} IN EXCLUSIVE MODE"))
+        db.session.execute(sa.delete(kind.table).where(kind.table.kept.is_(False)))
+        for question in questionnaire.items:
+            db.session.execute(sa.insert(kind.table).from_select(kind.columns,
+                                                                 kind.rows(question.key)))
+        rows += db.session.scalar(sa.select(sa.func.count()).select_from(kind.table))
+    return rows
 
 
 def recount(questionnaire: Questionnaire, months: Iterable[tuple[int, str]]) -> None:
-    """Count the live rows of these (opening, month) pairs again."""
+    """Count the live figures of these (opening, month) pairs again."""
     for opening_id, month in sorted(set(months)):
-        db.session.execute(sa.delete(SelectionCount).where(
-            SelectionCount.kept.is_(False), SelectionCount.opening_id == opening_id,
-            SelectionCount.month == month))
         within = (Application.opening_id == opening_id,
                   Application.applied_at >= month_start(month),
                   Application.applied_at < month_start(shift_month(month, 1)))
-        for question in questionnaire.items:
-            db.session.execute(sa.insert(SelectionCount).from_select(
-                _COLUMNS, count_rows(question.key, *within)))
+        for kind in KINDS:
+            db.session.execute(sa.delete(kind.table).where(
+                kind.table.kept.is_(False), kind.table.opening_id == opening_id,
+                kind.table.month == month))
+            for question in questionnaire.items:
+                db.session.execute(sa.insert(kind.table).from_select(
+                    kind.columns, kind.rows(question.key, *within)))
 
 
 def keep(questionnaire: Questionnaire, candidate_ids: list[int]) -> None:
-    """Move what these candidates' applications count from the live rows to the kept ones.
+    """Move what these candidates' applications count from the live figures to the kept ones.
 
     Call it before their answers go: afterwards their applications until now are counted in
     the kept rows only, whatever happens to their answers.
@@ -151,35 +225,35 @@ def keep(questionnaire: Questionnaire, candidate_ids: list[int]) -> None:
         return
     mine = Application.candidate_id.in_(candidate_ids)
     now = utcnow()
-    added: dict[tuple, list[int]] = {}
-    for question in questionnaire.items:
-        for item, opening_id, month, step, answer, _, reached, passed, _ in db.session.execute(
-                count_rows(question.key, mine)):
-            found = added.setdefault((item, opening_id, month, step, answer), [0, 0])
-            found[0] += reached
-            found[1] += int(passed or 0)
-    _add_kept([{"item": item, "opening_id": opening_id, "month": month, "step": step,
-                "answer": answer, "kept": True, "reached": reached, "passed": passed,
-                "computed_at": now}
-               for (item, opening_id, month, step, answer), (reached, passed)
-               in sorted(added.items())])
+    touched = set()
+    for kind in KINDS:
+        added: dict[tuple, list] = {}
+        width = len(kind.keys)
+        for question in questionnaire.items:
+            for row in db.session.execute(kind.rows(question.key, mine)):
+                sums = added.setdefault(tuple(row[:width]), [0] * len(kind.measures))
+                for index, value in enumerate(row[width + 1:width + 1 + len(kind.measures)]):
+                    sums[index] += value or 0
+        _add_kept(kind, [{**dict(zip(kind.keys, key, strict=True)), "kept": True,
+                          **dict(zip(kind.measures, sums, strict=True)), "computed_at": now}
+                         for key, sums in sorted(added.items())])
+        touched |= {(key[1], key[2]) for key in added}
     db.session.execute(sa.update(Candidate).where(Candidate.id.in_(candidate_ids))
                        .values(counted_at=now).execution_options(synchronize_session=False))
-    recount(questionnaire, {(opening_id, month)
-                            for _, opening_id, month, *_ in added})
+    recount(questionnaire, touched)
 
 
-def _add_kept(rows: list[dict]) -> None:
-    """Add these counts to the kept rows, creating them at zero."""
+def _add_kept(kind: Kind, rows: list[dict]) -> None:
+    """Add these figures to the kept rows, creating them at zero."""
     if not rows:
         return
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(SelectionCount)
+    statement = insert(kind.table)
     db.session.execute(statement.on_conflict_do_update(
-        index_elements=["item", "opening_id", "month", "step", "answer", "kept"],
-        set_={"reached": SelectionCount.reached + statement.excluded.reached,
-              "passed": SelectionCount.passed + statement.excluded.passed,
+        index_elements=[*kind.keys, "kept"],
+        set_={**{name: getattr(kind.table, name) + getattr(statement.excluded, name)
+                 for name in kind.measures},
               "computed_at": statement.excluded.computed_at}), rows)

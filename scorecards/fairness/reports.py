@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from ..authz import Action, Area, require
 from ..catalog.services import loop_of
 from ..core.fairness import Impact, Selection, impact
+from ..core.rubric import Stage
 from ..exports.writers import csv_line
 from ..extensions import db
 from ..models import LoopVersion, Opening, SelectionCount, User, UTCDateTime
@@ -89,27 +90,8 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
     For the fairness role and admins. Raises ReportRefused naming what does not exist.
     """
     require(actor, Action.VIEW, Area.FAIRNESS)
-    question = questionnaire().item(item)
-    if question is None:
-        raise ReportRefused(f"no question {item!r}; the questions are "
-                            f"{', '.join(i.key for i in questionnaire().items)}")
-    if (opening is None) == (loop is None):
-        raise ReportRefused("name either an opening or a loop")
-    if opening is not None:
-        found = db.session.scalar(sa.select(Opening).where(Opening.key == opening))
-        if found is None:
-            raise ReportRefused(f"no opening {opening!r}")
-        scope_title, stages = found.title, loop_of(found.loop_version).stages
-        scope = SelectionCount.opening_id == found.id
-    else:
-        versions = db.session.scalars(sa.select(LoopVersion).where(LoopVersion.key == loop)
-                                      .order_by(LoopVersion.version.desc())).all()
-        if not versions:
-            raise ReportRefused(f"no loop {loop!r}")
-        newest = loop_of(versions[0])
-        scope_title, stages = newest.title, newest.stages
-        scope = SelectionCount.opening_id.in_(
-            sa.select(Opening.id).where(Opening.loop_version_id.in_([v.id for v in versions])))
+    question = question_of(item)
+    scope = scope_of(opening, loop)
     counts: dict[str, dict[str, Selection]] = defaultdict(dict)
     as_of = None
     counted_at = sa.type_coerce(sa.func.min(sa.case((SelectionCount.kept.is_(False),
@@ -118,7 +100,8 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
             sa.select(SelectionCount.step, SelectionCount.answer,
                       sa.func.sum(SelectionCount.reached), sa.func.sum(SelectionCount.passed),
                       counted_at)
-            .where(scope, SelectionCount.item == question.key,
+            .where(SelectionCount.opening_id.in_(scope.openings),
+                   SelectionCount.item == question.key,
                    SelectionCount.month >= first, SelectionCount.month <= last)
             .group_by(SelectionCount.step, SelectionCount.answer)):
         counts[step][answer] = Selection(int(reached), int(passed))
@@ -126,10 +109,49 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
             as_of = counted if as_of is None else min(as_of, counted)
     steps = [_step(SCREENING, "Screening (applied, reached a first interview)", question,
                    counts[SCREENING]),
-             *(_step(stage.key, stage.title, question, counts[stage.key]) for stage in stages),
+             *(_step(stage.key, stage.title, question, counts[stage.key])
+               for stage in scope.stages),
              _step(OVERALL, "Overall (applied, decided hire)", question, counts[OVERALL])]
-    return ImpactReport("opening" if opening else "loop", opening or loop, scope_title,
-                        question, first, last, as_of, steps)
+    return ImpactReport(scope.kind, scope.key, scope.title, question, first, last, as_of, steps)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a report covers: an opening, or a loop's every opening."""
+
+    kind: str  # "opening" or "loop"
+    key: str
+    title: str
+    stages: tuple[Stage, ...]  # the loop's, the newest version's for a loop
+    openings: list[int]
+
+
+def scope_of(opening: str | None, loop: str | None) -> Scope:
+    """Return the scope of an opening's or a loop's key; raise ReportRefused if there is none."""
+    if (opening is None) == (loop is None):
+        raise ReportRefused("name either an opening or a loop")
+    if opening is not None:
+        found = db.session.scalar(sa.select(Opening).where(Opening.key == opening))
+        if found is None:
+            raise ReportRefused(f"no opening {opening!r}")
+        return Scope("opening", opening, found.title,
+                     tuple(loop_of(found.loop_version).stages), [found.id])
+    versions = db.session.scalars(sa.select(LoopVersion).where(LoopVersion.key == loop)
+                                  .order_by(LoopVersion.version.desc())).all()
+    if not versions:
+        raise ReportRefused(f"no loop {loop!r}")
+    newest = loop_of(versions[0])
+    return Scope("loop", loop, newest.title, tuple(newest.stages), list(db.session.scalars(
+        sa.select(Opening.id).where(Opening.loop_version_id.in_([v.id for v in versions])))))
+
+
+def question_of(item: str) -> Item:
+    """Return the configured question of this key; raise ReportRefused naming the others."""
+    question = questionnaire().item(item)
+    if question is None:
+        raise ReportRefused(f"no question {item!r}; the questions are "
+                            f"{', '.join(i.key for i in questionnaire().items)}")
+    return question
 
 
 def months_asked(first: str, last: str, now: datetime) -> tuple[dict[str, str], str | None]:

@@ -15,7 +15,7 @@ from ..authz import Action, Area, require
 from ..downloads import content_disposition
 from ..extensions import db
 from ..models import LoopVersion, Opening, utcnow
-from . import reports, services
+from . import differences, reports, services
 
 bp = Blueprint("fairness", __name__)
 
@@ -93,21 +93,65 @@ def _refused(refused: services.LinkRefused):
 @login_required
 def impact():
     """Show the adverse-impact report the query asks for, or the form to ask for one."""
+    return _report_page("fairness/impact.html", reports.impact_report)
+
+
+@bp.get("/fairness/impact.csv")
+@login_required
+def impact_csv():
+    """Download the adverse-impact report as CSV (withheld groups blank)."""
+    report = _report_file(reports.impact_report)
+    name = f"adverse-impact-{report.scope}-{report.key}-{report.item.key}.csv"
+    return Response(reports.report_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+@bp.get("/fairness/scores")
+@login_required
+def scores():
+    """Show how groups' scores differ per competency and interviewer, or the form."""
+    return _report_page("fairness/scores.html", differences.score_differences)
+
+
+@bp.get("/fairness/scores.csv")
+@login_required
+def scores_csv():
+    """Download the score differences as CSV (withheld groups blank)."""
+    report = _report_file(differences.score_differences)
+    name = f"score-differences-{report.scope}-{report.key}-{report.item.key}.csv"
+    return Response(differences.difference_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
+def _report_page(template: str, make):
+    """Render a fairness report's page: the form, and the report the query asks for."""
     require(current_user, Action.VIEW, Area.FAIRNESS)
     asked, problem = _asked()
     report = None
     if asked and not problem:
         try:
-            report = reports.impact_report(current_user, **asked)
+            report = make(current_user, **asked)
         except reports.ReportRefused as refused:
             problem = str(refused)
     return render_template(
-        "fairness/impact.html", report=report, problem=problem, asked=asked or {},
+        template, report=report, problem=problem, asked=asked or {},
         openings=db.session.execute(sa.select(Opening.key, Opening.title)
                                     .order_by(Opening.title, Opening.key)).all(),
         loops=db.session.execute(sa.select(LoopVersion.key, sa.func.max(LoopVersion.title))
                                  .group_by(LoopVersion.key).order_by(LoopVersion.key)).all(),
         questions=services.questionnaire().items), 400 if problem else 200
+
+
+def _report_file(make):
+    """Return the report the query asks for, for a download; abort 400 saying what is wrong."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked()
+    if not asked or problem:
+        abort(400, description=problem or "Name an opening or a loop.")
+    try:
+        return make(current_user, **asked)
+    except reports.ReportRefused as refused:
+        abort(400, description=str(refused))
 
 
 @bp.post("/fairness/impact/recount")
@@ -119,24 +163,8 @@ def recount():
           "the new counts.", "info")
     asked = {name: request.form[name] for name in ("scope", "question", "from", "to")
              if request.form.get(name)}
-    return redirect(url_for("fairness.impact", **asked), code=303)
-
-
-@bp.get("/fairness/impact.csv")
-@login_required
-def impact_csv():
-    """Download the adverse-impact report as CSV (withheld groups blank)."""
-    require(current_user, Action.VIEW, Area.FAIRNESS)
-    asked, problem = _asked()
-    if not asked or problem:
-        abort(400, description=problem or "Name an opening or a loop.")
-    try:
-        report = reports.impact_report(current_user, **asked)
-    except reports.ReportRefused as refused:
-        abort(400, description=str(refused))
-    name = f"adverse-impact-{report.scope}-{report.key}-{report.item.key}.csv"
-    return Response(reports.report_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": content_disposition(name)})
+    back = "fairness.scores" if request.form.get("back") == "scores" else "fairness.impact"
+    return redirect(url_for(back, **asked), code=303)
 
 
 def _asked() -> tuple[dict | None, str | None]:

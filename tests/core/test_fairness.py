@@ -3,12 +3,16 @@
 import math
 import random
 
+import numpy as np
 import pytest
 from scipy.stats import fisher_exact
 
 from scorecards.core.fairness import (
     MIN_CELL,
+    MIN_COMPARED,
+    Scores,
     Selection,
+    compare_scores,
     corrected_for_range_restriction,
     correlation_interval,
     fisher_p,
@@ -106,3 +110,37 @@ def test_thorndikes_case_ii_correction():
     assert corrected_for_range_restriction(-0.2, 1.0, 2.0) < -0.2
     with pytest.raises(ValueError, match="positive"):
         corrected_for_range_restriction(0.3, 0, 1)
+
+
+def test_scores_from_sums_match_numpy():
+    rng = random.Random(7)
+    values = [rng.choice([1, 2, 3, 4]) + rng.random() for _ in range(37)]
+    kept = Scores(len(values), sum(values), sum(v * v for v in values))
+    assert kept.mean == pytest.approx(np.mean(values))
+    assert kept.sd == pytest.approx(np.std(values, ddof=1))
+    halves = (Scores(20, sum(values[:20]), sum(v * v for v in values[:20]))
+              + Scores(17, sum(values[20:]), sum(v * v for v in values[20:])))
+    assert halves.sd == pytest.approx(kept.sd)
+    assert Scores(3, 9.0, 27.0).sd == 0.0  # every score the same
+
+
+def test_a_difference_is_flagged_only_on_samples_large_enough():
+    def group(n, mean):  # n scores alternating mean - 0.5 and mean + 0.5
+        values = [mean + (0.5 if k % 2 else -0.5) for k in range(n)]
+        return Scores(n, sum(values), sum(v * v for v in values))
+
+    found = {c.group: c for c in compare_scores(
+        {"men": group(60, 3.0), "women": group(40, 2.6), "few": group(4, 1.0),
+         "small": group(12, 2.0)}, reference="men")}
+    assert found["men"].difference is None
+    women = found["women"].difference
+    assert women.d == pytest.approx((2.6 - 3.0) / math.sqrt(
+        (59 * group(60, 3.0).sd ** 2 + 39 * group(40, 2.6).sd ** 2) / 98))
+    assert women.high < 0
+    assert found["women"].flagged
+    assert found["few"].withheld
+    assert found["few"].difference is None
+    small = found["small"]
+    assert small.difference.high < 0  # the interval leaves zero out...
+    assert not small.flagged  # ...but 12 scores are too few to flag
+    assert min(women.first, women.second) >= MIN_COMPARED > small.difference.first

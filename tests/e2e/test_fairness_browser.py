@@ -80,3 +80,7 @@ def test_a_fairness_reviewer_reads_the_report_of_a_loop(page: Page, axe_js, make
     bar = screening.get_by_role("row", name="Female").locator(".rate-bar rect")
     assert bar.bounding_box()["width"] == pytest.approx(0.25 * 96, abs=1)
     assert_accessible(page, axe_js)
+    page.get_by_role("link", name="Scores by group").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scores by group")
+    expect(page.locator("main")).to_contain_text("Too little data to compare groups")
+    assert_accessible(page, axe_js)

@@ -1,0 +1,184 @@
+"""Do groups get different scores? Per competency and per interviewer, d with its interval.
+
+For an opening or a loop, a period of whole months and one self-identification question,
+from the kept score sums (counts.py):
+
+- per stage and competency: each application's mean score over its panel, compared between
+  each group and the reference group (the largest group that answered);
+- per stage and interviewer: each of their scorecards' mean rating, compared the same way.
+
+d is the difference of the means in pooled standard deviations (core/fairness.py): -0.5
+means the group's scores sat half a standard deviation below the reference group's. A
+difference is flagged only when its 95% interval leaves zero out and both groups have
+MIN_COMPARED scores or more; a group with fewer than MIN_CELL scores shows nothing. A
+difference in scores is not by itself unfair (groups can differ in what the competency
+measures); a flagged one is a reason to read the evidence behind the scores.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ..authz import Action, Area, require
+from ..catalog.services import newest_rubrics
+from ..core.fairness import Comparison, Scores, compare_scores
+from ..exports.writers import csv_line
+from ..extensions import db
+from ..models import ScoreSum, User, UTCDateTime
+from .questionnaire import PREFER_NOT_TO_SAY, Item
+from .reports import question_of, scope_of
+
+PANEL = 0  # ScoreSum.interviewer_id of the sums per competency
+
+
+@dataclass(frozen=True)
+class Row:
+    """One competency's or one interviewer's scores at a stage, by group."""
+
+    stage: str
+    stage_title: str
+    subject: str  # a competency's key, or an interviewer's id as text
+    title: str  # the competency's title, or the interviewer's name
+    groups: list[Comparison]  # the question's answers, in its order
+
+    @property
+    def flagged(self) -> list[Comparison]:
+        """Return the groups whose scores differ from the reference group's, flagged."""
+        return [found for found in self.groups if found.flagged]
+
+
+@dataclass(frozen=True)
+class DifferenceReport:
+    """The score differences of one scope, question and months."""
+
+    scope: str
+    key: str
+    title: str
+    item: Item
+    first: str
+    last: str
+    as_of: datetime | None
+    reference: str | None  # the largest group that answered; None if nobody did
+    competencies: list[Row]
+    interviewers: list[Row]  # those with a group beyond MIN_CELL besides the reference
+
+    @property
+    def stages(self) -> list[tuple[str, list[Row]]]:
+        """Return the competencies' rows by stage title, in the loop's order."""
+        grouped: dict[str, list[Row]] = {}
+        for row in self.competencies:
+            grouped.setdefault(row.stage_title, []).append(row)
+        return list(grouped.items())
+
+
+def score_differences(actor: User, *, opening: str | None = None, loop: str | None = None,
+                      item: str = "sex", first: str, last: str) -> DifferenceReport:
+    """Return how the scores of the question's groups differ, per competency and interviewer.
+
+    For the fairness role and admins. Raises ReportRefused naming what does not exist.
+    """
+    require(actor, Action.VIEW, Area.FAIRNESS)
+    question = question_of(item)
+    scope = scope_of(opening, loop)
+    counted_at = sa.type_coerce(sa.func.min(sa.case((ScoreSum.kept.is_(False),
+                                                     ScoreSum.computed_at))), UTCDateTime)
+    sums: dict[tuple[str, str, int], dict[str, Scores]] = defaultdict(dict)
+    as_of = None
+    for stage, competency, interviewer, answer, n, total, squares, counted in db.session.execute(
+            sa.select(ScoreSum.stage, ScoreSum.competency, ScoreSum.interviewer_id,
+                      ScoreSum.answer, sa.func.sum(ScoreSum.n), sa.func.sum(ScoreSum.total),
+                      sa.func.sum(ScoreSum.squares), counted_at)
+            .where(ScoreSum.opening_id.in_(scope.openings), ScoreSum.item == question.key,
+                   ScoreSum.month >= first, ScoreSum.month <= last)
+            .group_by(ScoreSum.stage, ScoreSum.competency, ScoreSum.interviewer_id,
+                      ScoreSum.answer)):
+        sums[stage, competency, interviewer][answer] = Scores(int(n), float(total),
+                                                              float(squares))
+        if counted is not None:
+            as_of = counted if as_of is None else min(as_of, counted)
+    compared = [option.key for option in question.options if option.key != PREFER_NOT_TO_SAY]
+    reference = _largest(sums, compared)
+    titles = {stage.key: stage.title for stage in scope.stages}
+    rubric = newest_rubrics()
+    competencies, interviewers = [], []
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(
+        {interviewer for _, _, interviewer in sums if interviewer != PANEL}))).all())
+    order = {stage.key: index for index, stage in enumerate(scope.stages)}
+    for (stage, competency, interviewer), groups in sorted(
+            sums.items(), key=lambda found: (order.get(found[0][0], len(order)), found[0])):
+        if reference is None:
+            break
+        comparisons = compare_scores({key: groups.get(key, Scores(0, 0.0, 0.0))
+                                      for key in compared}, reference)
+        if interviewer == PANEL:
+            found = rubric(_rubric_key(scope, stage))
+            title = next((c.title for c in found.competencies if c.key == competency),
+                         competency) if found else competency
+            competencies.append(Row(stage, titles.get(stage, stage), competency, title,
+                                    comparisons))
+        elif any(c.difference is not None for c in comparisons):
+            interviewers.append(Row(stage, titles.get(stage, stage), str(interviewer),
+                                    names.get(interviewer, f"Interviewer {interviewer}"),
+                                    comparisons))
+    interviewers.sort(key=lambda row: (not row.flagged, order.get(row.stage, len(order)),
+                                       row.title))
+    return DifferenceReport(scope.kind, scope.key, scope.title, question, first, last, as_of,
+                            reference, competencies, interviewers)
+
+
+def _largest(sums: dict, compared: list[str]) -> str | None:
+    """Return the answer with the most scorecards in the sums, first in order on a tie."""
+    totals = dict.fromkeys(compared, 0)
+    for (_, _, interviewer), groups in sums.items():
+        if interviewer != PANEL:
+            for answer, scores in groups.items():
+                if answer in totals:
+                    totals[answer] += scores.n
+    best = max(compared, key=lambda answer: totals[answer], default=None)
+    return best if best is not None and totals[best] else None
+
+
+def _rubric_key(scope, stage: str) -> str:
+    return next((s.rubric for s in scope.stages if s.key == stage), stage)
+
+
+CSV_HEADER = ("stage", "competency", "interviewer", "group", "reference", "n", "mean",
+              "reference_n", "reference_mean", "d", "d_low", "d_high", "flagged")
+
+
+def difference_rows(report: DifferenceReport) -> Iterator[tuple]:
+    """Yield the report's rows as the CSV and the API give them: withheld groups blank.
+
+    The reference group has no row of its own (its n and mean are on every other); a group
+    with fewer than MIN_CELL scores is a row without figures.
+    """
+    for kind, rows in (("competency", report.competencies),
+                       ("interviewer", report.interviewers)):
+        for row in rows:
+            base = next(c for c in row.groups if c.group == report.reference)
+            for found in row.groups:
+                if found.group == report.reference:
+                    continue
+                subject = ((row.subject, None) if kind == "competency"
+                           else (None, row.title))
+                difference = found.difference
+                if found.withheld or base.withheld or difference is None:
+                    yield (row.stage, *subject, found.group, report.reference, *[None] * 8)
+                    continue
+                yield (row.stage, *subject, found.group, report.reference, found.scores.n,
+                       round(found.scores.mean, 4), base.scores.n, round(base.scores.mean, 4),
+                       round(difference.d, 4), round(difference.low, 4),
+                       round(difference.high, 4), found.flagged)
+
+
+def difference_csv(report: DifferenceReport) -> str:
+    """Return the report as CSV: one row per competency or interviewer and group."""
+    lines = [csv_line(CSV_HEADER)]
+    lines += [csv_line("" if value is None else value for value in row)
+              for row in difference_rows(report)]
+    return "".join(lines)
