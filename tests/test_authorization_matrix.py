@@ -12,6 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
 from scorecards.core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from scorecards.extensions import db
@@ -107,6 +108,53 @@ def test_every_page_answers_each_kind_of_user_as_the_table_says(world, client, s
         answers[who] = response.status_code
         assert not _reveals_self_identification(path, response), who
     assert answers == dict(zip(WHO, expected, strict=True))
+
+
+def test_no_packet_export_or_prepared_file_carries_self_identification(world, client,
+                                                                        sign_in):
+    """Every file whoever may make it gets, read whole: PDF text, each file of a zip, cells."""
+    users, ids = world
+    made = 0
+    for who in ("committee", "hr", "admin"):
+        client.delete_cookie("session")
+        sign_in(users[who])
+        files = [client.get(f"/committee/applications/{ids['application']}/packet.pdf",
+                            buffered=True),
+                 *(client.get(f"/hr/exports/{kind}.{fmt}", buffered=True)
+                   for kind in ("applications", "ratings") for fmt in ("csv", "xlsx", "jsonl"))]
+        for path, form in ((f"/committee/openings/{ids['opening']}/packet", {"format": "zip"}),
+                           (f"/committee/openings/{ids['opening']}/packet", {"format": "pdf"}),
+                           ("/hr/exports/", {"kind": "applications", "format": "xlsx"}),
+                           ("/hr/exports/", {"kind": "ratings", "format": "csv"})):
+            started = client.post(path, data=form)
+            if started.status_code == 303:
+                files.append(client.get(started.headers["Location"] + "/download",
+                                        buffered=True))
+        for file in files:
+            if file.status_code != 200:
+                continue
+            made += 1
+            text = whole_text_of(file)
+            assert "Ada Lovelace" in text or "ada-lovelace" in text, (who, file.mimetype)
+            assert ANSWER not in text, (who, file.mimetype)
+            assert "Native Hawaiian" not in text, (who, file.mimetype)
+    assert made >= 12  # the committee's packets, HR's and the admin's every file
+
+
+def whole_text_of(response) -> str:
+    """Return every word a file holds: a PDF's text, a zip's files' (PDFs read too), cells."""
+    if response.mimetype == "application/pdf":
+        return "\n".join(page.extract_text() for page in PdfReader(
+            io.BytesIO(response.data)).pages)
+    if response.mimetype == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        texts = [*archive.namelist()]
+        for name in archive.namelist():
+            data = archive.read(name)
+            texts.append("\n".join(page.extract_text() for page in PdfReader(
+                io.BytesIO(data)).pages) if name.endswith(".pdf") else data.decode())
+        return "\n".join(texts)
+    return text_of(response)
 
 
 def _reveals_self_identification(path: str, response) -> bool:
