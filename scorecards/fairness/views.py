@@ -18,6 +18,8 @@ from ..downloads import content_disposition
 from ..extensions import db
 from ..models import LoopVersion, Opening
 from . import reports, services
+from . import validity as validity_reports
+from .reports import ReportRefused
 
 bp = Blueprint("fairness", __name__)
 
@@ -148,6 +150,61 @@ def _asked() -> tuple[dict | None, str | None]:
              "end": dates["to"], ("opening" if kind == "opening" else "loop"): key}
     if kind not in ("opening", "loop"):
         return asked, "Choose an opening or a loop."
+    if dates["from"] >= dates["to"]:
+        return asked, "The period must end after it starts."
+    return asked, None
+
+
+@bp.get("/fairness/validity")
+@login_required
+def validity():
+    """Show the validity report of the loop the query asks for, or the form to ask for one."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked_validity()
+    report = None
+    if asked and not problem:
+        try:
+            report = validity_reports.validity_report(current_user, **asked)
+        except ReportRefused as refused:
+            problem = str(refused).capitalize() + "."
+    return render_template(
+        "fairness/validity.html", report=report, problem=problem, asked=asked or {},
+        outcomes=validity_reports.OUTCOMES, minimum=validity_reports.MIN_PAIRS,
+        loops=db.session.execute(sa.select(LoopVersion.key, sa.func.max(LoopVersion.title))
+                                 .group_by(LoopVersion.key).order_by(LoopVersion.key)).all(),
+    ), 400 if problem else 200
+
+
+@bp.get("/fairness/validity.csv")
+@login_required
+def validity_csv():
+    """Download the validity report as CSV (r empty where there is not enough data)."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked_validity()
+    if not asked or problem:
+        abort(400, description=problem or "Name a loop.")
+    try:
+        report = validity_reports.validity_report(current_user, **asked)
+    except ReportRefused as refused:
+        abort(400, description=str(refused))
+    return Response(validity_reports.report_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition": content_disposition(f"validity-{report.loop}.csv")})
+
+
+def _asked_validity() -> tuple[dict | None, str | None]:
+    """Return the validity report the query string asks for (None if none yet), or what is wrong."""
+    loop = request.args.get("loop", "")
+    if not loop:
+        return None, None
+    end = datetime.now(UTC)
+    dates = {}
+    for name, default in (("from", end - timedelta(days=3 * 365)), ("to", end)):
+        text = request.args.get(name, "")
+        try:
+            dates[name] = datetime.fromisoformat(text).replace(tzinfo=UTC) if text else default
+        except ValueError:
+            return None, f"{name} must be a date like 2026-01-31, not {text!r}."
+    asked = {"loop": loop, "start": dates["from"], "end": dates["to"]}
     if dates["from"] >= dates["to"]:
         return asked, "The period must end after it starts."
     return asked, None
