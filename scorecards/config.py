@@ -58,6 +58,18 @@ RateLimit = Annotated[str, AfterValidator(_rate_limit)]
 Count = Annotated[int, Field(ge=1)]
 
 
+def _scale(labels: tuple[str, ...]) -> tuple[str, ...]:
+    if len(labels) < 2 or len(set(labels)) != len(labels) or not all(map(str.strip, labels)):
+        raise ValueError("expected two or more different labels, lowest first")
+    return labels
+
+
+PerformanceScale = Annotated[tuple[str, ...], AfterValidator(_scale)]
+DEFAULT_PERFORMANCE_SCALE = ("Well below expectations", "Below expectations",
+                             "Meets expectations", "Exceeds expectations",
+                             "Far exceeds expectations")
+
+
 class Settings(BaseSettings):
     """The settings the service reads, with their types and defaults."""
 
@@ -91,6 +103,10 @@ class Settings(BaseSettings):
     JOB_FILE_HOURS: Count = 24  # how long a prepared file is kept for its requester
     JOB_CHUNK_BYTES: Count = 1024 * 1024  # a prepared file is stored in pieces of this size
     EXPORT_JOB_ROWS: Count = 50_000  # an export of more rows is prepared as a background job
+    # How a hire's performance is rated at 6 and 12 months, lowest first (a JSON list in the
+    # environment); a rating is stored as its position, 1 the first label.
+    PERFORMANCE_SCALE: PerformanceScale = DEFAULT_PERFORMANCE_SCALE
+    HIRE_OUTCOME_RETENTION_MONTHS: Count = 36  # a hire's outcomes go this long after the hire
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""

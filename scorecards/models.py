@@ -797,3 +797,37 @@ class SelfIdentificationLink(db.Model):
     candidate: Mapped[Candidate] = relationship()
     created_by: Mapped[User | None] = relationship()
 
+
+
+HIRE_OUTCOME_NOTE_MAX = 2000  # characters of HR's note on how a hire turned out
+
+
+class HireOutcome(db.Model):
+    """How a hire turned out: performance ratings at 6 and 12 months, still employed at 12.
+
+    Only an application whose decision in force is hire has one (hr/services/outcomes.py).
+    Ratings are positions on the configured PERFORMANCE_SCALE, 1 its lowest label. It is the
+    hired person's data: erasing the candidate deletes it, and the retention rule deletes it
+    HIRE_OUTCOME_RETENTION_MONTHS after the hire decision.
+    """
+
+    __tablename__ = "hire_outcomes"
+
+    application_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
+    rating_6_months: Mapped[int | None]
+    rating_12_months: Mapped[int | None]
+    employed_12_months: Mapped[bool | None]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    recorded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("rating_6_months >= 1", name="rating_6_months_on_scale"),
+        sa.CheckConstraint("rating_12_months >= 1", name="rating_12_months_on_scale"),
+        sa.CheckConstraint(f"length(note) BETWEEN 1 AND {HIRE_OUTCOME_NOTE_MAX}",
+                           name="note_length"),
+    )

@@ -71,6 +71,11 @@ PAGES = [
     ("/hr/applications/999999", (302, 404, 404, 404, 404, 404, 404)),
     ("/hr/interviews/999999", (302, 404, 404, 404, 404, 404, 404)),
 ]
+# Validity: the fairness role's report of how scores predict hires' outcomes.
+PAGES += [
+    ("/fairness/validity?loop=test-loop", OK_FOR_FAIRNESS),
+    ("/fairness/validity.csv?loop=test-loop", OK_FOR_FAIRNESS),
+]
 
 
 @pytest.fixture
@@ -181,6 +186,11 @@ FORMS = [  # what a form posts; 303 leads on to the download or the prepared fil
     ("/fairness/impact/recount", {"scope": "opening:{opening}"},
      (302, 404, 404, 404, 404, 303, 303)),
 ]
+# The application is not decided hire: HR is told no outcome can be recorded.
+FORMS += [
+    ("/hr/applications/{application}/hire-outcome", {"outcome-rating_6_months": "3"},
+     (302, 404, 404, 404, 400, 400, 404)),
+]
 
 
 @pytest.mark.parametrize(("path", "form", "expected"), FORMS,
@@ -227,6 +237,10 @@ API = [
     ("/api/v1/rubrics/test-coding/versions/1", (401, 200, 200, 200, 200, 200, 200)),
     ("/api/v1/openapi.json", (200, 200, 200, 200, 200, 200, 200)),
     ("/api/v1/docs", (200, 200, 200, 200, 200, 200, 200)),
+]
+API += [
+    ("/api/v1/applications/{application}/hire-outcome", (401, 404, 404, 404, 200, 200, 404)),
+    ("/api/v1/fairness/validity?loop=test-loop", (401, 404, 404, 404, 404, 200, 200)),
 ]
 
 
@@ -431,6 +445,11 @@ API_CHANGES = [  # the interview's scorecard is submitted, so it is not cancelle
     ("PUT", "/api/v1/candidates/{candidate}/self-identification",
      {"answers": {"race_ethnicity": "native_hawaiian_or_pacific_islander"}},
      (401, 404, 404, 404, 204, 204, 404)),
+]
+# Outcomes are recorded only for hires; this application is not one.
+API_CHANGES += [
+    ("PUT", "/api/v1/applications/{application}/hire-outcome", {"rating_6_months": 3},
+     (401, 404, 404, 404, 422, 422, 404)),
 ]
 
 

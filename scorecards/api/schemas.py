@@ -41,6 +41,7 @@ from ..hr.services.scheduling import MAX_NOTE, InterviewChange
 from ..hr.services.search import MAX_PAGE as SEARCH_PAGE
 from ..hr.services.search import MAX_QUERY, SEARCH
 from ..models import (
+    HIRE_OUTCOME_NOTE_MAX,
     Application,
     Candidate,
     Decision,
@@ -1028,3 +1029,73 @@ class DifferencesOut(BaseModel):
     reference: str | None = Field(description="The largest group that answered; null when "
                                   "no scored candidate answered (then no rows).")
     differences: list[DifferenceOut]
+
+
+# Hire outcomes and validity.
+
+
+class HireOutcomeIn(Body):
+    """How a hire turned out; it replaces what was recorded, and null or left out is unknown."""
+
+    rating_6_months: int | None = Field(default=None, description=(
+        "The performance rating at 6 months: a position on the configured scale, 1 its lowest "
+        "label (by default 1 Well below expectations to 5 Far exceeds expectations)."))
+    rating_12_months: int | None = Field(default=None, description=(
+        "The performance rating at 12 months, on the same scale."))
+    employed_12_months: bool | None = Field(default=None, description=(
+        "Still employed 12 months after the hire."))
+    note: text(HIRE_OUTCOME_NOTE_MAX) | None = Field(default=None, description=(
+        "HR's optional note; never copied into the audit trail, erased with the candidate."))
+
+
+class HireOutcomeOut(BaseModel):
+    """How a hire turned out, as recorded; all null before anything is."""
+
+    application_id: int
+    rating_6_months: int | None
+    rating_12_months: int | None
+    employed_12_months: bool | None
+    note: str | None
+    scale: list[str] = Field(description="The performance scale's labels, lowest (1) first.")
+    recorded_at: Timestamp | None
+
+
+class ValidityQuery(Query):
+    """Which loop and period the validity report covers."""
+
+    loop: text(64, 1) = Field(description="A loop's key: every opening interviewing with it.")
+    first: Month | None = Field(default=None, alias="from", description=(
+        "Applications from this month (UTC); by default 35 months before this one."))
+    last: Month | None = Field(default=None, alias="to", description=(
+        "Applications until this month, included; by default this one."))
+
+
+class ValidityRowOut(BaseModel):
+    """One score against one outcome among the hires."""
+
+    outcome: str = Field(description="rating_6_months, rating_12_months or employed_12_months "
+                         "(1 yes, 0 no: r is point-biserial).")
+    predictor: str = Field(description="overall or score_<stage>.")
+    kind: str = Field(description="raw or calibrated.")
+    n: int = Field(description="Hires with both the score and the outcome.")
+    enough_data: bool = Field(description="n reaches the minimum; below it r is null.")
+    r: float | None
+    ci_low: float | None = Field(description="95% interval of r by Fisher's z.")
+    ci_high: float | None
+    hired_sd: float | None
+    pool_sd: float | None = Field(description="The score's SD over the loop's scored "
+                                  "applications of the period; raw scores only.")
+    corrected_r: float | None = Field(description="Thorndike's case II correction for range "
+                                      "restriction; null without the pool's SD.")
+
+
+class ValidityOut(BaseModel):
+    """The validity report of a loop over a period. A small n proves nothing."""
+
+    loop: str
+    title: str
+    first_month: Month
+    last_month: Month
+    hires: int = Field(description="Hires of the period with an outcome recorded.")
+    minimum_n: int
+    rows: list[ValidityRowOut]

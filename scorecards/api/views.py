@@ -36,12 +36,13 @@ from ..extensions import csrf, db
 from ..fairness import differences as fairness_differences
 from ..fairness import reports as fairness_reports
 from ..fairness import services as fairness
-from ..hr.services import candidates, openings, scheduling, search
+from ..fairness import validity as fairness_validity
+from ..hr.services import candidates, openings, outcomes, scheduling, search
 from ..hr.services.fields import PipelineError
 from ..interviews import services as interviews
 from ..interviews.services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 from ..jobs import services as jobs
-from ..models import Candidate, Interview, Scorecard
+from ..models import Candidate, Interview, Scorecard, utcnow
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
 from . import errors, services
@@ -68,6 +69,8 @@ from .schemas import (
     ExportJobIn,
     ExportJobOut,
     ExportQuery,
+    HireOutcomeIn,
+    HireOutcomeOut,
     ImpactGroupOut,
     ImpactOut,
     ImpactQuery,
@@ -94,6 +97,9 @@ from .schemas import (
     SelfIdentificationOut,
     SubmitIn,
     SummaryOut,
+    ValidityOut,
+    ValidityQuery,
+    ValidityRowOut,
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -795,3 +801,59 @@ def score_differences(query: ImpactQuery):
                           first_month=report.first, last_month=report.last,
                           counted_at=report.as_of, reference=report.reference,
                           differences=rows)
+
+
+# Hire outcomes and validity.
+
+
+@api.operation("PUT", "/applications/<int:application_id>/hire-outcome",
+               summary="Record how a hire turned out", tag="applications",
+               body=HireOutcomeIn, answers={204: None})
+def record_hire_outcome(application_id: int, body: HireOutcomeIn):
+    """For HR and admins: replaces the recorded outcome of an application decided hire.
+
+    An application whose decision in force is not hire, or a rating off the configured
+    scale, is a 422 naming the field and the allowed values; nothing is stored then.
+    """
+    outcomes.record_outcome(api_user(), application_id, **body.model_dump())
+    return None, 204
+
+
+@api.operation("GET", "/applications/<int:application_id>/hire-outcome",
+               summary="Read how a hire turned out", tag="applications",
+               answers={200: HireOutcomeOut})
+def read_hire_outcome(application_id: int):
+    """For HR and admins: the recorded outcome, all null before anything is recorded."""
+    found = outcomes.read_outcome(api_user(), application_id)
+    return HireOutcomeOut(
+        application_id=application_id, scale=list(outcomes.performance_scale()),
+        **{name: getattr(found, name) if found else None for name in outcomes.FIELDS},
+        recorded_at=found.recorded_at if found else None)
+
+
+@api.operation("GET", "/fairness/validity", summary="Read the validity report", tag="fairness",
+               query=ValidityQuery, answers={200: ValidityOut})
+def validity(query: ValidityQuery):
+    """For the fairness role and admins: how well a loop's scores predict hires' outcomes.
+
+    Per outcome, score (overall and each stage) and kind (raw, calibrated): n, Pearson r with
+    its 95% interval, and Thorndike's case II correction where the pool's spread is known.
+    Below the minimum n, r is null: a small n proves nothing.
+    """
+    months, problem = fairness_reports.months_asked(query.first or "", query.last or "",
+                                                    utcnow(), span=fairness_validity.DEFAULT_MONTHS)
+    if problem:
+        raise ApiProblem(400, problem, type=errors.INVALID)
+    try:
+        report = fairness_validity.validity_report(api_user(), loop=query.loop, **months)
+    except fairness_reports.ReportRefused as refused:
+        raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
+    names = ("outcome", "predictor", "kind", "n", "r", "ci_low", "ci_high", "hired_sd",
+             "pool_sd", "corrected_r")
+    return ValidityOut(
+        loop=report.loop, title=report.title, first_month=report.first,
+        last_month=report.last,
+        hires=report.hires, minimum_n=fairness_validity.MIN_PAIRS,
+        rows=[ValidityRowOut(**dict(zip(names, row, strict=True)),
+                             enough_data=row[3] >= fairness_validity.MIN_PAIRS)
+              for row in fairness_validity.report_rows(report)])

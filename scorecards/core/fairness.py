@@ -25,7 +25,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy.stats import fisher_exact
@@ -248,3 +248,30 @@ def corrected_for_range_restriction(r: float, restricted_sd: float,
         raise ValueError("the spreads of scores must be positive")
     u = unrestricted_sd / restricted_sd
     return r * u / math.sqrt(1 - r * r + r * r * u * u)
+
+
+def pearson(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Return Pearson's r of the pairs; None below two pairs or when either side never varies.
+
+    With one side 0/1 this is the point-biserial correlation.
+    """
+    n = len(pairs)
+    if n < 2:
+        return None
+    mean_x = math.fsum(x for x, _ in pairs) / n
+    mean_y = math.fsum(y for _, y in pairs) / n
+    sxx = math.fsum((x - mean_x) ** 2 for x, _ in pairs)
+    syy = math.fsum((y - mean_y) ** 2 for _, y in pairs)
+    if sxx <= 0 or syy <= 0:
+        return None
+    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in pairs)
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def sample_sd(values: Sequence[float]) -> float | None:
+    """Return the sample standard deviation (n - 1 in the denominator); None below two values."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean = math.fsum(values) / n
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))

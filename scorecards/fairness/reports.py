@@ -154,14 +154,15 @@ def question_of(item: str) -> Item:
     return question
 
 
-def months_asked(first: str, last: str, now: datetime) -> tuple[dict[str, str], str | None]:
+def months_asked(first: str, last: str, now: datetime,
+                 span: int = 12) -> tuple[dict[str, str], str | None]:
     """Return the months a query asks for, or what is wrong with them.
 
     A month is "YYYY-MM" (a date counts as its month); without them, the report covers the
-    twelve months up to now's.
+    `span` months up to now's.
     """
     this = now.strftime("%Y-%m")
-    months = {"first": first[:7] or shift_month(this, -11), "last": last[:7] or this}
+    months = {"first": first[:7] or shift_month(this, 1 - span), "last": last[:7] or this}
     for name, text, month in (("from", first, months["first"]), ("to", last, months["last"])):
         if not MONTH.fullmatch(month):
             return months, f"{name} must be a month like 2026-01, not {text!r}."

@@ -16,6 +16,8 @@ from ..downloads import content_disposition
 from ..extensions import db
 from ..models import LoopVersion, Opening, utcnow
 from . import differences, reports, services
+from . import validity as validity_reports
+from .reports import ReportRefused
 
 bp = Blueprint("fairness", __name__)
 
@@ -180,3 +182,50 @@ def _asked() -> tuple[dict | None, str | None]:
     if kind not in ("opening", "loop"):
         return asked, "Choose an opening or a loop."
     return asked, problem
+
+
+@bp.get("/fairness/validity")
+@login_required
+def validity():
+    """Show the validity report of the loop the query asks for, or the form to ask for one."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked_validity()
+    report = None
+    if asked and not problem:
+        try:
+            report = validity_reports.validity_report(current_user, **asked)
+        except ReportRefused as refused:
+            problem = str(refused).capitalize() + "."
+    return render_template(
+        "fairness/validity.html", report=report, problem=problem, asked=asked or {},
+        outcomes=validity_reports.OUTCOMES, minimum=validity_reports.MIN_PAIRS,
+        loops=db.session.execute(sa.select(LoopVersion.key, sa.func.max(LoopVersion.title))
+                                 .group_by(LoopVersion.key).order_by(LoopVersion.key)).all(),
+    ), 400 if problem else 200
+
+
+@bp.get("/fairness/validity.csv")
+@login_required
+def validity_csv():
+    """Download the validity report as CSV (r empty where there is not enough data)."""
+    require(current_user, Action.VIEW, Area.FAIRNESS)
+    asked, problem = _asked_validity()
+    if not asked or problem:
+        abort(400, description=problem or "Name a loop.")
+    try:
+        report = validity_reports.validity_report(current_user, **asked)
+    except ReportRefused as refused:
+        abort(400, description=str(refused))
+    return Response(validity_reports.report_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition": content_disposition(f"validity-{report.loop}.csv")})
+
+
+def _asked_validity() -> tuple[dict | None, str | None]:
+    """Return the validity report the query string asks for (None if none yet), or what is wrong."""
+    loop = request.args.get("loop", "")
+    if not loop:
+        return None, None
+    months, problem = reports.months_asked(request.args.get("from", ""),
+                                           request.args.get("to", ""), utcnow(),
+                                           span=validity_reports.DEFAULT_MONTHS)
+    return {"loop": loop, **months}, problem

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..core.vocabulary import ApplicationStatus, Source
+from ..models import HIRE_OUTCOME_NOTE_MAX
 from .services.candidates import MAX_REASON
 from .services.fields import EMAIL
 from .services.openings import OPENING_KEY
@@ -120,3 +121,43 @@ class CloseForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     """A button that sends a reminder; only the CSRF token travels."""
+
+
+class HireOutcomeForm(FlaskForm):
+    """How a hire turned out; choices are filled from the configured performance scale.
+
+    The choices are not checked here: the service refuses a value off the scale, naming the
+    allowed ones, wherever it comes from.
+    """
+
+    rating_6_months = SelectField("Performance rating at 6 months", validate_choice=False)
+    rating_12_months = SelectField("Performance rating at 12 months", validate_choice=False)
+    employed_12_months = RadioField(
+        "Still employed at 12 months", validate_choice=False, default="",
+        choices=[SelectChoice("", "Not known yet"), SelectChoice("yes", "Yes"),
+                 SelectChoice("no", "No")])
+    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+        max=HIRE_OUTCOME_NOTE_MAX,
+        message=f"Keep the note within {HIRE_OUTCOME_NOTE_MAX} characters.")])
+
+    def with_scale(self, labels: tuple[str, ...]) -> HireOutcomeForm:
+        """Offer the scale's labels, and "not rated yet", for both ratings."""
+        choices = [SelectChoice("", "Not rated yet"),
+                   *(SelectChoice(str(n), label) for n, label in enumerate(labels, 1))]
+        self.rating_6_months.choices = self.rating_12_months.choices = choices
+        return self
+
+    def values(self) -> dict:
+        """Return the typed values as the service takes them: numbers, yes/no, None if empty."""
+        return {"rating_6_months": _number(self.rating_6_months.data),
+                "rating_12_months": _number(self.rating_12_months.data),
+                "employed_12_months": {"yes": True, "no": False}.get(
+                    self.employed_12_months.data or ""),
+                "note": self.note.data or None}
+
+
+def _number(value: str | None) -> int | str | None:
+    """Return a typed whole number as a number, anything else as typed for the service to refuse."""
+    if not value:
+        return None
+    return int(value) if value.lstrip("-").isdigit() else value

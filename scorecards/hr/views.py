@@ -33,13 +33,14 @@ from .forms import (
     ApplicationForm,
     CancelForm,
     CloseForm,
+    HireOutcomeForm,
     InterviewForm,
     NoteForm,
     OpeningForm,
     ReminderForm,
     ScheduleForm,
 )
-from .services import reports
+from .services import outcomes, reports
 from .services.candidates import (
     FINAL_STATUSES,
     AddedApplication,
@@ -231,8 +232,9 @@ def _within_window(form: FlaskForm) -> FlaskForm:
 
 
 def _render_application(application: Application, schedule: ScheduleForm, close: CloseForm,
-                        status: int = 200):
+                        status: int = 200, after_hire: HireOutcomeForm | None = None):
     loop = loop_of(application.opening.loop_version)
+    after_hire = _after_hire(application, after_hire)
     closable = application.status not in FINAL_STATUSES
     if closable and schedule.stage.choices is None:  # a closed application has no form
         _with_choices(schedule, application)
@@ -243,7 +245,7 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
         window=window, others=other_applications(application, current_user),
         outcome_hidden=not can(current_user, Action.VIEW, application),
         state_of=scorecard_state,
-        closable=closable), status
+        closable=closable, after_hire=after_hire, scale=outcomes.performance_scale()), status
 
 
 @bp.get("/interviews/<int:interview_id>")
@@ -456,3 +458,39 @@ def _attach(form: FlaskForm, error: PipelineError) -> None:
         form[error.field].errors.append(str(error))
     else:
         form.form_errors.append(str(error))
+
+
+@bp.post("/applications/<int:application_id>/hire-outcome")
+@login_required
+def hire_outcome(application_id: int):
+    """Record how a hire turned out: performance ratings and whether they stayed."""
+    found = _load(application_id)
+    form = HireOutcomeForm(prefix="outcome").with_scale(outcomes.performance_scale())
+    if form.validate():
+        try:
+            outcomes.record_outcome(current_user, application_id, **form.values())
+        except outcomes.OutcomeRefused as error:
+            _attach(form, error)
+        else:
+            flash("The hire's outcome is recorded.", "success")
+            return redirect(url_for(".application", application_id=application_id), code=303)
+    return _render_application(found, ScheduleForm(prefix="schedule", formdata=None),
+                               CloseForm(prefix="close", formdata=None), 400, form)
+
+
+def _after_hire(application: Application, form: HireOutcomeForm | None) -> HireOutcomeForm | None:
+    """Return the form of a hire's outcome, filled with what is recorded; None if not a hire."""
+    if form is not None:
+        return form
+    if not can(current_user, Action.VIEW, application) or not outcomes.is_hired(application.id):
+        return None
+    found = outcomes.read_outcome(current_user, application.id)
+    form = HireOutcomeForm(prefix="outcome", formdata=None).with_scale(
+        outcomes.performance_scale())
+    if found is not None:
+        form.rating_6_months.data = str(found.rating_6_months or "")
+        form.rating_12_months.data = str(found.rating_12_months or "")
+        form.employed_12_months.data = {True: "yes", False: "no"}.get(
+            found.employed_12_months, "")
+        form.note.data = found.note or ""
+    return form

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased
 
 from .. import audit
@@ -24,12 +25,14 @@ from ..core.vocabulary import ApplicationStatus, FinalOutcome
 from ..extensions import db
 from ..fairness import counts
 from ..fairness.questionnaire import configured
+from ..hr.services.outcomes import hires_in_force
 from ..hr.services.search import compact_index
 from ..jobs.services import cancel_jobs_touching, expire_files, files_touching
 from ..models import (
     Application,
     Candidate,
     Decision,
+    HireOutcome,
     Interview,
     Rating,
     Scorecard,
@@ -87,6 +90,8 @@ def _erase(candidate: Candidate) -> list[int]:
     applications = [a.id for a in candidate.applications]
     if not applications:
         return applications
+    # How a hire turned out is about the person, ratings and note alike: it goes whole.
+    db.session.execute(sa.delete(HireOutcome).where(HireOutcome.application_id.in_(applications)))
     scorecards = (sa.select(Scorecard.id).join(Scorecard.interview)
                   .where(Interview.application_id.in_(applications)))
     db.session.execute(sa.update(Rating).where(Rating.scorecard_id.in_(scorecards))
@@ -159,7 +164,8 @@ def apply_retention(now: datetime, months: int,
                     progress: Callable[[int, int], None] | None = None) -> list[int]:
     """Erase every candidate due for it, each in its own transaction; return their ids.
 
-    progress, if given, hears (candidates erased, candidates due) after each erasure.
+    progress, if given, hears (candidates erased, candidates due) after each erasure. Hire
+    outcomes older than HIRE_OUTCOME_RETENTION_MONTHS go too (expire_hire_outcomes).
     """
     erased, due = [], expired_candidates(now, months)
     for candidate_id in due:
@@ -170,6 +176,7 @@ def apply_retention(now: datetime, months: int,
     compact_index()
     audit.record(None, "retention.applied", None, months=months, erased=len(erased))
     db.session.commit()
+    expire_hire_outcomes(now, current_app.config["HIRE_OUTCOME_RETENTION_MONTHS"])
     return erased
 
 
@@ -184,3 +191,26 @@ def months_before(moment: datetime, months: int) -> datetime:
             30, 31, 31, 30, 31, 30, 31][month - 1]
     return moment.replace(year=year, month=month, day=min(moment.day, days),
                           tzinfo=moment.tzinfo or UTC)
+
+
+def expired_hire_outcomes(now: datetime, months: int) -> sa.Select:
+    """Return a query of the applications whose outcomes are due for deletion.
+
+    They are due `months` calendar months after the hire decision in force; an outcome whose
+    application is no longer decided hire is due at once, as nothing justifies keeping it.
+    """
+    cutoff = months_before(now, months)
+    hires = hires_in_force().subquery()
+    kept = sa.select(hires.c.application_id).where(hires.c.decided_at >= cutoff)
+    return sa.select(HireOutcome.application_id).where(HireOutcome.application_id.not_in(kept))
+
+
+def expire_hire_outcomes(now: datetime, months: int) -> int:
+    """Delete the hire outcomes the retention rule says are due, audited as a count; return it."""
+    deleted = db.session.execute(
+        sa.delete(HireOutcome).where(HireOutcome.application_id.in_(
+            expired_hire_outcomes(now, months).scalar_subquery()))
+        .execution_options(synchronize_session=False)).rowcount
+    audit.record(None, "hire_outcomes.expired", None, months=months, deleted=deleted)
+    db.session.commit()
+    return deleted

@@ -11,11 +11,13 @@ from pypdf import PdfReader
 
 from scorecards.core.vocabulary import ApplicationStatus, JobStatus, Role, Source
 from scorecards.extensions import db
+from scorecards.hr.services.outcomes import record_outcome
 from scorecards.models import (
     Application,
     AuditEvent,
     Candidate,
     Decision,
+    HireOutcome,
     Job,
     JobChunk,
     Rating,
@@ -61,7 +63,8 @@ def scored(make_user, make_application, make_interview, submit):
 def everything_stored() -> str:
     """Return every text column of the tables that could hold the candidate's data."""
     rows = []
-    for model in (Candidate, Rating, Scorecard, ScorecardRevision, Decision, AuditEvent):
+    for model in (Candidate, Rating, Scorecard, ScorecardRevision, Decision, AuditEvent,
+                  HireOutcome):
         rows += [json.dumps([str(v) for v in row], default=str)
                  for row in db.session.execute(sa.select(model.__table__))]
     rows += [str(row) for row in db.session.execute(sa.select(Application.__table__))]
@@ -201,3 +204,54 @@ def test_the_cli_erases_one_candidate(app, scored, runner):
     missing = runner.invoke(args=["candidates", "erase", "999999", "--yes"])
     assert missing.exit_code == 1
     assert "There is no candidate 999999." in missing.output
+
+
+@pytest.fixture
+def hired_with_outcome(make_user, make_application):
+    """Return a hired application whose outcome HR recorded, with a note naming the person."""
+    committee = make_user(Role.COMMITTEE)
+    application = make_application(SECRET)
+    application.decisions.append(Decision(
+        recommended_outcome="hire", explanation={}, final_outcome="hire",
+        rationale="Strong panel.", decided_by=committee))
+    application.status = ApplicationStatus.DECIDED
+    db.session.commit()
+    record_outcome(make_user(Role.HR), application.id, rating_6_months=2,
+                   employed_12_months=False, note=f"{SECRET} left for a startup.")
+    return application
+
+
+def test_erasure_deletes_the_hires_outcomes_note_and_all(app, hired_with_outcome):
+    assert "left for a startup" in everything_stored()
+    erase_candidate(None, hired_with_outcome.candidate_id)
+    db.session.expire_all()
+    assert db.session.get(HireOutcome, hired_with_outcome.id) is None
+    stored = everything_stored()
+    assert SECRET not in stored
+    assert "left for a startup" not in stored
+
+
+def test_retention_deletes_outcomes_of_hires_decided_longer_ago_than_the_setting(
+        app, hired_with_outcome, make_user, make_application, runner):
+    committee = make_user(Role.COMMITTEE)
+    recent = make_application("Recent Hire")
+    recent.decisions.append(Decision(
+        recommended_outcome="hire", explanation={}, final_outcome="hire",
+        rationale="Strong panel.", decided_by=committee))
+    recent.status = ApplicationStatus.DECIDED
+    db.session.commit()
+    record_outcome(make_user(Role.HR), recent.id, rating_6_months=4)
+    decision = hired_with_outcome.decisions[0]
+    decision.decided_at = datetime.now(UTC) - timedelta(days=37 * 31)
+    db.session.commit()
+    assert app.config["HIRE_OUTCOME_RETENTION_MONTHS"] == 36
+    result = runner.invoke(args=["candidates", "retention"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(HireOutcome, hired_with_outcome.id) is None
+    assert db.session.get(HireOutcome, recent.id) is not None
+    # The hired person is not erased: only their outcome's time was up.
+    assert db.session.get(Candidate, hired_with_outcome.candidate_id).name == SECRET
+    event = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.action == "hire_outcomes.expired"))
+    assert event.details == {"months": 36, "deleted": 1}
