@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 YEAR_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/scorecards_year"
 PASSWORD = "year-bench-password"  # bench/year.py's shared password (a bench data set)
+LOOP = "backend-engineer"  # bench/year.py's loop
 USER_AGENT = "scorecards-budgets"  # Flask-Login ties a session to the User-Agent it began with
 TOKEN_NAME = "budgets"
 DEEP_PAGES = 20  # how far a cursor walk goes before its page is measured
@@ -246,6 +247,15 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
         Route("interviewers", "hr", "GET", "/analytics/interviewers", REPORT),
         Route("interviewer report (heaviest)", "hr", "GET",
               f"/analytics/interviewers/{s.heaviest_id}", REPORT),
+        Route("adverse impact, loop", "admin", "GET",
+              f"/fairness/impact?scope=loop:{LOOP}&question=race_ethnicity", REPORT),
+        Route("adverse impact, busiest opening", "admin", "GET",
+              f"/fairness/impact?scope=opening:{s.opening}&question=sex", REPORT),
+        Route("scores by group, loop", "admin", "GET",
+              f"/fairness/scores?scope=loop:{LOOP}&question=sex", REPORT),
+        Route("scores by group, busiest opening", "admin", "GET",
+              f"/fairness/scores?scope=opening:{s.opening}&question=race_ethnicity", REPORT),
+        Route("validity, loop", "admin", "GET", f"/fairness/validity?loop={LOOP}", REPORT),
         Route("home (interviewer)", "owner", "GET", "/"),
         Route("my interviews (heaviest)", "heaviest", "GET", "/interviews"),
         Route("my interviews", "owner", "GET", "/interviews"),
@@ -266,6 +276,10 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
               REPORT),
         Route("API interviewer (heaviest)", "api-hr", "GET",
               f"/api/v1/analytics/interviewers/{s.heaviest_id}", REPORT),
+        Route("API adverse impact, loop", "api-admin", "GET",
+              f"/api/v1/fairness/adverse-impact?loop={LOOP}&question=sex", REPORT),
+        Route("API scores by group, loop", "api-admin", "GET",
+              f"/api/v1/fairness/score-differences?loop={LOOP}&question=sex", REPORT),
     ]
 
 
@@ -317,9 +331,9 @@ def measure(url: str, args) -> tuple[list[Route], list[list[Samples]]]:
     """Serve the database, sign everyone in, and time each route over args.repeat runs."""
     s = pick(url)
     people = {"hr": "hr-0001@bench.example", "committee": "committee-0001@bench.example",
-              "owner": s.owner, "heaviest": s.heaviest}
+              "admin": "admin-0001@bench.example", "owner": s.owner, "heaviest": s.heaviest}
     server = Server(url, args.workers, {f"api-{role}": people[role]
-                                        for role in ("hr", "committee", "owner")})
+                                        for role in ("hr", "committee", "owner", "admin")})
     try:
         clients = {role: Client(server.port, email=email) for role, email in people.items()}
         clients |= {role: Client(server.port, token=token)

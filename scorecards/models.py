@@ -776,6 +776,42 @@ class ScoreSum(db.Model):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LoopSelectionCount(db.Model):
+    """The selection counts of a loop's openings added up, live and kept, for a loop's report.
+
+    Rolled up from selection_counts whenever those change (fairness/counts.py).
+    """
+
+    __tablename__ = "loop_selection_counts"
+
+    item: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    loop: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    step: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    answer: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    reached: Mapped[int]
+    passed: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)  # its oldest live count's
+
+
+class LoopScoreSum(db.Model):
+    """The score sums of a loop's openings added up, live and kept, for a loop's report."""
+
+    __tablename__ = "loop_score_sums"
+
+    item: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    loop: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    stage: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    competency: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    interviewer_id: Mapped[int] = mapped_column(primary_key=True)
+    answer: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    n: Mapped[int]
+    total: Mapped[float] = mapped_column(sa.Float)
+    squares: Mapped[float] = mapped_column(sa.Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SelfIdentificationLink(db.Model):
     """A link HR sent a candidate to answer the self-identification questions, once.
 

@@ -55,7 +55,9 @@ LABELS = {"export": "Exporting ratings", "packet": "Preparing packets",
 RESULTS = {"export": (r"", r"Wrote .*out\.csv \(\d+ KiB\)\.\n"),
            "packet": (r"", r"Wrote .*out\.pdf \(\d+ KiB, fingerprint [0-9a-f]{16}\)\.\n"),
            "retention": (r"Erased 1 candidate\(s\) whose applications ended more than 24 "
-                         r"months ago\.\n", r"")}
+                         r"months ago\.\nDeleted the self-identification answers of 0 "
+                         r"candidate\(s\) whose applications ended more than 24 months ago "
+                         r"\(their counts are kept\)\.\n", r"")}
 
 
 @pytest.mark.parametrize("name", ["export", "packet", "retention"])

@@ -55,7 +55,8 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         assert "hire_outcomes" not in tables(db.engine)
         assert "selection_counts" in tables(db.engine)
         downgrade(revision="-1")
-        assert not {"selection_counts", "score_sums"} & tables(db.engine)
+        assert not {"selection_counts", "score_sums", "loop_selection_counts",
+                    "loop_score_sums"} & tables(db.engine)
         assert "counted_at" not in columns(db.engine, "candidates")
         downgrade(revision="-1")
         assert "self_identifications" not in tables(db.engine)

@@ -948,8 +948,10 @@ class ImpactQuery(Query):
                                      "interviewing with it. Give an opening or a loop.")
     question: text(64, 1) = Field(default="sex", description="The self-identification "
                                   "question whose answers are the groups.")
-    first: Month = Field(alias="from", description="Applications from this month (UTC).")
-    last: Month = Field(alias="to", description="Applications until this month, included.")
+    first: Month | None = Field(default=None, alias="from", description=(
+        "Applications from this month (UTC); by default 11 months before this one."))
+    last: Month | None = Field(default=None, alias="to", description=(
+        "Applications until this month, included; by default this one."))
 
 
 class ImpactGroupOut(BaseModel):

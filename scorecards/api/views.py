@@ -760,7 +760,7 @@ def adverse_impact(query: ImpactQuery):
     try:
         report = fairness_reports.impact_report(
             api_user(), opening=query.opening, loop=query.loop, item=query.question,
-            first=query.first, last=query.last)
+            **_months(query))
     except fairness_reports.ReportRefused as refused:
         raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
     steps: dict[str, list] = {}
@@ -779,6 +779,15 @@ def adverse_impact(query: ImpactQuery):
                             for step in report.steps])
 
 
+def _months(query: ImpactQuery) -> dict[str, str]:
+    """Return the months a fairness report covers: those asked for, or the last twelve."""
+    months, problem = fairness_reports.months_asked(query.first or "", query.last or "",
+                                                    utcnow())
+    if problem:
+        raise ApiProblem(400, problem, type=errors.INVALID)
+    return months
+
+
 @api.operation("GET", "/fairness/score-differences",
                summary="Read how groups' scores differ, per competency and interviewer",
                tag="fairness", query=ImpactQuery, answers={200: DifferencesOut})
@@ -792,7 +801,7 @@ def score_differences(query: ImpactQuery):
     try:
         report = fairness_differences.score_differences(
             api_user(), opening=query.opening, loop=query.loop, item=query.question,
-            first=query.first, last=query.last)
+            **_months(query))
     except fairness_reports.ReportRefused as refused:
         raise ApiProblem(400, str(refused).capitalize() + ".", type=errors.INVALID) from None
     rows = [DifferenceOut(**dict(zip(fairness_differences.CSV_HEADER, row, strict=True)))

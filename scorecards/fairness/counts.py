@@ -35,6 +35,10 @@ from ..models import (
     Candidate,
     Decision,
     Interview,
+    LoopScoreSum,
+    LoopSelectionCount,
+    LoopVersion,
+    Opening,
     Rating,
     Scorecard,
     ScoreSum,
@@ -161,11 +165,16 @@ def score_rows(item: str, *where: sa.ColumnElement[bool]) -> sa.Select:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of kept figures: its table, the rows it counts, which columns add up."""
+    """One kind of kept figures: its tables, the rows it counts, which columns add up.
+
+    table holds them per opening, live and kept apart; loop_table per loop, both added up, so
+    that a loop's report reads a few thousand rows rather than every opening's.
+    """
 
     table: type[db.Model]
+    loop_table: type[db.Model]
     rows: Callable[..., sa.Select]
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]  # item, opening_id, month, then what else tells rows apart
     measures: tuple[str, ...]
 
     @property
@@ -173,14 +182,44 @@ class Kind:
         """Return the columns its rows give, in order."""
         return (*self.keys, "kept", *self.measures, "computed_at")
 
+    def loop_rows(self, *where: sa.ColumnElement[bool]) -> sa.Select:
+        """Return the loop rows added up from the opening rows that match where."""
+        rest = [getattr(self.table, key) for key in self.keys[3:]]
+        live = sa.case((self.table.kept.is_(False), self.table.computed_at))
+        grouping = (self.table.item, LoopVersion.key, self.table.month, *rest)
+        return (sa.select(*grouping,
+                          *(sa.func.sum(getattr(self.table, name)) for name in self.measures),
+                          sa.func.coalesce(sa.func.min(live), sa.func.max(self.table.computed_at)))
+                .join(Opening, Opening.id == self.table.opening_id)
+                .join(LoopVersion, LoopVersion.id == Opening.loop_version_id)
+                .where(*where).group_by(*grouping))
 
-KINDS = (
-    Kind(SelectionCount, selection_rows, ("item", "opening_id", "month", "step", "answer"),
-         ("reached", "passed")),
-    Kind(ScoreSum, score_rows,
+    @property
+    def loop_columns(self) -> tuple[str, ...]:
+        """Return the columns of loop_rows, in order."""
+        return ("item", "loop", "month", *self.keys[3:], *self.measures, "computed_at")
+
+
+SELECTIONS, SCORES = KINDS = (
+    Kind(SelectionCount, LoopSelectionCount, selection_rows,
+         ("item", "opening_id", "month", "step", "answer"), ("reached", "passed")),
+    Kind(ScoreSum, LoopScoreSum, score_rows,
          ("item", "opening_id", "month", "stage", "competency", "interviewer_id", "answer"),
          ("n", "total", "squares")),
 )
+
+
+def scoped(kind: Kind, loop: str | None, openings: list[int]):
+    """Return where a report of a loop (or else of these openings) reads a kind of figures.
+
+    That is (table, the condition on its rows, the time of the oldest live count it reads).
+    """
+    if loop is not None:
+        table = kind.loop_table
+        return table, table.loop == loop, sa.func.min(table.computed_at)
+    table = kind.table
+    live = sa.case((table.kept.is_(False), table.computed_at))
+    return table, table.opening_id.in_(openings), sa.func.min(live)
 
 
 def rebuild() -> int:
@@ -196,13 +235,17 @@ def rebuild() -> int:
         for question in questionnaire.items:
             db.session.execute(sa.insert(kind.table).from_select(kind.columns,
                                                                  kind.rows(question.key)))
+        db.session.execute(sa.delete(kind.loop_table))
+        db.session.execute(sa.insert(kind.loop_table).from_select(kind.loop_columns,
+                                                                  kind.loop_rows()))
         rows += db.session.scalar(sa.select(sa.func.count()).select_from(kind.table))
     return rows
 
 
 def recount(questionnaire: Questionnaire, months: Iterable[tuple[int, str]]) -> None:
-    """Count the live figures of these (opening, month) pairs again."""
-    for opening_id, month in sorted(set(months)):
+    """Count the live figures of these (opening, month) pairs again, and their loops' sums."""
+    months = sorted(set(months))
+    for opening_id, month in months:
         within = (Application.opening_id == opening_id,
                   Application.applied_at >= month_start(month),
                   Application.applied_at < month_start(shift_month(month, 1)))
@@ -213,6 +256,17 @@ def recount(questionnaire: Questionnaire, months: Iterable[tuple[int, str]]) -> 
             for question in questionnaire.items:
                 db.session.execute(sa.insert(kind.table).from_select(
                     kind.columns, kind.rows(question.key, *within)))
+    loop_of = dict(db.session.execute(
+        sa.select(Opening.id, LoopVersion.key)
+        .join(LoopVersion, LoopVersion.id == Opening.loop_version_id)
+        .where(Opening.id.in_(sorted({opening_id for opening_id, _ in months})))).all())
+    for loop, month in sorted({(loop_of[opening_id], month) for opening_id, month in months}):
+        for kind in KINDS:
+            db.session.execute(sa.delete(kind.loop_table).where(
+                kind.loop_table.loop == loop, kind.loop_table.month == month))
+            db.session.execute(sa.insert(kind.loop_table).from_select(
+                kind.loop_columns,
+                kind.loop_rows(LoopVersion.key == loop, kind.table.month == month)))
 
 
 def keep(questionnaire: Questionnaire, candidate_ids: list[int]) -> None:

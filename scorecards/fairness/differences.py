@@ -19,17 +19,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from ..authz import Action, Area, require
 from ..catalog.services import newest_rubrics
-from ..core.fairness import Comparison, Scores, compare_scores
+from ..core.fairness import MIN_CELL, Comparison, Scores, compare_scores
 from ..exports.writers import csv_line
 from ..extensions import db
-from ..models import ScoreSum, User, UTCDateTime
+from ..models import User, UTCDateTime
+from . import counts
+from .counts import UNANSWERED
 from .questionnaire import PREFER_NOT_TO_SAY, Item
 from .reports import question_of, scope_of
 
@@ -85,18 +87,18 @@ def score_differences(actor: User, *, opening: str | None = None, loop: str | No
     require(actor, Action.VIEW, Area.FAIRNESS)
     question = question_of(item)
     scope = scope_of(opening, loop)
-    counted_at = sa.type_coerce(sa.func.min(sa.case((ScoreSum.kept.is_(False),
-                                                     ScoreSum.computed_at))), UTCDateTime)
+    table, scope_rows, oldest = counts.scoped(
+        counts.SCORES, scope.key if scope.kind == "loop" else None, scope.openings)
     sums: dict[tuple[str, str, int], dict[str, Scores]] = defaultdict(dict)
     as_of = None
-    for stage, competency, interviewer, answer, n, total, squares, counted in db.session.execute(
-            sa.select(ScoreSum.stage, ScoreSum.competency, ScoreSum.interviewer_id,
-                      ScoreSum.answer, sa.func.sum(ScoreSum.n), sa.func.sum(ScoreSum.total),
-                      sa.func.sum(ScoreSum.squares), counted_at)
-            .where(ScoreSum.opening_id.in_(scope.openings), ScoreSum.item == question.key,
-                   ScoreSum.month >= first, ScoreSum.month <= last)
-            .group_by(ScoreSum.stage, ScoreSum.competency, ScoreSum.interviewer_id,
-                      ScoreSum.answer)):
+    rows = db.session.connection().execute(  # tens of thousands of rows: no ORM on the way
+        sa.select(table.stage, table.competency, table.interviewer_id, table.answer,
+                  sa.func.sum(table.n), sa.func.sum(table.total), sa.func.sum(table.squares),
+                  sa.type_coerce(oldest, UTCDateTime))
+        .where(scope_rows, table.item == question.key, table.month >= first,
+               table.month <= last)
+        .group_by(table.stage, table.competency, table.interviewer_id, table.answer)).all()
+    for stage, competency, interviewer, answer, n, total, squares, counted in rows:
         sums[stage, competency, interviewer][answer] = Scores(int(n), float(total),
                                                               float(squares))
         if counted is not None:
@@ -104,31 +106,43 @@ def score_differences(actor: User, *, opening: str | None = None, loop: str | No
     compared = [option.key for option in question.options if option.key != PREFER_NOT_TO_SAY]
     reference = _largest(sums, compared)
     titles = {stage.key: stage.title for stage in scope.stages}
+    order = {stage.key: index for index, stage in enumerate(scope.stages)}
     rubric = newest_rubrics()
     competencies, interviewers = [], []
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(
-        {interviewer for _, _, interviewer in sums if interviewer != PANEL}))).all())
-    order = {stage.key: index for index, stage in enumerate(scope.stages)}
-    for (stage, competency, interviewer), groups in sorted(
-            sums.items(), key=lambda found: (order.get(found[0][0], len(order)), found[0])):
-        if reference is None:
-            break
-        comparisons = compare_scores({key: groups.get(key, Scores(0, 0.0, 0.0))
-                                      for key in compared}, reference)
+    empty = Scores(0, 0.0, 0.0)
+    for (stage, competency, interviewer), groups in sums.items():
+        # Most interviewers met too few of a second group to compare: no need to compare them.
+        if reference is None or (interviewer != PANEL and not _comparable(groups, reference)):
+            continue
+        comparisons = compare_scores({key: groups.get(key, empty) for key in compared},
+                                     reference)
         if interviewer == PANEL:
             found = rubric(_rubric_key(scope, stage))
-            title = next((c.title for c in found.competencies if c.key == competency),
-                         competency) if found else competency
-            competencies.append(Row(stage, titles.get(stage, stage), competency, title,
+            keys = [c.key for c in found.competencies] if found else []
+            title = found.competency(competency).title if competency in keys else competency
+            place = keys.index(competency) if competency in keys else len(keys)
+            competencies.append((order.get(stage, len(order)), place, Row(
+                stage, titles.get(stage, stage), competency, title, comparisons)))
+        else:
+            interviewers.append(Row(stage, titles.get(stage, stage), str(interviewer), "",
                                     comparisons))
-        elif any(c.difference is not None for c in comparisons):
-            interviewers.append(Row(stage, titles.get(stage, stage), str(interviewer),
-                                    names.get(interviewer, f"Interviewer {interviewer}"),
-                                    comparisons))
-    interviewers.sort(key=lambda row: (not row.flagged, order.get(row.stage, len(order)),
-                                       row.title))
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(
+        User.id.in_(sorted({int(row.subject) for row in interviewers})))).all())
+    interviewers = sorted(
+        (replace(row, title=names.get(int(row.subject), f"Interviewer {row.subject}"))
+         for row in interviewers),
+        key=lambda row: (not row.flagged, order.get(row.stage, len(order)), row.title))
+    competencies = [row for *_, row in sorted(competencies, key=lambda found: found[:2])]
     return DifferenceReport(scope.kind, scope.key, scope.title, question, first, last, as_of,
                             reference, competencies, interviewers)
+
+
+def _comparable(groups: dict[str, Scores], reference: str) -> bool:
+    """Tell whether the reference group and another are large enough to compare."""
+    base = groups.get(reference)
+    return (base is not None and base.n >= MIN_CELL
+            and any(scores.n >= MIN_CELL for group, scores in groups.items()
+                    if group not in (reference, UNANSWERED, PREFER_NOT_TO_SAY)))
 
 
 def _largest(sums: dict, compared: list[str]) -> str | None:

@@ -31,7 +31,8 @@ from ..core.fairness import Impact, Selection, impact
 from ..core.rubric import Stage
 from ..exports.writers import csv_line
 from ..extensions import db
-from ..models import LoopVersion, Opening, SelectionCount, User, UTCDateTime
+from ..models import LoopVersion, Opening, User, UTCDateTime
+from . import counts
 from .counts import OVERALL, SCREENING, UNANSWERED, shift_month
 from .questionnaire import PREFER_NOT_TO_SAY, Item
 from .services import questionnaire
@@ -92,26 +93,24 @@ def impact_report(actor: User, *, opening: str | None = None, loop: str | None =
     require(actor, Action.VIEW, Area.FAIRNESS)
     question = question_of(item)
     scope = scope_of(opening, loop)
-    counts: dict[str, dict[str, Selection]] = defaultdict(dict)
+    table, scope_rows, oldest = counts.scoped(
+        counts.SELECTIONS, scope.key if scope.kind == "loop" else None, scope.openings)
+    found: dict[str, dict[str, Selection]] = defaultdict(dict)
     as_of = None
-    counted_at = sa.type_coerce(sa.func.min(sa.case((SelectionCount.kept.is_(False),
-                                                     SelectionCount.computed_at))), UTCDateTime)
     for step, answer, reached, passed, counted in db.session.execute(
-            sa.select(SelectionCount.step, SelectionCount.answer,
-                      sa.func.sum(SelectionCount.reached), sa.func.sum(SelectionCount.passed),
-                      counted_at)
-            .where(SelectionCount.opening_id.in_(scope.openings),
-                   SelectionCount.item == question.key,
-                   SelectionCount.month >= first, SelectionCount.month <= last)
-            .group_by(SelectionCount.step, SelectionCount.answer)):
-        counts[step][answer] = Selection(int(reached), int(passed))
+            sa.select(table.step, table.answer, sa.func.sum(table.reached),
+                      sa.func.sum(table.passed), sa.type_coerce(oldest, UTCDateTime))
+            .where(scope_rows, table.item == question.key, table.month >= first,
+                   table.month <= last)
+            .group_by(table.step, table.answer)):
+        found[step][answer] = Selection(int(reached), int(passed))
         if counted is not None:
             as_of = counted if as_of is None else min(as_of, counted)
     steps = [_step(SCREENING, "Screening (applied, reached a first interview)", question,
-                   counts[SCREENING]),
-             *(_step(stage.key, stage.title, question, counts[stage.key])
+                   found[SCREENING]),
+             *(_step(stage.key, stage.title, question, found[stage.key])
                for stage in scope.stages),
-             _step(OVERALL, "Overall (applied, decided hire)", question, counts[OVERALL])]
+             _step(OVERALL, "Overall (applied, decided hire)", question, found[OVERALL])]
     return ImpactReport(scope.kind, scope.key, scope.title, question, first, last, as_of, steps)
 
 

@@ -180,3 +180,16 @@ def test_a_period_without_answers_says_so(make_user, make_application, sign_in):
     refresh(["fairness"])
     page = sign_in(make_user(Role.ADMIN)).get(PAGE).text
     assert "Too little data to compare groups" in page
+
+
+def test_a_loop_adds_up_the_same_figures_as_its_openings(scored, make_user):
+    reviewer = make_user(Role.FAIRNESS)
+
+    def figures(**scope):
+        report = score_differences(reviewer, item="sex", first="2000-01", last="2999-12",
+                                   **scope)
+        return [(row.stage, row.subject, c.group, c.scores.n, round(c.scores.total, 9))
+                for row in report.competencies + report.interviewers for c in row.groups]
+
+    assert figures(loop="test-loop") == figures(opening="test-opening")
+    assert figures(loop="test-loop")
