@@ -4,7 +4,7 @@ For an opening or a loop, a period of whole months and one self-identification q
 from the kept score sums (counts.py):
 
 - per stage and competency: each application's mean score over its panel, compared between
-  each group and the reference group (the largest group that answered);
+  each group and the reference group (the largest group that answered: the most scores);
 - per stage and interviewer: each of their scorecards' mean rating, compared the same way.
 
 d is the difference of the means in pooled standard deviations (core/fairness.py): -0.5
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,7 +31,6 @@ from ..exports.writers import csv_line
 from ..extensions import db
 from ..models import User, UTCDateTime
 from . import counts
-from .counts import UNANSWERED
 from .questionnaire import PREFER_NOT_TO_SAY, Item
 from .reports import question_of, scope_of
 
@@ -89,70 +88,80 @@ def score_differences(actor: User, *, opening: str | None = None, loop: str | No
     scope = scope_of(opening, loop)
     table, scope_rows, oldest = counts.scoped(
         counts.SCORES, scope.key if scope.kind == "loop" else None, scope.openings)
-    sums: dict[tuple[str, str, int], dict[str, Scores]] = defaultdict(dict)
-    as_of = None
-    rows = db.session.connection().execute(  # tens of thousands of rows: no ORM on the way
-        sa.select(table.stage, table.competency, table.interviewer_id, table.answer,
-                  sa.func.sum(table.n), sa.func.sum(table.total), sa.func.sum(table.squares),
-                  sa.type_coerce(oldest, UTCDateTime))
-        .where(scope_rows, table.item == question.key, table.month >= first,
-               table.month <= last)
-        .group_by(table.stage, table.competency, table.interviewer_id, table.answer)).all()
-    for stage, competency, interviewer, answer, n, total, squares, counted in rows:
-        sums[stage, competency, interviewer][answer] = Scores(int(n), float(total),
-                                                              float(squares))
-        if counted is not None:
-            as_of = counted if as_of is None else min(as_of, counted)
+    within = (scope_rows, table.item == question.key, table.month >= first, table.month <= last)
     compared = [option.key for option in question.options if option.key != PREFER_NOT_TO_SAY]
-    reference = _largest(sums, compared)
+    panels: dict[tuple[str, str], dict[str, Scores]] = defaultdict(dict)
+    for stage, competency, answer, n, total, squares in db.session.execute(
+            sa.select(table.stage, table.competency, table.answer, sa.func.sum(table.n),
+                      sa.func.sum(table.total), sa.func.sum(table.squares))
+            .where(*within, table.interviewer_id == PANEL)
+            .group_by(table.stage, table.competency, table.answer)):
+        panels[stage, competency][answer] = Scores(int(n), float(total), float(squares))
+    reference = _largest(panels, compared)
+    if reference is None:
+        return DifferenceReport(scope.kind, scope.key, scope.title, question, first, last,
+                                None, None, [], [])
+    as_of = db.session.scalar(sa.select(sa.type_coerce(oldest, UTCDateTime)).where(*within))
     titles = {stage.key: stage.title for stage in scope.stages}
     order = {stage.key: index for index, stage in enumerate(scope.stages)}
     rubric = newest_rubrics()
-    competencies, interviewers = [], []
-    empty = Scores(0, 0.0, 0.0)
-    for (stage, competency, interviewer), groups in sums.items():
-        # Most interviewers met too few of a second group to compare: no need to compare them.
-        if reference is None or (interviewer != PANEL and not _comparable(groups, reference)):
-            continue
-        comparisons = compare_scores({key: groups.get(key, empty) for key in compared},
-                                     reference)
-        if interviewer == PANEL:
-            found = rubric(_rubric_key(scope, stage))
-            keys = [c.key for c in found.competencies] if found else []
-            title = found.competency(competency).title if competency in keys else competency
-            place = keys.index(competency) if competency in keys else len(keys)
-            competencies.append((order.get(stage, len(order)), place, Row(
-                stage, titles.get(stage, stage), competency, title, comparisons)))
-        else:
-            interviewers.append(Row(stage, titles.get(stage, stage), str(interviewer), "",
-                                    comparisons))
-    names = dict(db.session.execute(sa.select(User.id, User.name).where(
-        User.id.in_(sorted({int(row.subject) for row in interviewers})))).all())
-    interviewers = sorted(
-        (replace(row, title=names.get(int(row.subject), f"Interviewer {row.subject}"))
-         for row in interviewers),
-        key=lambda row: (not row.flagged, order.get(row.stage, len(order)), row.title))
-    competencies = [row for *_, row in sorted(competencies, key=lambda found: found[:2])]
-    return DifferenceReport(scope.kind, scope.key, scope.title, question, first, last, as_of,
-                            reference, competencies, interviewers)
+    competencies = []
+    for (stage, competency), groups in panels.items():
+        found = rubric(_rubric_key(scope, stage))
+        keys = [c.key for c in found.competencies] if found else []
+        competencies.append((
+            order.get(stage, len(order)),
+            keys.index(competency) if competency in keys else len(keys),
+            Row(stage, titles.get(stage, stage), competency,
+                found.competency(competency).title if competency in keys else competency,
+                compare_scores({key: groups.get(key, EMPTY) for key in compared}, reference))))
+    interviewers = [
+        Row(stage, titles.get(stage, stage), str(interviewer), name, compare_scores(
+            {key: Scores(int(figures[3 * at]), float(figures[3 * at + 1]),
+                         float(figures[3 * at + 2])) for at, key in enumerate(compared)},
+            reference))
+        for stage, interviewer, name, *figures in _interviewers(table, within, compared,
+                                                                 reference)]
+    interviewers.sort(key=lambda row: (not row.flagged, order.get(row.stage, len(order)),
+                                       row.title))
+    return DifferenceReport(
+        scope.kind, scope.key, scope.title, question, first, last, as_of, reference,
+        [row for *_, row in sorted(competencies, key=lambda found: found[:2])], interviewers)
 
 
-def _comparable(groups: dict[str, Scores], reference: str) -> bool:
-    """Tell whether the reference group and another are large enough to compare."""
-    base = groups.get(reference)
-    return (base is not None and base.n >= MIN_CELL
-            and any(scores.n >= MIN_CELL for group, scores in groups.items()
-                    if group not in (reference, UNANSWERED, PREFER_NOT_TO_SAY)))
+EMPTY = Scores(0, 0.0, 0.0)
 
 
-def _largest(sums: dict, compared: list[str]) -> str | None:
-    """Return the answer with the most scorecards in the sums, first in order on a tie."""
+def _interviewers(table, within, compared: list[str], reference: str) -> list:
+    """Return (stage, interviewer, name, then n, total, squares per compared answer) rows.
+
+    Only interviewers who scored MIN_CELL or more of the reference group and of another: on
+    a loop's year, most of the tens of thousands of (interviewer, stage, answer) sums are
+    of groups too small to compare, so the database leaves them out.
+    """
+    def of(answer: str, column) -> sa.ColumnElement:
+        return sa.func.coalesce(sa.func.sum(sa.case((table.answer == answer, column))), 0)
+
+    sums = [of(answer, getattr(table, name)) for answer in compared
+            for name in ("n", "total", "squares")]
+    others = [of(answer, table.n) >= MIN_CELL for answer in compared if answer != reference]
+    if not others:
+        return []
+    return db.session.execute(
+        sa.select(table.stage, table.interviewer_id, User.name, *sums)
+        .join(User, User.id == table.interviewer_id)
+        .where(*within, table.interviewer_id != PANEL)
+        .group_by(table.stage, table.interviewer_id, User.name)
+        .having(of(reference, table.n) >= MIN_CELL, sa.or_(*others))).all()
+
+
+def _largest(panels: dict, compared: list[str]) -> str | None:
+    """Return the answer with the most scores in the panels' sums, first in order on a tie."""
     totals = dict.fromkeys(compared, 0)
-    for (_, _, interviewer), groups in sums.items():
-        if interviewer != PANEL:
-            for answer, scores in groups.items():
-                if answer in totals:
-                    totals[answer] += scores.n
+    for groups in panels.values():
+        for answer, scores in groups.items():
+            if answer in totals:
+                totals[answer] += scores.n
     best = max(compared, key=lambda answer: totals[answer], default=None)
     return best if best is not None and totals[best] else None
 
