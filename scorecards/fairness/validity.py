@@ -124,8 +124,12 @@ def validity_report(actor: User, *, loop: str, first: str, last: str) -> Validit
             Opening.loop_version_id.in_([version.id for version in versions]))),
         Application.applied_at >= month_start(first),
         Application.applied_at < month_start(shift_month(last, 1)))
-    spreads = _pool_spreads(scope, [key for key, _ in predictors])
     hires = _hires(scope)
+    # The applicants' spreads read every scored application: only worth it with hires to
+    # correlate (their r needs MIN_PAIRS of them).
+    spreads = (_pool_spreads(scope, [key for key, _ in predictors])
+               if len(hires) >= MIN_PAIRS else dict.fromkeys((key for key, _ in predictors),
+                                                             Spread(0, None)))
     calibrated = calibrated_scores([hire[0] for hire in hires])
     rows = []
     for outcome in OUTCOMES:
