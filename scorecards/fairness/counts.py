@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import product
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -243,30 +244,34 @@ def rebuild() -> int:
 
 
 def recount(questionnaire: Questionnaire, months: Iterable[tuple[int, str]]) -> None:
-    """Count the live figures of these (opening, month) pairs again, and their loops' sums."""
+    """Count the live figures of these (opening, month) pairs again, and their loops' sums.
+
+    Each statement names the question too, which leads every table's key.
+    """
     months = sorted(set(months))
     for opening_id, month in months:
         within = (Application.opening_id == opening_id,
                   Application.applied_at >= month_start(month),
                   Application.applied_at < month_start(shift_month(month, 1)))
-        for kind in KINDS:
+        for kind, question in product(KINDS, questionnaire.items):
             db.session.execute(sa.delete(kind.table).where(
-                kind.table.kept.is_(False), kind.table.opening_id == opening_id,
-                kind.table.month == month))
-            for question in questionnaire.items:
-                db.session.execute(sa.insert(kind.table).from_select(
-                    kind.columns, kind.rows(question.key, *within)))
+                kind.table.item == question.key, kind.table.opening_id == opening_id,
+                kind.table.month == month, kind.table.kept.is_(False)))
+            db.session.execute(sa.insert(kind.table).from_select(
+                kind.columns, kind.rows(question.key, *within)))
     loop_of = dict(db.session.execute(
         sa.select(Opening.id, LoopVersion.key)
         .join(LoopVersion, LoopVersion.id == Opening.loop_version_id)
         .where(Opening.id.in_(sorted({opening_id for opening_id, _ in months})))).all())
     for loop, month in sorted({(loop_of[opening_id], month) for opening_id, month in months}):
-        for kind in KINDS:
+        for kind, question in product(KINDS, questionnaire.items):
             db.session.execute(sa.delete(kind.loop_table).where(
-                kind.loop_table.loop == loop, kind.loop_table.month == month))
+                kind.loop_table.item == question.key, kind.loop_table.loop == loop,
+                kind.loop_table.month == month))
             db.session.execute(sa.insert(kind.loop_table).from_select(
-                kind.loop_columns,
-                kind.loop_rows(LoopVersion.key == loop, kind.table.month == month)))
+                kind.loop_columns, kind.loop_rows(kind.table.item == question.key,
+                                                  LoopVersion.key == loop,
+                                                  kind.table.month == month)))
 
 
 def keep(questionnaire: Questionnaire, candidate_ids: list[int]) -> None:
