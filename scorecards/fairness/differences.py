@@ -27,12 +27,11 @@ import sqlalchemy as sa
 from ..authz import Action, Area, require
 from ..catalog.services import newest_rubrics
 from ..core.fairness import MIN_CELL, Comparison, Scores, compare_scores
-from ..exports.writers import csv_line
 from ..extensions import db
 from ..models import User, UTCDateTime
 from . import counts
 from .questionnaire import PREFER_NOT_TO_SAY, Item
-from .reports import question_of, scope_of
+from .reports import csv_of, question_of, round_figure, scope_of
 
 PANEL = 0  # ScoreSum.interviewer_id of the sums per competency
 
@@ -194,14 +193,12 @@ def difference_rows(report: DifferenceReport) -> Iterator[tuple]:
                     yield (row.stage, *subject, found.group, report.reference, *[None] * 8)
                     continue
                 yield (row.stage, *subject, found.group, report.reference, found.scores.n,
-                       round(found.scores.mean, 4), base.scores.n, round(base.scores.mean, 4),
-                       round(difference.d, 4), round(difference.low, 4),
-                       round(difference.high, 4), found.flagged)
+                       round_figure(found.scores.mean), base.scores.n,
+                       round_figure(base.scores.mean), round_figure(difference.d),
+                       round_figure(difference.low), round_figure(difference.high),
+                       found.flagged)
 
 
 def difference_csv(report: DifferenceReport) -> str:
     """Return the report as CSV: one row per competency or interviewer and group."""
-    lines = [csv_line(CSV_HEADER)]
-    lines += [csv_line("" if value is None else value for value in row)
-              for row in difference_rows(report)]
-    return "".join(lines)
+    return csv_of(CSV_HEADER, difference_rows(report))

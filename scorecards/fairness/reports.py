@@ -197,17 +197,22 @@ def report_rows(report: ImpactReport):
                 continue
             selection = found.selection
             yield (step.key, found.group, selection.reached, selection.passed,
-                   round(selection.rate, 4), _round(found.impact_ratio), found.adverse,
-                   _round(found.fisher_p, 6), _round(found.z))
+                   round(selection.rate, 4), round_figure(found.impact_ratio), found.adverse,
+                   round_figure(found.fisher_p, 6), round_figure(found.z))
 
 
 def report_csv(report: ImpactReport) -> str:
     """Return the report as CSV: one row per step and group, withheld groups left blank."""
-    lines = [csv_line(CSV_HEADER)]
-    lines += [csv_line("" if value is None else value for value in row)
-              for row in report_rows(report)]
+    return csv_of(CSV_HEADER, report_rows(report))
+
+
+def csv_of(header: tuple[str, ...], rows) -> str:
+    """Return a fairness report's rows as CSV under its header, None as an empty cell."""
+    lines = [csv_line(header)]
+    lines += [csv_line("" if value is None else value for value in row) for row in rows]
     return "".join(lines)
 
 
-def _round(value: float | None, places: int = 4) -> float | None:
+def round_figure(value: float | None, places: int = 4) -> float | None:
+    """Return a figure rounded for a file or the API, None as it is."""
     return None if value is None else round(value, places)

@@ -36,7 +36,6 @@ from ..core.fairness import (
 )
 from ..core.rubric import stage_rubrics
 from ..core.scale import rounded
-from ..exports.writers import csv_line
 from ..extensions import db
 from ..hr.services.outcomes import hires_in_force
 from ..models import (
@@ -50,7 +49,7 @@ from ..models import (
     User,
 )
 from .counts import month_start, shift_month
-from .reports import ReportRefused
+from .reports import ReportRefused, csv_of, round_figure
 
 DEFAULT_MONTHS = 36  # months of application covered unless asked: outcomes come a year on
 MIN_PAIRS = 10  # fewer hires with a score and an outcome than this: no r is shown
@@ -262,18 +261,11 @@ def report_rows(report: ValidityReport):
     for row in report.rows:
         found = row.correlation
         yield (row.outcome, row.predictor, row.kind, row.n,
-               _round(found.r if found else None), _round(found.low if found else None),
-               _round(found.high if found else None), _round(row.hired_sd),
-               _round(row.pool_sd), _round(row.corrected))
+               round_figure(found.r if found else None), round_figure(found.low if found else None),
+               round_figure(found.high if found else None), round_figure(row.hired_sd),
+               round_figure(row.pool_sd), round_figure(row.corrected))
 
 
 def report_csv(report: ValidityReport) -> str:
     """Return the report as CSV: one row per outcome, predictor and kind of score."""
-    lines = [csv_line(CSV_HEADER)]
-    lines += [csv_line("" if value is None else value for value in row)
-              for row in report_rows(report)]
-    return "".join(lines)
-
-
-def _round(value: float | None, places: int = 4) -> float | None:
-    return None if value is None else round(value, places)
+    return csv_of(CSV_HEADER, report_rows(report))
