@@ -169,7 +169,7 @@ class Kind:
     """One kind of kept figures: its tables, the rows it counts, which columns add up.
 
     table holds them per opening, live and kept apart; loop_table per loop, both added up, so
-    that a loop's report reads a few thousand rows rather than every opening's.
+    that a loop's report does not add up each of its openings' rows again.
     """
 
     table: type[db.Model]
