@@ -23,6 +23,8 @@ pytestmark = pytest.mark.faults
 
 TIMEOUT_SECONDS = 3
 # A worker process as `flask jobs worker --simple` runs one, that knows a job that takes long.
+# It says "ready" once loaded and starts work when told, so that the job's time limit (counted
+# from its creation) does not run down while the worker imports the app.
 WORKER = """
 import sys, time
 from rq import SimpleWorker
@@ -39,6 +41,7 @@ app = create_app()
 with app.app_context():
     queue = rq_queue(app)
     print("ready", flush=True)
+    sys.stdin.readline()
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
 """
 
@@ -82,14 +85,17 @@ def test_a_job_whose_worker_is_killed_shows_as_failed_with_its_reason(
         queued_app, own_redis, database_url, client, make_user, sign_in):
     user = make_user(Role.HR)
     sign_in(user)
-    job = services.start(user, "long", "A long job", {})
-    db.session.close()
     environment = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": own_redis.url,
                    "SECRET_KEY": "faults", "SCORECARDS_JOBS_QUEUE": queued_app.config["JOBS_QUEUE"]}
     worker = subprocess.Popen([sys.executable, "-c", WORKER], env=environment,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
     try:
         assert worker.stdout.readline().strip() == "ready"
+        job = services.start(user, "long", "A long job", {})
+        db.session.close()
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
         wait_until(lambda: _status(client, job.id) == "running")
         worker.send_signal(signal.SIGKILL)  # mid-job, as when a machine goes away
         worker.wait(timeout=10)
@@ -97,6 +103,7 @@ def test_a_job_whose_worker_is_killed_shows_as_failed_with_its_reason(
         if worker.poll() is None:
             worker.kill()
             worker.wait(timeout=10)
+        worker.stdin.close()
         worker.stdout.close()
     assert db.session.scalar(sa.select(Job.status).where(Job.id == job.id)) == JobStatus.RUNNING
     wait_until(lambda: _status(client, job.id) == "failed", seconds=TIMEOUT_SECONDS + 5)
