@@ -9,15 +9,23 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # axe-core, which the browser tests run on each page to find accessibility problems.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-system test-sqlite test-postgres test-faults lint format migrate system clean
+.PHONY: lock run test test-system test-sqlite test-postgres test-faults lint format migrate system clean
 
-$(INSTALLED): pyproject.toml
+# Every package at the version and hashes in requirements.lock, then the project itself.
+$(INSTALLED): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
 	  echo "Scorecards needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
 	  echo "Run: make PYTHON=/path/to/python3.11 ..."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
+
+# Writes requirements.lock again from pyproject.toml's ranges (newest versions they admit).
+lock: $(INSTALLED)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra sentry --generate-hashes \
+	  --universal --python-version 3.11 --quiet -o requirements.lock
 
 # Installs the Debian packages serving (or testing) lacks when make runs as root or with
 # password-less sudo, otherwise prints the command to run; the lists are in scorecards/system.py.

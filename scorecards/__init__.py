@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, errors, extensions, requests, security, templating
     from .config import PROJECT_ROOT, load_config
+    from .observability import logs, metrics, reporting
 
     app = Flask(
         __name__,
@@ -22,10 +23,13 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, config)
+    logs.init_app(app)  # first: every later hook's lines carry the request's id
+    reporting.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
     requests.init_app(app)  # before the blueprints: their routes take its id converter
     errors.init_app(app)
+    metrics.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     from .analytics import upkeep
@@ -43,11 +47,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import views as hr
     from .interviews import views as interviews
     from .jobs import views as jobs
+    from .observability import views as observability
     from .packets import views as packets
     from .privacy import views as privacy
     from .trail import views as trail
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail, fairness):
+                 privacy, jobs, trail, fairness, observability):
         app.register_blueprint(area.bp)
     return app

@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     # environment); a rating is stored as its position, 1 the first label.
     PERFORMANCE_SCALE: PerformanceScale = DEFAULT_PERFORMANCE_SCALE
     HIRE_OUTCOME_RETENTION_MONTHS: Count = 36  # a hire's outcomes go this long after the hire
+    # Logs go to standard error, one JSON object a line ("json") or as text for a person
+    # ("text"); None: JSON unless standard error is a terminal.
+    LOG_FORMAT: Literal["json", "text"] | None = None
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # A scraper reads /metrics with 'Authorization: Bearer <METRICS_TOKEN>'; None: no /metrics.
+    METRICS_TOKEN: Annotated[str, Field(min_length=16)] | None = None
+    SENTRY_DSN: str | None = None  # error reports go there; None: none are sent
+    SENTRY_ENVIRONMENT: str | None = None  # e.g. production or staging, shown on each report
+    SENTRY_TRACES_SAMPLE_RATE: Annotated[float, Field(ge=0, le=1)] = 0.0  # share traced
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""
@@ -178,6 +187,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     # The remember-me cookie is never less protected than the session cookie.
     app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("REMEMBER_COOKIE_SECURE")
                                                 or app.config.get("SESSION_COOKIE_SECURE"))
+    # A failed statement's values (a candidate's name, say) stay out of error messages and logs.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("hide_parameters", True)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A server may drop idle connections; a SQLite file never does, so skip the ping there.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)

@@ -16,6 +16,7 @@ from functools import cache
 from flask import Flask, current_app, has_app_context
 
 from ..extensions import db
+from ..observability import logs
 from .runner import run
 
 BACKENDS = ("rq", "thread", "inline")
@@ -33,13 +34,15 @@ def dispatch(job_id: int) -> None:
     """Hand a stored job to the backend that runs it."""
     app = current_app._get_current_object()
     chosen = backend(app)
+    request_id = logs.current("request_id")  # the job's log lines carry the request's id
     if chosen == "inline":
         run(job_id)
     elif chosen == "thread":
-        _thread_pool().submit(_run_in, app, job_id)
+        _thread_pool().submit(_run_in, app, job_id, request_id)
     else:
         rq_queue(app).enqueue_call(
             "scorecards.jobs.queue.perform", args=(job_id,),
+            kwargs={"request_id": request_id} if request_id else None,
             timeout=app.config["JOB_TIMEOUT_SECONDS"], result_ttl=0,
             failure_ttl=24 * 3600, description=f"scorecards job {job_id}")
 
@@ -50,8 +53,8 @@ def _thread_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="scorecards-job")
 
 
-def _run_in(app: Flask, job_id: int) -> None:
-    with app.app_context():
+def _run_in(app: Flask, job_id: int, request_id: str | None) -> None:
+    with app.app_context(), logs.bound(request_id=request_id):
         try:
             run(job_id)
         finally:
@@ -67,13 +70,14 @@ def rq_queue(app: Flask):
                  connection=Redis.from_url(app.config["REDIS_URL"] or "redis://127.0.0.1:6379/0"))
 
 
-def perform(job_id: int) -> None:
+def perform(job_id: int, request_id: str | None = None) -> None:
     """Run a job taken from the RQ queue: what RQ workers call."""
-    if has_app_context():  # a worker started by ``flask jobs worker`` carries the app
-        run(job_id)
-        return
-    with _worker_app().app_context():
-        run(job_id)
+    with logs.bound(request_id=request_id):
+        if has_app_context():  # a worker started by ``flask jobs worker`` carries the app
+            run(job_id)
+            return
+        with _worker_app().app_context():
+            run(job_id)
 
 
 @cache

@@ -7,6 +7,7 @@ wherever it runs.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from ..core.errors import NotVisible
 from ..core.vocabulary import JobStatus
 from ..extensions import db
 from ..models import Job, JobChunk, utcnow
+from ..observability import logs
+from ..observability.instruments import JOB_FAILURES, JOB_SECONDS
 from ..privacy.lock import hold_erasure_lock
 from .kinds import KINDS, JobError
 
@@ -33,15 +36,34 @@ def run(job_id: int) -> None:
     """Do a queued job and store its file; a job already taken by a worker is left alone.
 
     A job that an erasure cancelled while it ran stores nothing: its file is kept only if it
-    is still running when it is stored, checked under the erasure lock.
+    is still running when it is stored, checked under the erasure lock. How long it ran and
+    how it ended are counted for /metrics, and every line it logs names it.
     """
+    started = time.perf_counter()
+    with logs.bound(job_id=job_id):
+        if not _run(job_id):
+            return
+        ended = db.session.execute(
+            sa.select(Job.kind, Job.status).where(Job.id == job_id)).first()
+        db.session.rollback()
+        if ended is None:  # an erasure took it away
+            return
+        kind, status = ended
+        JOB_SECONDS.labels(kind, status).observe(time.perf_counter() - started)
+        if status == JobStatus.FAILED:
+            JOB_FAILURES.labels(kind).inc()
+        log.info("job %s (%s) ended %s", job_id, kind, status)
+
+
+def _run(job_id: int) -> bool:
+    """Run the job if it is still queued; return whether this call took it."""
     hold_erasure_lock(shared=True)  # an erasure under way finishes before this job reads
     claimed = db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
     db.session.commit()
     if not claimed:  # unknown, delivered twice (the first delivery does it), or cancelled
-        return
+        return False
     job = db.session.get(Job, job_id)
     try:
         output = KINDS[job.kind](job, job.requested_by)
@@ -50,13 +72,13 @@ def run(job_id: int) -> None:
     except (JobError, NotVisible) as error:
         db.session.rollback()
         fail(job_id, _reason(error))
-        return
+        return True
     except Exception:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, job.kind)
         fail(job_id, "Something went wrong while preparing the file; it has been logged. "
                       "Try again, and tell an administrator if it fails again.")
-        return
+        return True
     db.session.flush()  # what the work changed on the job (a packet's applications)
     hold_erasure_lock(shared=True)
     now = utcnow()
@@ -68,8 +90,9 @@ def run(job_id: int) -> None:
         .execution_options(synchronize_session=False)).rowcount
     if not done:  # cancelled meanwhile: its file goes, its reason stays
         db.session.rollback()
-        return
+        return True
     db.session.commit()
+    return True
 
 
 def _reason(error: Exception) -> str:

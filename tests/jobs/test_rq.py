@@ -3,6 +3,7 @@
 They use the Redis server at REDIS_TEST_URL (CI machines run one on 127.0.0.1:6379).
 """
 
+import json
 import os
 import uuid
 
@@ -73,3 +74,19 @@ def test_the_worker_command_runs_what_is_queued(queue, note, make_user, runner):
     assert result.exit_code == 0, result.output
     assert set(db.session.scalars(sa.select(Job.status).where(Job.id.in_(ids)))) == {"done"}
     assert queue.count == 0
+
+
+def test_a_job_logs_with_the_id_of_the_request_that_started_it(queue, note, make_user, capsys):
+    from rq import SimpleWorker
+
+    from scorecards.observability import logs
+
+    logs.configure("json", "INFO")
+    with logs.bound(request_id="started-by-12345678"):
+        job = services.start(make_user(Role.HR), "note", "A note", {})
+    capsys.readouterr()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    ended = [json.loads(line) for line in capsys.readouterr().err.splitlines()
+             if line.startswith('{"') and "ended" in line]
+    assert [(line["request_id"], line["job_id"], line["message"]) for line in ended] == [
+        ("started-by-12345678", job.id, f"job {job.id} (note) ended done")]

@@ -110,3 +110,9 @@ def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datet
                  to=row.interviewer_email, hours_overdue=round(row.hours_overdue, 1))
     db.session.commit()
     return row
+
+
+def overdue_count(now: datetime, overdue_after: timedelta) -> int:
+    """Return how many scorecards are overdue now (the figure operators watch)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(_overdue(now, overdue_after).subquery()))
