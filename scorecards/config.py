@@ -83,6 +83,12 @@ def _issuer(url: str) -> str:
     return url.rstrip("/")
 
 
+def _redirect_uri(url: str) -> str:
+    if not url.startswith(("https://", "http://")) or not url.endswith("/sign-in/sso/callback"):
+        raise ValueError("expected https://YOUR-HOST/sign-in/sso/callback")
+    return url
+
+
 def _role_groups(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
     known = [role.value for role in Role]
     for group, roles in mapping.items():
@@ -159,6 +165,9 @@ class Settings(BaseSettings):
     OIDC_ISSUER: IssuerUrl | None = None
     OIDC_CLIENT_ID: str | None = None  # the client id the provider gave this service
     OIDC_CLIENT_SECRET: str | None = None  # and its secret
+    # The redirect URI registered at the provider; None: built from the request's host, which
+    # behind a proxy that does not pass the original scheme and host would be wrong.
+    OIDC_REDIRECT_URI: Annotated[str, AfterValidator(_redirect_uri)] | None = None
     OIDC_PROVIDER_NAME: Annotated[str, Field(min_length=1)] = "your organisation's account"
     OIDC_SCOPES: Scopes = ("openid", "email", "profile")  # asked for at sign-in (a JSON list)
     OIDC_GROUPS_CLAIM: Annotated[str, Field(min_length=1)] = "groups"  # the claim of groups

@@ -119,6 +119,8 @@ def test_single_sign_on_set_up_half_way_stops_the_app_naming_what_is_missing(cle
     ("SCORECARDS_OIDC_ROLE_GROUPS", '["interviewer"]', "valid dictionary"),
     ("SCORECARDS_OIDC_ISSUER", "login.example.com", "expected the provider's issuer URL"),
     ("SCORECARDS_OIDC_SCOPES", '["email"]', 'includes "openid"'),
+    ("SCORECARDS_OIDC_REDIRECT_URI", "https://scorecards.example.com/",
+     "expected https://YOUR-HOST/sign-in/sso/callback"),
     ("SCORECARDS_OIDC_ALLOWED_DOMAINS", '["ana@example.com"]', "expected email domains"),
 ])
 def test_a_bad_single_sign_on_setting_is_named(clean_env, name, value, message):

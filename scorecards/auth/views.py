@@ -70,7 +70,8 @@ def sso_start():
         abort(404)
     session["sso_next"] = _next_url()
     try:
-        return sso.start_sign_in(url_for("auth.sso_callback", _external=True))
+        return sso.start_sign_in(current_app.config["OIDC_REDIRECT_URI"]
+                                 or url_for("auth.sso_callback", _external=True))
     except sso.SignInRefused as refused:
         return _refused(refused)
 

@@ -1,6 +1,8 @@
 """Single sign-on through a real OpenID Connect provider, and its refusals."""
 
 import logging
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +12,7 @@ from scorecards.extensions import db
 from scorecards.models import AuditEvent, User
 from tests.auth.conftest import sso_settings
 from tests.conftest import PASSWORD
+from tests.interviews.conftest import form
 
 ANA = {"email": "Ana.Souza@Example.com", "email_verified": True, "name": "Ana Souza",
        "groups": ["interviewers", "hiring-committee", "unrelated"]}
@@ -148,6 +151,33 @@ class TestPasswordSignInOff:
     def test_the_provider_still_signs_people_in(self, client, oidc_provider):
         assert oidc_provider.sign_in(client, "ana-8", ANA).status_code == 302
         assert client.get("/").status_code == 200
+
+    def test_text_sent_after_the_session_ended_comes_back_after_signing_in_at_the_provider(
+            self, client, make_user, make_interview, oidc_provider):
+        ana = make_user(email="ana.souza@example.com")
+        (mine,) = make_interview(panel=[ana]).scorecards
+        sent = form(1, action="submit", code=(3, "Evidence typed over an hour"))
+        rescue = client.post(f"/scorecards/{mine.id}", data=sent)
+        assert rescue.status_code == 401
+        assert 'name="password"' not in rescue.text
+        assert f'href="/sign-in/sso?next=/scorecards/{mine.id}" target="_blank"' in rescue.text
+        carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">',
+                                  rescue.text))
+        assert carried["action"] == "restore"
+        assert oidc_provider.sign_in(client, "ana-9", ANA).status_code == 302
+        restored = client.post(f"/scorecards/{mine.id}", data=carried)
+        assert restored.status_code == 200
+        assert "Evidence typed over an hour" in restored.text
+
+
+def test_the_redirect_uri_may_be_set(app, client):
+    app.config["OIDC_REDIRECT_URI"] = "https://scorecards.example.com/sign-in/sso/callback"
+    authorize = urlsplit(client.get("/sign-in/sso").headers["Location"])
+    query = parse_qs(authorize.query)
+    assert query["redirect_uri"] == ["https://scorecards.example.com/sign-in/sso/callback"]
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["scope"] == ["openid email profile groups"]
+    assert {"state", "nonce", "code_challenge"} <= query.keys()
 
 
 def test_without_single_sign_on_its_routes_are_not_found(app, client):
