@@ -2,6 +2,7 @@
 
 import logging
 import re
+import socket
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -185,3 +186,40 @@ def test_without_single_sign_on_its_routes_are_not_found(app, client):
     assert client.get("/sign-in/sso").status_code == 404
     assert client.get("/sign-in/sso/callback?code=x&state=y").status_code == 404
     assert "Sign in with" not in client.get("/sign-in").text
+
+
+def test_an_email_changed_at_the_provider_follows_the_subject(client, oidc_provider):
+    oidc_provider.sign_in(client, "ana-10", ANA)
+    client.post("/sign-out")
+    moved = {**ANA, "email": "ana.lima@example.com"}
+    assert oidc_provider.sign_in(client, "ana-10", moved).status_code == 302
+    assert user("ana.souza@example.com") is None
+    assert user("ana.lima@example.com").sso_subject == "ana-10"
+
+
+def test_an_email_of_another_linked_account_is_refused(client, oidc_provider):
+    oidc_provider.sign_in(client, "ana-11", ANA)
+    client.post("/sign-out")
+    response = oidc_provider.sign_in(client, "impostor-11", ANA)
+    assert response.status_code == 403
+    assert "<h1>Your email address belongs to another account</h1>" in response.text
+    assert client.get("/").status_code == 302
+
+
+class TestProviderDown:
+    @pytest.fixture
+    def config(self, config, unused_port):
+        return {**config, "OIDC_ISSUER": f"http://127.0.0.1:{unused_port}"}
+
+    def test_signing_in_says_the_provider_did_not_answer(self, client):
+        response = client.get("/sign-in/sso")
+        assert response.status_code == 502
+        assert "<h1>Example Login did not answer</h1>" in response.text
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """Return a loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
