@@ -61,10 +61,18 @@ $(API_LINTERS):
 	    @redocly/cli@2.77.0 @stoplight/spectral-cli@6; \
 	else echo "npm is not installed: the API linter tests need it (apt-get install npm)."; fi
 
-test-sqlite: test-system $(AXE) $(API_LINTERS)
+# oidc-provider, the OpenID Connect provider the single sign-on tests sign in through
+# (tests/auth/oidc/provider.mjs). Without npm those tests fail and say so.
+OIDC_PROVIDER := tests/auth/oidc/node_modules/oidc-provider/package.json
+$(OIDC_PROVIDER):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix tests/auth/oidc --no-save --no-audit --no-fund oidc-provider@9; \
+	else echo "npm is not installed: the single sign-on tests need it (apt-get install npm)."; fi
+
+test-sqlite: test-system $(AXE) $(API_LINTERS) $(OIDC_PROVIDER)
 	$(BIN)/pytest
 
-test-postgres: test-system $(AXE) $(API_LINTERS)
+test-postgres: test-system $(AXE) $(API_LINTERS) $(OIDC_PROVIDER)
 	@if $(BIN)/python -m scorecards.system --postgres '$(TEST_POSTGRES_URL)'; then \
 	  echo "== The suite again, on PostgreSQL =="; \
 	  SCORECARDS_TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/pytest; \
@@ -84,4 +92,5 @@ format: $(INSTALLED)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/api/node_modules test-results
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/api/node_modules \
+	  tests/auth/oidc/node_modules test-results

@@ -17,8 +17,17 @@ from typing import Annotated, Literal
 import limits
 import sqlalchemy as sa
 from flask import Flask
-from pydantic import AfterValidator, Field, RedisDsn, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    Field,
+    RedisDsn,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .core.vocabulary import Role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SCORECARDS_"
@@ -65,6 +74,50 @@ def _scale(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 PerformanceScale = Annotated[tuple[str, ...], AfterValidator(_scale)]
+
+
+def _issuer(url: str) -> str:
+    if not url.startswith(("https://", "http://")) or "?" in url or "#" in url:
+        raise ValueError("expected the provider's issuer URL, such as "
+                         "https://login.example.com/realms/staff")
+    return url.rstrip("/")
+
+
+def _redirect_uri(url: str) -> str:
+    if not url.startswith(("https://", "http://")) or not url.endswith("/sign-in/sso/callback"):
+        raise ValueError("expected https://YOUR-HOST/sign-in/sso/callback")
+    return url
+
+
+def _role_groups(mapping: dict[str, list[str]]) -> dict[str, list[str]]:
+    known = [role.value for role in Role]
+    for group, roles in mapping.items():
+        unknown = [role for role in roles if role not in known]
+        if unknown:
+            raise ValueError(f"group {group!r} maps to {', '.join(map(repr, unknown))}, "
+                             f"which is no role; the roles are {', '.join(known)}")
+    return mapping
+
+
+def _domains(domains: tuple[str, ...]) -> tuple[str, ...]:
+    cleaned = tuple(domain.strip().lower().lstrip("@") for domain in domains)
+    if not all(cleaned) or any("@" in domain or " " in domain for domain in cleaned):
+        raise ValueError("expected email domains such as [\"example.com\"]")
+    return cleaned
+
+
+def _scopes(scopes: tuple[str, ...]) -> tuple[str, ...]:
+    if "openid" not in scopes:
+        raise ValueError("expected a list of scopes that includes \"openid\"")
+    return scopes
+
+
+IssuerUrl = Annotated[str, AfterValidator(_issuer)]
+RoleGroups = Annotated[dict[str, list[str]], AfterValidator(_role_groups)]
+EmailDomains = Annotated[tuple[str, ...], AfterValidator(_domains)]
+Scopes = Annotated[tuple[str, ...], AfterValidator(_scopes)]
+# Signing in through the provider needs all of these once OIDC_ISSUER is set.
+OIDC_REQUIRED = ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_GROUPS")
 DEFAULT_PERFORMANCE_SCALE = ("Well below expectations", "Below expectations",
                              "Meets expectations", "Exceeds expectations",
                              "Far exceeds expectations")
@@ -116,6 +169,36 @@ class Settings(BaseSettings):
     SENTRY_DSN: str | None = None  # error reports go there; None: none are sent
     SENTRY_ENVIRONMENT: str | None = None  # e.g. production or staging, shown on each report
     SENTRY_TRACES_SAMPLE_RATE: Annotated[float, Field(ge=0, le=1)] = 0.0  # share traced
+    # Single sign-on with an OpenID Connect provider (auth/sso.py); None: no single sign-on.
+    # The issuer URL is the provider's, as its /.well-known/openid-configuration names it.
+    OIDC_ISSUER: IssuerUrl | None = None
+    OIDC_CLIENT_ID: str | None = None  # the client id the provider gave this service
+    OIDC_CLIENT_SECRET: str | None = None  # and its secret
+    # The redirect URI registered at the provider; None: built from the request's host, which
+    # behind a proxy that does not pass the original scheme and host would be wrong.
+    OIDC_REDIRECT_URI: Annotated[str, AfterValidator(_redirect_uri)] | None = None
+    OIDC_PROVIDER_NAME: Annotated[str, Field(min_length=1)] = "your organisation's account"
+    OIDC_SCOPES: Scopes = ("openid", "email", "profile")  # asked for at sign-in (a JSON list)
+    OIDC_GROUPS_CLAIM: Annotated[str, Field(min_length=1)] = "groups"  # the claim of groups
+    # Which roles each provider group gives (a JSON object: group -> list of roles); a user's
+    # roles are those of all their groups, set again at every sign-in.
+    OIDC_ROLE_GROUPS: RoleGroups | None = None
+    # Only emails of these domains may sign in through the provider (a JSON list); empty: any.
+    OIDC_ALLOWED_DOMAINS: EmailDomains = ()
+    # False: only the provider signs people in; the password form is gone and refused.
+    PASSWORD_SIGN_IN: bool = True
+
+    @model_validator(mode="after")
+    def _sign_in_possible(self) -> Settings:
+        if self.OIDC_ISSUER:
+            missing = [ENV_PREFIX + name for name in OIDC_REQUIRED if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"single sign-on needs {', '.join(missing)} as well")
+        elif not self.PASSWORD_SIGN_IN:
+            raise ValueError(f"nobody could sign in: {ENV_PREFIX}PASSWORD_SIGN_IN is false but "
+                             f"{ENV_PREFIX}OIDC_ISSUER is not set; set up single sign-on "
+                             "or leave password sign-in on")
+        return self
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""
@@ -146,6 +229,9 @@ def _explain(error: ValidationError, overrides: dict) -> str:
     """Name each bad setting as it was given, with its value and what it accepts."""
     lines = []
     for problem in error.errors(include_url=False):
+        if not problem["loc"]:  # a rule between settings, which its message names
+            lines.append(problem["msg"].removeprefix("Value error, "))
+            continue
         field = str(problem["loc"][0])
         if field in overrides:
             name = field

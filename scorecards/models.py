@@ -85,13 +85,18 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie; raising it ends them all (sign-out,
     # password change).
     session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who the user is at the single sign-on provider: its issuer URL and its subject for them,
+    # set at the first sign-in through it; the email may change there, these do not.
+    sso_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         # Joined: the signed-in user is loaded on every request, in one query with the roles.
         back_populates="user", cascade="all, delete-orphan", lazy="joined"
     )
 
-    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+                      sa.UniqueConstraint("sso_issuer", "sso_subject"))
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -85,6 +85,58 @@ def test_throttling_counts_in_redis_when_there_is_one(clean_env):
     assert create_app({"SECRET_KEY": "x"}).config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
+SSO = {"SCORECARDS_OIDC_ISSUER": "https://login.example.com/realms/staff/",
+       "SCORECARDS_OIDC_CLIENT_ID": "scorecards", "SCORECARDS_OIDC_CLIENT_SECRET": "s3cret",
+       "SCORECARDS_OIDC_ROLE_GROUPS": '{"staff": ["interviewer"], "hr": ["hr", "interviewer"]}'}
+
+
+def test_single_sign_on_reads_its_settings_from_the_environment(clean_env):
+    for name, value in {**SSO, "SCORECARDS_OIDC_ALLOWED_DOMAINS": '["Example.com"]',
+                        "SCORECARDS_PASSWORD_SIGN_IN": "false"}.items():
+        clean_env.setenv(name, value)
+    config = create_app({"SECRET_KEY": "x"}).config
+    assert config["OIDC_ISSUER"] == "https://login.example.com/realms/staff"
+    assert config["OIDC_ROLE_GROUPS"] == {"staff": ["interviewer"], "hr": ["hr", "interviewer"]}
+    assert config["OIDC_ALLOWED_DOMAINS"] == ("example.com",)
+    assert config["OIDC_SCOPES"] == ("openid", "email", "profile")
+    assert config["PASSWORD_SIGN_IN"] is False
+
+
+@pytest.mark.parametrize("missing", ["SCORECARDS_OIDC_CLIENT_ID", "SCORECARDS_OIDC_CLIENT_SECRET",
+                                     "SCORECARDS_OIDC_ROLE_GROUPS"])
+def test_single_sign_on_set_up_half_way_stops_the_app_naming_what_is_missing(clean_env,
+                                                                           missing):
+    for name, value in SSO.items():
+        if name != missing:
+            clean_env.setenv(name, value)
+    with pytest.raises(SettingsError, match=f"single sign-on needs {missing} as well"):
+        create_app({"SECRET_KEY": "x"})
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SCORECARDS_OIDC_ROLE_GROUPS", '{"staff": ["interviewer", "boss"]}',
+     "group 'staff' maps to 'boss', which is no role; the roles are interviewer, committee"),
+    ("SCORECARDS_OIDC_ROLE_GROUPS", '["interviewer"]', "valid dictionary"),
+    ("SCORECARDS_OIDC_ISSUER", "login.example.com", "expected the provider's issuer URL"),
+    ("SCORECARDS_OIDC_SCOPES", '["email"]', 'includes "openid"'),
+    ("SCORECARDS_OIDC_REDIRECT_URI", "https://scorecards.example.com/",
+     "expected https://YOUR-HOST/sign-in/sso/callback"),
+    ("SCORECARDS_OIDC_ALLOWED_DOMAINS", '["ana@example.com"]', "expected email domains"),
+])
+def test_a_bad_single_sign_on_setting_is_named(clean_env, name, value, message):
+    for setting, given in {**SSO, name: value}.items():
+        clean_env.setenv(setting, given)
+    with pytest.raises(SettingsError, match=f"{name}=") as raised:
+        create_app({"SECRET_KEY": "x"})
+    assert message in str(raised.value)
+
+
+def test_password_sign_in_cannot_be_turned_off_without_single_sign_on(clean_env):
+    clean_env.setenv("SCORECARDS_PASSWORD_SIGN_IN", "false")
+    with pytest.raises(SettingsError, match="nobody could sign in"):
+        create_app({"SECRET_KEY": "x"})
+
+
 def _flask(*args, **env):
     base = {key: value for key, value in os.environ.items()
             if not key.startswith("SCORECARDS_") and key not in ("DATABASE_URL", "REDIS_URL")}

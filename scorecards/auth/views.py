@@ -8,23 +8,26 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from ..extensions import login_manager
 from ..models import User
-from . import throttle
+from . import sso, throttle
 from .forms import SignInForm
 from .services import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
+bp.record_once(lambda state: sso.init_app(state.app))
 
 # Form fields that belong to signing in, never to the text being rescued.
 _OWN_FIELDS = {"csrf_token", "email", "password", "remember", "action", "rescued"}
@@ -36,6 +39,8 @@ def login():
     carried = rescued_fields()
     if current_user.is_authenticated and not carried:
         return redirect(_next_url())
+    if not sso.password_sign_in():
+        return _provider_only()
     form = SignInForm()
     user, wait = _check_credentials(form) if form.validate_on_submit() else (None, None)
     if user is not None:
@@ -49,6 +54,50 @@ def login():
     if wait:
         return page, 429, {"Retry-After": str(wait)}
     return page, 400 if form.errors else 200
+
+
+def _provider_only():
+    """Answer the sign-in page when only the provider signs people in; refuse a password."""
+    refused = request.method == "POST"
+    page = render_template("auth/login.html", form=None, target=_next_url(), refused=refused)
+    return page, 403 if refused else 200
+
+
+@bp.route("/sign-in/sso")
+def sso_start():
+    """Send the browser to the provider to sign in, remembering where to go afterwards."""
+    if not sso.enabled():
+        abort(404)
+    session["sso_next"] = _next_url()
+    try:
+        return sso.start_sign_in(current_app.config["OIDC_REDIRECT_URI"]
+                                 or url_for("auth.sso_callback", _external=True))
+    except sso.SignInRefused as refused:
+        return _refused(refused)
+
+
+@bp.route("/sign-in/sso/callback")
+def sso_callback():
+    """Sign in the user the provider's answer names, or say why not."""
+    if not sso.enabled():
+        abort(404)
+    try:
+        user = sso.finish_sign_in()
+    except sso.SignInRefused as refused:
+        return _refused(refused)
+    login_user(user)
+    current_app.logger.info("single sign-on: user %s signed in", user.id)
+    return redirect(_on_site(session.pop("sso_next", "")))
+
+
+def _refused(refused: sso.SignInRefused):
+    # The log says why for the administrator; it names a known user by id only.
+    current_app.logger.warning("single sign-on refused (%s): %s; user %s", refused.reason,
+                               refused.detail, refused.user.id if refused.user else "unknown")
+    refusal = refused.refusal
+    provider = sso.provider_name()
+    return render_template("auth/sso_refused.html", title=refusal.title.format(provider=provider),
+                           message=refusal.message.format(provider=provider)), refusal.status
 
 
 def _check_credentials(form: SignInForm) -> tuple[User | None, int | None]:
@@ -90,7 +139,11 @@ def logout():
 
 def _next_url() -> str:
     """Return where to go after signing in: the page asked for, if it is one of ours."""
-    target = request.args.get("next", "")
+    return _on_site(request.args.get("next", ""))
+
+
+def _on_site(target: str) -> str:
+    """Return the target if it is a page of ours, else the start page."""
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc \
             and not parts.scheme and "\\" not in target:
@@ -134,7 +187,8 @@ def rescue_text(expired_form: bool):
     if current_user.is_authenticated:
         return render_template("auth/continue.html", fields=fields, target=request.path,
                                expired=expired_form), 400
-    return render_template("auth/resume.html", form=SignInForm(formdata=None), fields=fields,
+    form = SignInForm(formdata=None) if sso.password_sign_in() else None
+    return render_template("auth/resume.html", form=form, fields=fields,
                            target=request.path), 401
 
 
