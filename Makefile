@@ -66,7 +66,7 @@ $(API_LINTERS):
 OIDC_PROVIDER := tests/auth/oidc/node_modules/oidc-provider/package.json
 $(OIDC_PROVIDER):
 	@if command -v npm >/dev/null; then \
-	  npm install --prefix tests/auth/oidc --no-save --no-audit --no-fund oidc-provider@9; \
+	  npm install --prefix tests/auth/oidc --no-save --no-audit --no-fund oidc-provider@9.13.3; \
 	else echo "npm is not installed: the single sign-on tests need it (apt-get install npm)."; fi
 
 test-sqlite: test-system $(AXE) $(API_LINTERS) $(OIDC_PROVIDER)
