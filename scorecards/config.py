@@ -107,6 +107,8 @@ class Settings(BaseSettings):
     # environment); a rating is stored as its position, 1 the first label.
     PERFORMANCE_SCALE: PerformanceScale = DEFAULT_PERFORMANCE_SCALE
     HIRE_OUTCOME_RETENTION_MONTHS: Count = 36  # a hire's outcomes go this long after the hire
+    INVITATION_DAYS: Count = 7  # how long the link mailed to an invited user works
+    PASSWORD_RESET_HOURS: Count = 2  # how long a mailed link to set a new password works
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""
