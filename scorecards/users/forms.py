@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.services import EMAIL_MAX, NAME_MAX
 from ..core.vocabulary import Role
 from ..hr.services.fields import EMAIL
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 def _trimmed(value: str | None) -> str | None:
     """Drop the spaces around a typed value, which a pasted email often carries."""
     return value.strip() if value else value
+
+
+def _some_role(form: FlaskForm, field: SelectMultipleField) -> None:
+    """Refuse an empty set of roles (DataRequired would mark every box required)."""
+    if not field.data:
+        raise StopValidation("Choose at least one role.")
 
 
 class RolesField(SelectMultipleField):
@@ -34,14 +41,14 @@ class InviteForm(FlaskForm):
         Regexp(EMAIL, message="This is not an email address.")])
     name = StringField("Name", filters=[_trimmed], validators=[Optional(), Length(max=NAME_MAX)])
     roles = RolesField("Roles", choices=ROLE_CHOICES, default=[Role.INTERVIEWER.value],
-                       validators=[DataRequired(message="Choose at least one role.")])
+                       validators=[_some_role])
 
 
 class RolesForm(FlaskForm):
     """The roles a user is to hold: all of them, as they are to be."""
 
     roles = RolesField("Roles", choices=ROLE_CHOICES,
-                       validators=[DataRequired(message="Choose at least one role.")])
+                       validators=[_some_role])
 
 
 class ActionForm(FlaskForm):
@@ -57,10 +64,12 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Name or email", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", choices=[("", "Any role"), *ROLE_CHOICES],
+    role = SelectField("Role", choices=[SelectChoice("", "Any role"), *ROLE_CHOICES],
                        validators=[Optional()])
-    active = SelectField("State", choices=[("", "Active or not"), ("yes", "Active"),
-                                           ("no", "Deactivated")], validators=[Optional()])
+    active = SelectField("State", choices=[SelectChoice("", "Active or not"),
+                                           SelectChoice("yes", "Active"),
+                                           SelectChoice("no", "Deactivated")],
+                         validators=[Optional()])
 
 
 class SetPasswordForm(FlaskForm):
