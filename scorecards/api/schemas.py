@@ -1183,7 +1183,7 @@ class UserChangeIn(Body):
 
 
 class LinkSentOut(BaseModel):
-    """A link mailed to a user."""
+    """A link mailed to a user: it works once, until expires_at."""
 
     to: str = Field(description="The address it was mailed to.")
-    expires_at: Timestamp = Field(description="When the link stops working; it works once.")
+    expires_at: Timestamp
