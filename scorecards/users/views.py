@@ -48,6 +48,10 @@ def invite():
     """Show the invitation form, and invite the person: an account, and a mail to them."""
     services.require_admin(_me())
     form = InviteForm()
+    if request.method == "GET":  # HR's panel offers the people it did not find
+        form.email.data = request.args.get("email", "")[:254]
+        if request.args.get("role") in {role.value for role in Role}:
+            form.roles.data = [request.args["role"]]
     if form.validate_on_submit():
         try:
             sent = services.invite(_me(), form.email.data, form.name.data or "",

@@ -201,3 +201,21 @@ def test_an_invitation_to_a_taken_email_says_so(make_user, client, sign_in, inbo
     assert answer.status_code == 400
     assert "at least one role" in answer.get_data(as_text=True)
     assert inbox.messages == []
+
+
+def test_a_panel_of_someone_unknown_offers_an_admin_to_invite_them(
+        make_user, make_application, client, sign_in):
+    application = make_application()
+    form = {"schedule-stage": "coding", "schedule-scheduled_at": "2030-03-04T09:30",
+            "schedule-panel_emails": "new.face@example.org"}
+    sign_in(make_user(Role.HR))
+    told = client.post(f"/hr/applications/{application.id}/interviews", data=form)
+    assert told.status_code == 400
+    assert "Ask an admin to invite them" in told.text
+    assert "/admin/users/invite" not in told.text
+    sign_in(make_user(Role.ADMIN))
+    offered = client.post(f"/hr/applications/{application.id}/interviews", data=form)
+    invite = re.search(r'href="(/admin/users/invite\?[^"]+)"', offered.text)[1]
+    page = client.get(invite.replace("&amp;", "&")).text
+    assert 'value="new.face@example.org"' in page
+    assert re.search(r'<input checked[^>]*value="interviewer"', page)
