@@ -911,7 +911,7 @@ def invite_user(body: UserInviteIn):
     and then no account is made.
     """
     sent = accounts.invite(api_user(), body.email, body.name, body.roles, _account_link)
-    return UserOut.of(accounts.find(api_user(), sent.to))
+    return UserOut.of(accounts.user(api_user(), sent.user_id))
 
 
 @api.operation("PATCH", "/users/<int:user_id>", summary="Change a user", tag="users",

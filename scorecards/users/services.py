@@ -59,6 +59,7 @@ class LinkRefused(Exception):
 class SentLink:
     """A link mailed to a user: to whom, the link itself, and when it stops working."""
 
+    user_id: int
     to: str
     url: str | None  # None when no link was made (password sign-in is off)
     expires_at: datetime | None
@@ -263,7 +264,7 @@ def _send(actor: User | None, target: User, purpose: AccountLinkPurpose, url_of:
         db.session.rollback()
         raise NotSent(f"The mail to {target.email} was not sent: {failed}") from failed
     db.session.commit()
-    return SentLink(target.email, url, expires)
+    return SentLink(target.id, target.email, url, expires)
 
 
 def _message(target: User, purpose: AccountLinkPurpose, url: str | None,

@@ -62,8 +62,7 @@ def invite():
             form.email.errors.append(error.message)
         else:
             flash(_sent_message("An invitation", sent), "success")
-            target = services.find(_me(), sent.to)
-            return redirect(url_for("users.detail", user_id=target.id), code=303)
+            return redirect(url_for("users.detail", user_id=sent.user_id), code=303)
     return render_template("users/invite.html", form=form,
                            password_sign_in=services.password_sign_in()), \
         400 if form.errors else 200
