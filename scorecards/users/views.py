@@ -9,6 +9,7 @@ from ..auth.services import UserError
 from ..core.vocabulary import Role
 from ..models import User
 from ..paging import requested_page
+from ..security import NO_STORE
 from . import services
 from .forms import ActionForm, FilterForm, InviteForm, RolesForm, SetPasswordForm
 
@@ -154,6 +155,15 @@ def _sent_message(what: str, sent: services.SentLink) -> str:
         return f"{what} was mailed to {sent.to}, saying to sign in with single sign-on."
     return (f"{what} was mailed to {sent.to}. Its link works once, until "
             f"{sent.expires_at:%d %b %Y %H:%M} UTC.")
+
+
+@bp.after_request
+def _keep_links_private(response):
+    """Keep a page opened by a link out of caches, and its address out of Referer headers."""
+    if request.endpoint == "users.account_link":
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/account/<token>", methods=["GET", "POST"])

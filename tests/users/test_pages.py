@@ -54,7 +54,10 @@ def test_an_invitation_mails_a_link_that_sets_a_password_once_and_signs_in(
         assert invited.roles == {Role.INTERVIEWER, Role.HR}
         assert invited.password_hash is None
         link = inbox.link_to("nia@example.org")
-        assert other_client.get(link).status_code == 200
+        opened = other_client.get(link)
+        assert opened.status_code == 200
+        assert opened.headers["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in opened.headers["Cache-Control"]
         weak = other_client.post(link, data={"password": "password12", "confirm": "password12"})
         assert weak.status_code == 400
         assert "too easy to guess" in weak.get_data(as_text=True)
