@@ -51,8 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .packets import views as packets
     from .privacy import views as privacy
     from .trail import views as trail
+    from .users import views as users
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail, fairness, observability):
+                 privacy, jobs, trail, fairness, users, observability):
         app.register_blueprint(area.bp)
     return app

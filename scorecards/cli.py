@@ -17,10 +17,11 @@ from .exports import cli as exports_cli
 from .jobs import cli as jobs_cli
 from .packets import cli as packets_cli
 from .privacy import cli as privacy_cli
+from .users import cli as users_cli
 
 # The users group (auth) comes before the API, which adds its token commands to it.
 AREAS = (catalog_cli, auth_cli, api_cli, demo_cli, packets_cli, exports_cli, jobs_cli,
-         privacy_cli, analytics_cli)
+         privacy_cli, analytics_cli, users_cli)
 
 
 def init_app(app: Flask) -> None:

@@ -199,6 +199,8 @@ class Settings(BaseSettings):
                              f"{ENV_PREFIX}OIDC_ISSUER is not set; set up single sign-on "
                              "or leave password sign-in on")
         return self
+    INVITATION_DAYS: Count = 7  # how long the link mailed to an invited user works
+    PASSWORD_RESET_HOURS: Count = 2  # how long a mailed link to set a new password works
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""

@@ -515,6 +515,38 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class AccountLinkPurpose(StrEnum):
+    """What a mailed account link lets its holder do."""
+
+    INVITATION = "invitation"  # set the first password of an invited account
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose) set a new password
+
+
+class AccountLink(db.Model):
+    """A link an admin had mailed to a user to set a password, once, before it expires.
+
+    Only the token's SHA-256 is stored; a newer link of the user, setting a password by any
+    link, or deactivating the account uses up the links still open.
+    """
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (one_of("purpose", AccountLinkPurpose),)
+
+
 class Job(db.Model):
     """A long piece of work done outside the request, and where it has got to.
 

@@ -71,6 +71,16 @@ PAGES = [
     ("/hr/applications/999999", (302, 404, 404, 404, 404, 404, 404)),
     ("/hr/interviews/999999", (302, 404, 404, 404, 404, 404, 404)),
 ]
+# User administration is the admins'; a mailed account link needs no account, only a live one.
+OK_FOR_ADMIN = (302, 404, 404, 404, 404, 200, 404)
+PAGES += [
+    ("/admin/users/", OK_FOR_ADMIN),
+    ("/admin/users/?q=user&role=interviewer&active=yes", OK_FOR_ADMIN),
+    ("/admin/users/invite", OK_FOR_ADMIN),
+    ("/admin/users/{panelist_id}", OK_FOR_ADMIN),
+    ("/admin/users/999999", (302, 404, 404, 404, 404, 404, 404)),
+    ("/account/not-a-token", (404, 404, 404, 404, 404, 404, 404)),
+]
 # Validity: the fairness role's report of how scores predict hires' outcomes.
 PAGES += [
     ("/fairness/validity?loop=test-loop", OK_FOR_FAIRNESS),
@@ -192,6 +202,19 @@ FORMS += [
      (302, 404, 404, 404, 400, 400, 404)),
 ]
 
+# Each change to an account, by an admin only; the admin is answered with the account's page.
+CHANGED_BY_ADMIN = (302, 404, 404, 404, 404, 303, 404)
+FORMS += [
+    ("/admin/users/invite", {"email": "new@example.org", "roles": "hr"}, CHANGED_BY_ADMIN),
+    ("/admin/users/{panelist_id}/roles", {"roles": "interviewer"}, CHANGED_BY_ADMIN),
+    ("/admin/users/{panelist_id}/deactivate", {}, CHANGED_BY_ADMIN),
+    ("/admin/users/{panelist_id}/reactivate", {}, CHANGED_BY_ADMIN),
+    ("/admin/users/{panelist_id}/password-reset", {}, CHANGED_BY_ADMIN),
+    ("/admin/users/{panelist_id}/invitation", {}, CHANGED_BY_ADMIN),
+    ("/admin/users/999999/deactivate", {}, (302, 404, 404, 404, 404, 404, 404)),
+    ("/account/not-a-token", {"password": "x", "confirm": "x"}, (404,) * 7),
+]
+
 
 @pytest.mark.parametrize(("path", "form", "expected"), FORMS,
                          ids=[f"{path} {form}" for path, form, _ in FORMS])
@@ -239,6 +262,10 @@ API = [
     ("/api/v1/docs", (200, 200, 200, 200, 200, 200, 200)),
 ]
 API += [
+    ("/api/v1/users", (401, 404, 404, 404, 404, 200, 404)),
+    ("/api/v1/users?search=user&role=hr&active=true", (401, 404, 404, 404, 404, 200, 404)),
+    ("/api/v1/users/{panelist_id}", (401, 404, 404, 404, 404, 200, 404)),
+    ("/api/v1/users/999999", (401, 404, 404, 404, 404, 404, 404)),
     ("/api/v1/applications/{application}/hire-outcome", (401, 404, 404, 404, 200, 200, 404)),
     ("/api/v1/fairness/validity?loop=test-loop", (401, 404, 404, 404, 404, 200, 200)),
 ]

@@ -53,6 +53,8 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
         assert not {"sso_issuer", "sso_subject"} & columns(db.engine, "users")
+        downgrade(revision="-1")
+        assert "account_links" not in tables(db.engine)
         assert "hire_outcomes" in tables(db.engine)
         downgrade(revision="-1")
         assert "hire_outcomes" not in tables(db.engine)

@@ -1,7 +1,7 @@
 """Single sign-on: who each user is at the OpenID Connect provider (its issuer and subject).
 
 Revision ID: 0015_single_sign_on
-Revises: 0013_hire_outcomes
+Revises: 0014_user_administration
 Create Date: 2026-12-02 03:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_single_sign_on'
-down_revision = '0013_hire_outcomes'
+down_revision = '0014_user_administration'
 branch_labels = None
 depends_on = None
 

@@ -32,6 +32,7 @@ from ..core.vocabulary import (
     OpeningStatus,
     Outcome,
     Recommendation,
+    Role,
     ScorecardStatus,
     Source,
 )
@@ -49,9 +50,12 @@ from ..models import (
     Opening,
     RubricVersion,
     Scorecard,
+    User,
 )
 from ..paging import decode_cursor, decode_key
 from ..timestamps import Timestamp
+from ..users.services import MAX_SEARCH as MAX_USER_SEARCH
+from ..users.services import USERS
 from .errors import Problem
 from .services import APPLICATIONS, OPENINGS
 
@@ -1101,3 +1105,85 @@ class ValidityOut(BaseModel):
     hires: int = Field(description="Hires of the period with an outcome recorded.")
     minimum_n: int
     rows: list[ValidityRowOut]
+
+
+# Users.
+
+
+class UserOut(BaseModel):
+    """A user account: who, with which roles, and whether it works."""
+
+    id: int
+    email: str
+    name: str
+    roles: list[Role] = Field(description="Every role the user holds, in alphabetical order.")
+    active: bool = Field(description="False: the user cannot sign in and no token of theirs "
+                         "works.")
+    password_set: bool = Field(description="False for an invited user who has not chosen a "
+                               "password yet.")
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        """Return the answer describing a user."""
+        return cls(id=user.id, email=user.email, name=user.name, roles=sorted(user.roles),
+                   active=user.active, password_set=bool(user.password_hash),
+                   created_at=user.created_at)
+
+
+class UsersQuery(Query):
+    """What to find among the users, and the page."""
+
+    search: text(MAX_USER_SEARCH) | None = Field(default=None, description=(
+        "Part of a name or an email, in any letter case."))
+    role: Role | None = Field(default=None, description="Only users holding this role.")
+    active: bool | None = Field(default=None, description="Only active (true) or "
+                                "deactivated (false) users.")
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+    cursor: text(64) | None = Field(default=None,
+                                    description="next_cursor of the previous page.")
+
+    @field_validator("cursor")
+    @classmethod
+    def _known_cursor(cls, value: str | None) -> str | None:
+        if value is not None:
+            decode_cursor(USERS, value)
+        return value
+
+
+class UserPage(BaseModel):
+    """A page of the users, newest first."""
+
+    items: list[UserOut]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on "
+                                                "the last one.")
+
+
+Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
+
+
+class UserInviteIn(Body):
+    """Someone to invite: an account is made and a mail sent to them."""
+
+    email: text(254, 3) = Field(description="Stored trimmed and in lower case; must be new.")
+    name: text(120) = Field(default="", description="Empty: the part of the email before @.")
+    roles: Roles
+
+
+class UserChangeIn(Body):
+    """A change to a user; what is left out stays as it is."""
+
+    name: text(120, 1) | None = None
+    roles: Roles | None = Field(default=None, description=(
+        "Every role the user is to hold. Taking the admin role from the last active admin "
+        "is a conflict (409)."))
+    active: bool | None = Field(default=None, description=(
+        "false deactivates: every session ends and every API token is revoked at once. "
+        "Deactivating the last active admin is a conflict (409)."))
+
+
+class LinkSentOut(BaseModel):
+    """A link mailed to a user: it works once, until expires_at."""
+
+    to: str = Field(description="The address it was mailed to.")
+    expires_at: Timestamp

@@ -45,6 +45,7 @@ from ..jobs import services as jobs
 from ..models import Candidate, Interview, Scorecard, utcnow
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
+from ..users import services as accounts
 from . import errors, services
 from .auth import api_user, identify
 from .errors import ApiProblem, FieldProblem, problem_response
@@ -81,6 +82,7 @@ from .schemas import (
     InterviewerRubricOut,
     InterviewIn,
     InterviewOut,
+    LinkSentOut,
     NoteIn,
     OpeningIn,
     OpeningList,
@@ -97,6 +99,11 @@ from .schemas import (
     SelfIdentificationOut,
     SubmitIn,
     SummaryOut,
+    UserChangeIn,
+    UserInviteIn,
+    UserOut,
+    UserPage,
+    UsersQuery,
     ValidityOut,
     ValidityQuery,
     ValidityRowOut,
@@ -128,6 +135,8 @@ api = Api(bp, title="Scorecards API", version="1", description=(
                     "fairness role and admins, every read audited.",
         "analytics": "Agreement between interviewers and each interviewer's scoring habits, "
                      "as the last fit of the measurement models found them.",
+        "users": "User accounts, for admins: finding, inviting, changing roles, "
+                 "deactivating and password resets; every change audited.",
     },
     # The team running the service answers for it; the document comes with no licence to
     # reuse the service's data or code.
@@ -866,3 +875,71 @@ def validity(query: ValidityQuery):
         rows=[ValidityRowOut(**dict(zip(names, row, strict=True)),
                              enough_data=row[3] >= fairness_validity.MIN_PAIRS)
               for row in fairness_validity.report_rows(report)])
+
+
+# Users.
+
+
+def _account_link(token: str) -> str:
+    return url_for("users.account_link", token=token, _external=True)
+
+
+@api.operation("GET", "/users", summary="Find users", tag="users", query=UsersQuery,
+               answers={200: UserPage})
+def list_users(query: UsersQuery):
+    """For admins: newest first, a page at a time, by part of a name or email, role, state."""
+    page = accounts.users(api_user(), search=query.search or "", role=query.role,
+                          active=query.active, limit=query.limit, after=query.cursor)
+    return UserPage(items=[UserOut.of(u) for u in page.rows], next_cursor=page.after)
+
+
+@api.operation("GET", "/users/<int:user_id>", summary="Read a user", tag="users",
+               answers={200: UserOut})
+def get_user(user_id: int):
+    """For admins."""
+    return UserOut.of(accounts.user(api_user(), user_id))
+
+
+@api.operation("POST", "/users", summary="Invite a user", tag="users", body=UserInviteIn,
+               answers={201: UserOut}, problems=(409,))
+def invite_user(body: UserInviteIn):
+    """For admins: makes the account and mails the person an invitation.
+
+    With password sign-in on, the mail carries a single-use link to choose a password, working
+    for INVITATION_DAYS; with it off, it says to sign in with single sign-on. An email already
+    taken is refused (422, naming the field); a mail that could not go is a conflict (409),
+    and then no account is made.
+    """
+    sent = accounts.invite(api_user(), body.email, body.name, body.roles, _account_link)
+    return UserOut.of(accounts.user(api_user(), sent.user_id))
+
+
+@api.operation("PATCH", "/users/<int:user_id>", summary="Change a user", tag="users",
+               body=UserChangeIn, answers={200: UserOut}, problems=(409,))
+def change_user(user_id: int, body: UserChangeIn):
+    """For admins; one transaction: all of it is stored, or nothing.
+
+    Deactivating ends every session of the user and revokes every API token at once;
+    reactivating leaves revoked tokens revoked. Changing roles takes effect on the user's next
+    request. Leaving no active admin (deactivating the last, or taking their admin role) is a
+    conflict (409).
+    """
+    if body.name is None and body.roles is None and body.active is None:
+        raise ApiProblem(422, "Give name, roles or active.", errors=[
+            FieldProblem(field=name, message="give at least one of these", location="body")
+            for name in ("name", "roles", "active")])
+    return UserOut.of(accounts.change(api_user(), user_id, roles=body.roles,
+                                      active=body.active, name=body.name))
+
+
+@api.operation("POST", "/users/<int:user_id>/password-reset",
+               summary="Mail a user a password reset link", tag="users",
+               answers={202: LinkSentOut}, problems=(409,))
+def reset_password(user_id: int):
+    """For admins: a single-use link to choose a new password, working PASSWORD_RESET_HOURS.
+
+    Older links of the user stop working. A deactivated user, password sign-in turned off or
+    a mail that could not go is a conflict (409).
+    """
+    sent = accounts.send_password_reset(api_user(), user_id, _account_link)
+    return LinkSentOut(to=sent.to, expires_at=sent.expires_at), 202

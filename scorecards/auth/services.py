@@ -21,6 +21,10 @@ from ..models import User
 class UserError(ValueError):
     """Raised when an account cannot be created or changed as asked."""
 
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field  # the input it concerns: email, roles or password
+
 
 # Built once: Session.get composes a statement, and its cache key, on every request.
 _USER_BY_ID = sa.select(User).where(User.id == sa.bindparam("user_id"))
@@ -92,15 +96,20 @@ def _stand_in_hash() -> str:
 
 
 def add_user(email: str, name: str, roles: list[Role], password: str | None,
-             actor: User | None = None) -> User:
-    """Create an account with these roles; raise UserError if the email is taken."""
+             actor: User | None = None, commit: bool = True) -> User:
+    """Create an account with these roles; raise UserError if the email is taken.
+
+    With commit False the account is only flushed, for the caller to commit with more.
+    """
     email = normalise_email(email)
-    if "@" not in email:
-        raise UserError(f"'{email}' is not an email address")
+    if "@" not in email or len(email) > EMAIL_MAX:
+        raise UserError(f"'{email}' is not an email address", field="email")
     if find_user(email) is not None:
-        raise UserError(f"a user with email {email} already exists")
+        raise UserError(f"a user with email {email} already exists", field="email")
     if not roles:
-        raise UserError("give the user at least one role")
+        raise UserError("give the user at least one role", field="roles")
+    if len(name.strip()) > NAME_MAX:
+        raise UserError(f"the name is longer than {NAME_MAX} characters", field="name")
     user = User(email=email, name=name.strip() or email.split("@")[0])
     for role in roles:
         user.grant(role)
@@ -110,10 +119,13 @@ def add_user(email: str, name: str, roles: list[Role], password: str | None,
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.add", user, email=email, roles=sorted(roles))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 
+NAME_MAX = 120  # characters of a user's name, as the column holds
+EMAIL_MAX = 254  # as long as an address can be (RFC 5321), and the column
 MIN_PASSWORD_LENGTH = 10
 # zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
 MIN_PASSWORD_SCORE = 3

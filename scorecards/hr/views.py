@@ -172,6 +172,8 @@ def schedule(application_id: int):
                                            form.scheduled_at.data.replace(tzinfo=UTC), panel)
         except PipelineError as error:
             _attach(form, error)
+            # Offered to be invited as interviewers, by an admin, beside the panel.
+            form.unknown_emails = getattr(error, "unknown", [])
         else:
             flash(f"Interview scheduled for {interview.scheduled_at:%d %b %Y, %H:%M} UTC with "
                   f"{len(panel)} panelist{'s' if len(panel) != 1 else ''}.", "success")

@@ -67,6 +67,14 @@ class InterviewChange:
                     or self.removed or self.status)
 
 
+class PanelRefused(PipelineError):
+    """Raised when a panel names people who cannot sit on it; unknown lists who are no users."""
+
+    def __init__(self, message: str, unknown: list[str]):
+        super().__init__(message, "panel")
+        self.unknown = unknown  # emails of nobody yet, whom an admin could invite
+
+
 def find_interviewers(emails: list[str], seated: Iterable[User] = ()) -> list[User]:
     """Return the active interviewers with these emails, in the order given.
 
@@ -92,7 +100,8 @@ def find_interviewers(emails: list[str], seated: Iterable[User] = ()) -> list[Us
         elif not user.has_role(Role.INTERVIEWER):
             problems.append(f"{email} is not an interviewer")
     if problems:
-        raise PipelineError("Panel: " + "; ".join(problems) + ".", "panel")
+        raise PanelRefused("Panel: " + "; ".join(problems) + ".",
+                           [email for email in dict.fromkeys(wanted) if email not in found])
     return [found[email] for email in wanted]
 
 

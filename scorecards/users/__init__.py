@@ -1,0 +1,1 @@
+"""User administration: admins list, invite, change, deactivate and reset accounts."""
