@@ -13,15 +13,13 @@ def create_app(config: dict | None = None) -> Flask:
     # Imported here, as flaskr does, so that importing a piece (the core) loads no app.
     from flask import Flask
 
-    from . import cli, errors, extensions, requests, security, templating
-    from .config import PROJECT_ROOT, load_config
+    from . import cli, errors, extensions, proxy, requests, security, templating
+    from .config import data_dir, instance_path, load_config
 
-    app = Flask(
-        __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-    )
+    app = Flask(__name__, instance_path=instance_path(config),
+                template_folder=str(data_dir("templates")))
     load_config(app, config)
+    proxy.init_app(app)  # first: every later hook sees the client's address and scheme
     extensions.init_app(app)
     security.init_app(app)
     requests.init_app(app)  # before the blueprints: their routes take its id converter
