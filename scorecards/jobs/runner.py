@@ -29,15 +29,18 @@ job_storing = _signals.signal("job-storing")
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
-def run(job_id: int) -> None:
+def run(job_id: int, again: bool = False) -> None:
     """Do a queued job and store its file; a job already taken by a worker is left alone.
 
+    Given again (the job is handed out anew because the worker that took it died), a job that
+    worker left running is taken over; whatever it had stored went with its transaction.
     A job that an erasure cancelled while it ran stores nothing: its file is kept only if it
     is still running when it is stored, checked under the erasure lock.
     """
     hold_erasure_lock(shared=True)  # an erasure under way finishes before this job reads
+    takeable = UNFINISHED if again else (JobStatus.QUEUED,)
     claimed = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        sa.update(Job).where(Job.id == job_id, Job.status.in_(takeable))
         .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
     db.session.commit()
     if not claimed:  # unknown, delivered twice (the first delivery does it), or cancelled

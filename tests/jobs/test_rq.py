@@ -73,3 +73,34 @@ def test_the_worker_command_runs_what_is_queued(queue, note, make_user, runner):
     assert result.exit_code == 0, result.output
     assert set(db.session.scalars(sa.select(Job.status).where(Job.id.in_(ids)))) == {"done"}
     assert queue.count == 0
+
+
+def test_a_job_handed_out_again_after_its_worker_died_is_finished(queue, note, make_user):
+    from rq import SimpleWorker
+    from rq.job import Job as RQJob
+
+    job = services.start(make_user(Role.HR, name="Hanna Reyes"), "note", "A note", {})
+    # The first worker claimed the job and died: the job stays running in the database, and
+    # RQ, finding it abandoned, queues it again with one hand-out fewer left.
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status=JobStatus.RUNNING))
+    db.session.commit()
+    (delivery,) = [RQJob.fetch(rq_id, connection=queue.connection) for rq_id in queue.job_ids]
+    queue.remove(delivery)
+    with queue.connection.pipeline() as pipeline:
+        delivery.retry(queue, pipeline)
+        pipeline.execute()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE
+    assert b"".join(services.file_chunks(job)) == b"for Hanna Reyes"
+
+
+def test_a_first_delivery_leaves_a_job_another_worker_is_running_alone(queue, note, make_user):
+    from rq import SimpleWorker
+
+    job = services.start(make_user(Role.HR), "note", "A note", {})
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status=JobStatus.RUNNING))
+    db.session.commit()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.refresh(job)
+    assert job.status == JobStatus.RUNNING
