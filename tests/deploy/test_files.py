@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from scorecards import create_app
 from scorecards.config import ENV_PREFIX, UNPREFIXED, Settings
+from scorecards.system import RUN_PACKAGES
 from tests.deploy.topology import write_nginx_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +88,13 @@ def test_the_migration_runs_before_every_process_that_needs_the_schema():
         text = (DEPLOY / "systemd" / unit).read_text()
         assert "Requires=scorecards-migrate.service" in text
         assert "After=scorecards-migrate.service" in text
+
+
+def test_the_image_installs_the_debian_packages_serving_needs():
+    containerfile = (DEPLOY / "Containerfile").read_text()
+    installed = re.search(r"apt-get install -y --no-install-recommends ([^&]+)&&",
+                          containerfile).group(1).replace("\\", " ").split()
+    assert set(installed) == set(RUN_PACKAGES)
 
 
 def test_the_settings_example_lists_every_setting():

@@ -108,6 +108,10 @@ class Process:
         """Freeze the process and every process it started where they are."""
         self._signal(signal.SIGSTOP)
 
+    def resume(self) -> None:
+        """Let a frozen process and its children go on."""
+        self._signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the process and its children, politely first."""
         if self.popen.poll() is None:
