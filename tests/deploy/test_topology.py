@@ -215,7 +215,7 @@ def test_every_acknowledged_write_stays_and_every_job_finishes_when_parts_die(to
         topology.processes[name].pause()
         if _job_status(topology, engine, job_id) == "running":
             topology.processes[name].kill()
-            killed, killed_at = job_id, _started_at(engine, job_id)
+            killed, killed_at, killed_worker = job_id, _started_at(engine, job_id), name
             break
         topology.processes[name].resume()  # it finished first: try again
     assert killed is not None, "no packet job was caught running on a worker"
@@ -257,3 +257,7 @@ def test_every_acknowledged_write_stays_and_every_job_finishes_when_parts_die(to
         later = [n for n in attempted[scorecard_id] if n >= number]
         assert stored[scorecard_id] in {f"deploy draft {n}" for n in later}, scorecard_id
     assert status == "submitted"
+    # Everything not killed (the other app server, nginx, the other worker, the scheduler) is
+    # still up.
+    assert [name for name, process in topology.processes.items()
+            if process.popen.poll() is not None] == sorted(["app1", killed_worker])
