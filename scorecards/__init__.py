@@ -19,7 +19,6 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path(config),
                 template_folder=str(data_dir("templates")))
     load_config(app, config)
-    proxy.init_app(app)  # first: every later hook sees the client's address and scheme
     extensions.init_app(app)
     security.init_app(app)
     requests.init_app(app)  # before the blueprints: their routes take its id converter
@@ -48,4 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
                  privacy, jobs, trail, fairness):
         app.register_blueprint(area.bp)
+    # Last, so it is the outermost middleware: whatever else wraps the app sees the client's
+    # address, scheme and host.
+    proxy.init_app(app)
     return app

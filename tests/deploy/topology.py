@@ -162,7 +162,7 @@ class Topology:
         return sa.create_engine(self.database_url)
 
     def stop(self) -> None:
-        """Stop every process, nginx last but one and the servers last."""
+        """Stop every process the topology started (its servers are stopped by their owners)."""
         for process in self.processes.values():
             process.stop()
 
