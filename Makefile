@@ -9,7 +9,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # axe-core, which the browser tests run on each page to find accessibility problems.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: lock run test test-system test-sqlite test-postgres test-faults lint format migrate system clean
+.PHONY: lock run test test-system test-sqlite test-postgres test-faults test-deploy lint format migrate system clean
 
 # Every package at the version and hashes in requirements.lock, then the project itself.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -82,6 +82,12 @@ test-postgres: test-system $(AXE) $(API_LINTERS) $(OIDC_PROVIDER)
 # runs once, apart from the two suite runs, and never touches the shared server.
 test-faults: test-system
 	$(BIN)/pytest -m faults -p no:playwright tests/faults
+
+# The production topology on this machine, without containers: a PostgreSQL and a Redis of its
+# own, two gunicorn app servers behind nginx, two RQ workers and the scheduler; an app server
+# and a worker are killed in the middle (README, "Deploying"). About two minutes.
+test-deploy: test-system
+	$(BIN)/pytest -m deploy -p no:playwright tests/deploy
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -13,15 +13,12 @@ def create_app(config: dict | None = None) -> Flask:
     # Imported here, as flaskr does, so that importing a piece (the core) loads no app.
     from flask import Flask
 
-    from . import cli, errors, extensions, requests, security, templating
-    from .config import PROJECT_ROOT, load_config
+    from . import cli, errors, extensions, proxy, requests, security, templating
+    from .config import data_dir, instance_path, load_config
     from .observability import logs, metrics, reporting
 
-    app = Flask(
-        __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-    )
+    app = Flask(__name__, instance_path=instance_path(config),
+                template_folder=str(data_dir("templates")))
     load_config(app, config)
     logs.init_app(app)  # first: every later hook's lines carry the request's id
     reporting.init_app(app)
@@ -56,4 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
                  privacy, jobs, trail, fairness, users, observability):
         app.register_blueprint(area.bp)
+    # Last, so it is the outermost middleware: whatever else wraps the app sees the client's
+    # address, scheme and host.
+    proxy.init_app(app)
     return app

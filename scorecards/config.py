@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import limits
 import sqlalchemy as sa
@@ -30,6 +31,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .core.vocabulary import Role
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
 ENV_PREFIX = "SCORECARDS_"
 # Settings that hosting platforms hand out without the prefix.
 UNPREFIXED = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "REDIS_URL": "REDIS_URL",
@@ -61,7 +64,16 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+def _public_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError("expected the address users reach the service at, such as "
+                         "https://scorecards.example.com (a path is allowed, no query)")
+    return url.rstrip("/")
+
+
 DatabaseUrl = Annotated[str, AfterValidator(_database_url)]
+PublicUrl = Annotated[str, AfterValidator(_public_url)]
 RedisUrl = Annotated[str, AfterValidator(_redis_url)]
 RateLimit = Annotated[str, AfterValidator(_rate_limit)]
 Count = Annotated[int, Field(ge=1)]
@@ -201,6 +213,17 @@ class Settings(BaseSettings):
         return self
     INVITATION_DAYS: Count = 7  # how long the link mailed to an invited user works
     PASSWORD_RESET_HOURS: Count = 2  # how long a mailed link to set a new password works
+    # The folder of the SQLite file, the generated secret key and the packet cache; read before
+    # the app is built (instance_path). None: instance/ beside the code, as in a checkout.
+    INSTANCE_PATH: str | None = None
+    # How many reverse proxies stand in front of the app servers: their X-Forwarded-For, -Proto,
+    # -Host and -Prefix headers are trusted for that many hops. 0: the headers are ignored, as
+    # anyone may send them when nothing in front rewrites them.
+    PROXIES: Annotated[int, Field(ge=0)] = 0
+    # The address users reach the service at, e.g. https://scorecards.example.com: links in
+    # mails and other absolute links use it, whatever Host a request came with. None: the
+    # request's own address (after the trusted proxies' headers).
+    PUBLIC_URL: PublicUrl | None = None
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""
@@ -208,6 +231,7 @@ class Settings(BaseSettings):
         values["SQLALCHEMY_DATABASE_URI"] = self.SQLALCHEMY_DATABASE_URI or \
             f"sqlite:///{Path(app.instance_path) / 'scorecards.db'}"
         values["REMEMBER_COOKIE_DURATION"] = timedelta(days=self.REMEMBER_DAYS)
+        values["INSTANCE_PATH"] = app.instance_path  # the folder chosen before the app was built
         values["RATELIMIT_STORAGE_URI"] = self.RATELIMIT_STORAGE_URI or self.REDIS_URL \
             or "memory://"
         if not self.SECRET_KEY:
@@ -251,11 +275,27 @@ _ACCEPTS = {
 }
 
 
+def data_dir(name: str) -> Path:
+    """Return a shipped data folder (templates, rubrics, migrations) installed or checked out.
+
+    An installed package carries them inside it (setup.py copies them there); a checkout keeps
+    them at its top.
+    """
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+def instance_path(overrides: dict | None = None) -> str:
+    """Return the absolute instance folder the overrides or SCORECARDS_INSTANCE_PATH name."""
+    chosen = (overrides or {}).get("INSTANCE_PATH") or os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+    return str(Path(chosen).expanduser().resolve() if chosen else PROJECT_ROOT / "instance")
+
+
 def load_config(app: Flask, overrides: dict | None) -> None:
     """Fill app.config from defaults, environment variables and overrides, in that order."""
     app.config.from_mapping(
-        RUBRICS_DIR=str(PROJECT_ROOT / "rubrics"),
-        MIGRATIONS_DIR=str(PROJECT_ROOT / "migrations"),
+        RUBRICS_DIR=str(data_dir("rubrics")),
+        MIGRATIONS_DIR=str(data_dir("migrations")),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

@@ -24,8 +24,9 @@ from collections.abc import Callable
 # warns), and fonts for Latin, CJK and emoji names in packets.
 RUN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core",
                 "fonts-noto-cjk", "fonts-noto-color-emoji")
-# Testing adds the browser the browser tests drive and the PDF tools the packet tests read with.
-TEST_PACKAGES = (*RUN_PACKAGES, "poppler-utils", "chromium", "chromium-driver")
+# Testing adds the browser the browser tests drive, the PDF tools the packet tests read with, and
+# the reverse proxy the deployment test puts in front of the app servers (make test-deploy).
+TEST_PACKAGES = (*RUN_PACKAGES, "poppler-utils", "chromium", "chromium-driver", "nginx")
 PACKAGES = {"run": RUN_PACKAGES, "test": TEST_PACKAGES}
 
 INSTALL_HINT = f"""\

@@ -45,6 +45,7 @@ from ..jobs import services as jobs
 from ..models import Candidate, Interview, Scorecard, utcnow
 from ..packets.services import candidate_packet
 from ..privacy.services import erase_candidate
+from ..proxy import external_url
 from ..users import services as accounts
 from . import errors, services
 from .auth import api_user, identify
@@ -881,7 +882,7 @@ def validity(query: ValidityQuery):
 
 
 def _account_link(token: str) -> str:
-    return url_for("users.account_link", token=token, _external=True)
+    return external_url("users.account_link", token=token)
 
 
 @api.operation("GET", "/users", summary="Find users", tag="users", query=UsersQuery,

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_url, login_user, log
 
 from ..extensions import login_manager
 from ..models import User
+from ..proxy import external_url
 from . import sso, throttle
 from .forms import SignInForm
 from .services import authenticate, end_sessions
@@ -71,7 +72,7 @@ def sso_start():
     session["sso_next"] = _next_url()
     try:
         return sso.start_sign_in(current_app.config["OIDC_REDIRECT_URI"]
-                                 or url_for("auth.sso_callback", _external=True))
+                                 or external_url("auth.sso_callback"))
     except sso.SignInRefused as refused:
         return _refused(refused)
 

@@ -15,6 +15,7 @@ from ..authz import Action, Area, require
 from ..downloads import content_disposition
 from ..extensions import db
 from ..models import LoopVersion, Opening, utcnow
+from ..proxy import external_url
 from . import differences, reports, services
 from . import validity as validity_reports
 from .reports import ReportRefused
@@ -34,8 +35,8 @@ def send_link(candidate_id: int):
     if not TokenOnlyForm().validate():
         abort(400)
     try:
-        sent = services.send_link(current_user, candidate_id, lambda token: url_for(
-            "fairness.answer", token=token, _external=True))
+        sent = services.send_link(current_user, candidate_id, lambda token: external_url(
+            "fairness.answer", token=token))
     except services.LinkNotSent as error:
         flash(str(error), "error")
     else:

@@ -27,6 +27,7 @@ from ..core.vocabulary import ApplicationStatus
 from ..downloads import content_disposition
 from ..models import Application, Interview, Opening, User, utcnow
 from ..paging import requested_page
+from ..proxy import external_url
 from ..templating import when
 from .forms import (
     CLOSE_LABELS,
@@ -451,7 +452,7 @@ def _overdue_window() -> timedelta:
 
 
 def _scorecard_url(scorecard_id: int) -> str:
-    return url_for("interviews.scorecard", scorecard_id=scorecard_id, _external=True)
+    return external_url("interviews.scorecard", scorecard_id=scorecard_id)
 
 
 def _attach(form: FlaskForm, error: PipelineError) -> None:

@@ -25,7 +25,10 @@ def init_app(app: Flask) -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 @click.option("--simple", is_flag=True,
               help="Run each job in this process instead of a forked child (for debugging).")
-def worker(burst: bool, simple: bool) -> None:
+@click.option("--check-every", type=click.IntRange(min=1), default=60, show_default=True,
+              metavar="SECONDS",
+              help="How often to look for jobs of workers that died, to hand them out again.")
+def worker(burst: bool, simple: bool, check_every: int) -> None:
     """Take jobs from the Redis queue named by REDIS_URL and JOBS_QUEUE, and run them."""
     # Only a worker needs RQ (and with it redis-py): other commands start without them.
     from rq import SimpleWorker, Worker
@@ -38,7 +41,13 @@ def worker(burst: bool, simple: bool) -> None:
     # Work horses are forked from this process: leave them no database connection to share.
     db.engine.dispose()
     kind = SimpleWorker if simple else Worker
-    kind([queue], connection=queue.connection).work(burst=burst)
+    # A dead worker's job is found once its heartbeat (sent this often, and lasting a minute
+    # longer) lapses and a live worker next checks. An idle worker checks when its wait for a
+    # job ends: that wait is the worker's time to live less 15 s. RQ's own defaults take up to
+    # 10 minutes.
+    kind([queue], connection=queue.connection, maintenance_interval=check_every,
+         job_monitoring_interval=min(check_every, 30),
+         worker_ttl=check_every + 15).work(burst=burst)
 
 
 @jobs_cli.command("prune")

@@ -6,6 +6,11 @@
   turn. Good for one machine and ``make run``; a job in flight is lost if the process stops,
   and shows as failed once it outruns its time limit.
 - ``inline``: the job runs before the request that started it returns (tests, debugging).
+
+A job whose RQ worker died mid-job (its machine went away, it was killed) is handed out again:
+once the worker's heartbeat has lapsed, another worker's regular check finds the job abandoned
+and queues it again (``REDELIVERIES`` times at most), and the runner takes over the job the dead
+worker had claimed.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from ..observability import logs
 from .runner import run
 
 BACKENDS = ("rq", "thread", "inline")
+REDELIVERIES = 2  # how often a job whose worker died is handed to another worker
 
 
 def backend(app: Flask) -> str:
@@ -40,11 +46,14 @@ def dispatch(job_id: int) -> None:
     elif chosen == "thread":
         _thread_pool().submit(_run_in, app, job_id, request_id)
     else:
+        from rq import Retry
+
         rq_queue(app).enqueue_call(
             "scorecards.jobs.queue.perform", args=(job_id,),
             kwargs={"request_id": request_id} if request_id else None,
             timeout=app.config["JOB_TIMEOUT_SECONDS"], result_ttl=0,
-            failure_ttl=24 * 3600, description=f"scorecards job {job_id}")
+            failure_ttl=24 * 3600, description=f"scorecards job {job_id}",
+            retry=Retry(max=REDELIVERIES))
 
 
 @cache
@@ -72,12 +81,18 @@ def rq_queue(app: Flask):
 
 def perform(job_id: int, request_id: str | None = None) -> None:
     """Run a job taken from the RQ queue: what RQ workers call."""
+    from rq import get_current_job
+
+    delivery = get_current_job()
+    # A job handed out again had a worker that died: the job it claimed is this one's to finish.
+    again = delivery is not None and delivery.retries_left is not None \
+        and delivery.retries_left < REDELIVERIES
     with logs.bound(request_id=request_id):
         if has_app_context():  # a worker started by ``flask jobs worker`` carries the app
-            run(job_id)
+            run(job_id, again=again)
             return
         with _worker_app().app_context():
-            run(job_id)
+            run(job_id, again=again)
 
 
 @cache

@@ -32,16 +32,18 @@ job_storing = _signals.signal("job-storing")
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
-def run(job_id: int) -> None:
+def run(job_id: int, again: bool = False) -> None:
     """Do a queued job and store its file; a job already taken by a worker is left alone.
 
+    Given again (the job is handed out anew because the worker that took it died), a job that
+    worker left running is taken over; whatever it had stored went with its transaction.
     A job that an erasure cancelled while it ran stores nothing: its file is kept only if it
     is still running when it is stored, checked under the erasure lock. How long it ran and
     how it ended are counted for /metrics, and every line it logs names it.
     """
     started = time.perf_counter()
     with logs.bound(job_id=job_id):
-        if not _run(job_id):
+        if not _run(job_id, again):
             return
         ended = db.session.execute(
             sa.select(Job.kind, Job.status).where(Job.id == job_id)).first()
@@ -55,11 +57,12 @@ def run(job_id: int) -> None:
         log.info("job %s (%s) ended %s", job_id, kind, status)
 
 
-def _run(job_id: int) -> bool:
+def _run(job_id: int, again: bool) -> bool:
     """Run the job if it is still queued; return whether this call took it."""
     hold_erasure_lock(shared=True)  # an erasure under way finishes before this job reads
+    takeable = UNFINISHED if again else (JobStatus.QUEUED,)
     claimed = db.session.execute(
-        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+        sa.update(Job).where(Job.id == job_id, Job.status.in_(takeable))
         .values(status=JobStatus.RUNNING, started_at=utcnow())).rowcount
     db.session.commit()
     if not claimed:  # unknown, delivered twice (the first delivery does it), or cancelled

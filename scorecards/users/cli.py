@@ -1,18 +1,19 @@
 """``flask users list|invite|roles|deactivate|reactivate|reset-password``: administer accounts.
 
 They join the users group of ``auth/cli.py`` (add, set-password) and the API's token commands.
-Links in the mail are made from SERVER_NAME (and PREFERRED_URL_SCHEME), the service's public
-address, since a command has no request to take it from.
+Links in the mail are made from PUBLIC_URL, the service's public address, since a command has
+no request to take it from.
 """
 
 from __future__ import annotations
 
 import click
-from flask import Flask, url_for
+from flask import Flask, current_app
 
 from ..auth.cli import users_cli
 from ..core.errors import DomainError
 from ..core.vocabulary import Role
+from ..proxy import external_url
 from . import services
 
 ROLE = click.Choice([role.value for role in Role])
@@ -27,12 +28,11 @@ def init_app(app: Flask) -> None:
 
 
 def _link_url(token: str) -> str:
-    try:
-        return url_for("users.account_link", token=token, _external=True)
-    except RuntimeError:
-        raise click.ClickException("Set SERVER_NAME to the service's public address (like "
-                                   "scorecards.example.org) so the mailed link leads there.") \
-            from None
+    if not current_app.config.get("PUBLIC_URL"):
+        raise click.ClickException("Set SCORECARDS_PUBLIC_URL to the service's public address "
+                                   "(like https://scorecards.example.org) so the mailed link "
+                                   "leads there.")
+    return external_url("users.account_link", token=token)
 
 
 def _refused(error: DomainError) -> click.ClickException:

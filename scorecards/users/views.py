@@ -9,6 +9,7 @@ from ..auth.services import UserError
 from ..core.vocabulary import Role
 from ..models import User
 from ..paging import requested_page
+from ..proxy import external_url
 from ..security import NO_STORE
 from . import services
 from .forms import ActionForm, FilterForm, InviteForm, RolesForm, SetPasswordForm
@@ -23,7 +24,7 @@ def _me() -> User:
 
 
 def _link_url(token: str) -> str:
-    return url_for("users.account_link", token=token, _external=True)
+    return external_url("users.account_link", token=token)
 
 
 @bp.get("/admin/users/")

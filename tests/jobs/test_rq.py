@@ -90,3 +90,32 @@ def test_a_job_logs_with_the_id_of_the_request_that_started_it(queue, note, make
              if line.startswith('{"') and "ended" in line]
     assert [(line["request_id"], line["job_id"], line["message"]) for line in ended] == [
         ("started-by-12345678", job.id, f"job {job.id} (note) ended done")]
+def test_a_job_handed_out_again_after_its_worker_died_is_finished(queue, note, make_user):
+    from rq import SimpleWorker
+    from rq.job import Job as RQJob
+
+    job = services.start(make_user(Role.HR, name="Hanna Reyes"), "note", "A note", {})
+    # The first worker claimed the job and died: the job stays running in the database, and
+    # RQ, finding it abandoned, queues it again with one hand-out fewer left.
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status=JobStatus.RUNNING))
+    db.session.commit()
+    (delivery,) = [RQJob.fetch(rq_id, connection=queue.connection) for rq_id in queue.job_ids]
+    queue.remove(delivery)
+    with queue.connection.pipeline() as pipeline:
+        delivery.retry(queue, pipeline)
+        pipeline.execute()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE
+    assert b"".join(services.file_chunks(job)) == b"for Hanna Reyes"
+
+
+def test_a_first_delivery_leaves_a_job_another_worker_is_running_alone(queue, note, make_user):
+    from rq import SimpleWorker
+
+    job = services.start(make_user(Role.HR), "note", "A note", {})
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status=JobStatus.RUNNING))
+    db.session.commit()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.refresh(job)
+    assert job.status == JobStatus.RUNNING

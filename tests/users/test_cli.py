@@ -22,16 +22,15 @@ def test_the_group_keeps_every_command(app):
 
 def test_invite_change_deactivate_reactivate_and_reset_from_the_command_line(
         app, runner, inbox, make_user):
-    app.config["SERVER_NAME"] = "scorecards.example.org"
-    with app.app_context():  # one whose links are made from SERVER_NAME
-        _from_the_command_line(runner, inbox)
+    app.config["PUBLIC_URL"] = "https://scorecards.example.org"
+    _from_the_command_line(runner, inbox)
 
 
 def _from_the_command_line(runner, inbox) -> None:
     invited = runner.invoke(args=["users", "invite", "Uma@Example.org", "--role", "hr",
                                   "--name", "Uma"])
     assert invited.exit_code == 0, invited.output
-    assert "http://scorecards.example.org/account/" in inbox.body_to("uma@example.org")
+    assert "https://scorecards.example.org/account/" in inbox.body_to("uma@example.org")
     roles = runner.invoke(args=["users", "roles", "uma@example.org", "--role", "committee",
                                 "--role", "interviewer"])
     assert roles.exit_code == 0, roles.output
@@ -67,8 +66,8 @@ def test_the_command_line_keeps_an_active_admin_and_names_unknown_users(app, run
 
 def test_a_link_needs_the_public_address_from_the_command_line(app, runner, make_user, inbox):
     make_user(email="pia@example.org", password="quartz-lantern-mosaic-91-otter")  # noqa: S106
-    app.config["SERVER_NAME"] = None
+    app.config["PUBLIC_URL"] = None
     refused = runner.invoke(args=["users", "reset-password", "pia@example.org"])
     assert refused.exit_code == 1
-    assert "SERVER_NAME" in refused.output
+    assert "SCORECARDS_PUBLIC_URL" in refused.output
     assert inbox.messages == []
