@@ -31,6 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .analytics import upkeep
 
     upkeep.init_app(app)  # summaries move in the same transaction as what they count
+    from .notifications import delivery
+
+    delivery.init_app(app)  # mail queued by a transaction goes once it commits
 
     # Each area's views module holds its blueprint, registered in this order.
     from .analytics import views as analytics
@@ -43,11 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import views as hr
     from .interviews import views as interviews
     from .jobs import views as jobs
+    from .notifications import views as notifications
     from .packets import views as packets
     from .privacy import views as privacy
     from .trail import views as trail
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail, fairness):
+                 privacy, jobs, trail, fairness, notifications):
         app.register_blueprint(area.bp)
     return app

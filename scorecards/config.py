@@ -107,6 +107,22 @@ class Settings(BaseSettings):
     # environment); a rating is stored as its position, 1 the first label.
     PERFORMANCE_SCALE: PerformanceScale = DEFAULT_PERFORMANCE_SCALE
     HIRE_OUTCOME_RETENTION_MONTHS: Count = 36  # a hire's outcomes go this long after the hire
+    # Loops give no length to their stages: an interview is taken to end this long after it
+    # starts, for the first reminder of a scorecard not submitted.
+    INTERVIEW_MINUTES: Count = 60
+    SCORECARD_FIRST_REMINDER_HOURS: Count = 1  # first reminder this long after the interview
+    SCORECARD_REMINDER_EVERY_HOURS: Count = 24  # then one each this many hours
+    REMINDER_ESCALATE_DAYS: Count = 3  # from this many days after the interview, copy the
+    # opening's hiring manager (or its HR contact) on each reminder
+    # The address people open the service at: links in mails start with it, and its host
+    # names the interviews' calendar events.
+    PUBLIC_URL: Annotated[str, Field(pattern=r"^https?://[^/\s]+/?$")] = "http://localhost:5000"
+    NOTIFICATION_MAX_ATTEMPTS: Count = 6  # a mail not delivered after this many tries fails
+    NOTIFICATION_RETRY_SECONDS: Count = 60  # the first retry's wait; each next one doubles it
+    NOTIFICATION_KEEP_DAYS: Count = 30  # sent and failed mails are deleted this long after
+    SCHEDULER_TICK_SECONDS: Count = 60  # how often `flask jobs schedule` does its rounds
+    SCHEDULER_LEASE_SECONDS: Count = 300  # how long a silent scheduler keeps the lease
+    SCHEDULER_NIGHTLY_HOUR: Annotated[int, Field(ge=0, le=23)] = 2  # UTC hour of nightly work
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""

@@ -52,6 +52,10 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert not {"notifications", "scorecard_reminders", "notification_preferences",
+                    "scheduler_leases", "opening_contacts"} & tables(db.engine)
+        assert "calendar_sequence" not in columns(db.engine, "interviews")
+        downgrade(revision="-1")
         assert "hire_outcomes" not in tables(db.engine)
         assert "selection_counts" in tables(db.engine)
         downgrade(revision="-1")
