@@ -23,7 +23,7 @@ from ..extensions import db
 from ..hr.services import mail
 from ..jobs.queue import backend, rq_queue
 from ..models import Notification, NotificationStatus, User, utcnow
-from .outbox import QUEUED_FLAG
+from .outbox import DELIVERS_ITSELF, QUEUED_FLAG
 
 log = logging.getLogger(__name__)
 BATCH = 100  # mails sent per round of a delivery
@@ -116,7 +116,8 @@ def init_app(app: Flask) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(QUEUED_FLAG, None) and has_app_context():
+    if session.info.pop(QUEUED_FLAG, None) and has_app_context() \
+            and not session.info.get(DELIVERS_ITSELF):
         deliver_soon(current_app._get_current_object())
 
 

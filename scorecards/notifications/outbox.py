@@ -44,6 +44,8 @@ CHOICES = {"panel": "Invitations to interviews, and their moves and cancellation
                         "openings",
            "committee": "Applications ready for the committee's decision"}
 QUEUED_FLAG = "scorecards.notifications_queued"  # in Session.info: deliver after commit
+# In Session.info: the session's owner delivers itself (the scheduler's tick), not each commit.
+DELIVERS_ITSELF = "scorecards.notifications_delivered_by_owner"
 
 
 def preferences(user: User) -> dict[str, bool]:

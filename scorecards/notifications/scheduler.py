@@ -16,7 +16,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -30,11 +30,13 @@ from ..models import SchedulerLease, utcnow
 from ..packets.services import prune_packet_cache
 from ..privacy.services import apply_retention
 from .delivery import deliver_due, prune_notifications
+from .outbox import DELIVERS_ITSELF
 from .reminders import send_due_reminders
 
 log = logging.getLogger(__name__)
 LEASE = "scheduler"
 JOBS_KEEP = timedelta(days=30)  # as `flask jobs prune` by default
+RELEASED = datetime(1970, 1, 1, tzinfo=UTC)  # the expiry of a lease given up
 
 
 def holder_name() -> str:
@@ -72,7 +74,7 @@ def release_lease(holder: str) -> None:
     """Give the lease up, if holder has it, so another process may take it at once."""
     db.session.execute(sa.update(SchedulerLease)
                        .where(SchedulerLease.name == LEASE, SchedulerLease.holder == holder)
-                       .values(expires_at=utcnow() - timedelta(seconds=1))
+                       .values(expires_at=RELEASED)
                        .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -121,7 +123,13 @@ def tick(holder: str, now: datetime | None = None, *, periodic: bool = True) -> 
     if not take_lease(holder, now, current_app.config["SCHEDULER_LEASE_SECONDS"]):
         return Tick(acted=False)
     done = Tick(acted=True)
-    done.reminders = send_due_reminders(now)
+    # The reminders are delivered below, at this tick's time, rather than one by one as each
+    # commits.
+    db.session.info[DELIVERS_ITSELF] = True
+    try:
+        done.reminders = send_due_reminders(now)
+    finally:
+        db.session.info.pop(DELIVERS_ITSELF, None)
     done.sent = deliver_due(now)
     if periodic:
         done.ran = _run_periodic(now)
