@@ -132,11 +132,11 @@ def tick(holder: str, now: datetime | None = None, *, periodic: bool = True) -> 
         db.session.info.pop(DELIVERS_ITSELF, None)
     done.sent = deliver_due(now)
     if periodic:
-        done.ran = _run_periodic(now)
+        done.ran = _run_periodic(holder, now)
     return done
 
 
-def _run_periodic(now: datetime) -> list[str]:
+def _run_periodic(holder: str, now: datetime) -> list[str]:
     lease = db.session.get(SchedulerLease, LEASE)
     last_runs = dict(lease.last_runs or {})
     ran = []
@@ -144,6 +144,11 @@ def _run_periodic(now: datetime) -> list[str]:
         last = last_runs.get(name)
         if not due(now, datetime.fromisoformat(last) if last else None):
             continue
+        # Renewed before each task, as a nightly refresh may outlast the lease; lost, if
+        # another process took it over meanwhile, then this one stops here.
+        if not take_lease(holder, max(now, utcnow()),
+                          current_app.config["SCHEDULER_LEASE_SECONDS"]):
+            break
         try:
             work(now)
         except Exception:  # one failing task must not stop the others, nor the loop

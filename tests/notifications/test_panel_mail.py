@@ -1,6 +1,7 @@
 """Panel mail: an invitation with its .ics when someone is put on a panel, an update with a
 higher SEQUENCE when the interview moves, a cancellation when it is cancelled or they leave."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +14,10 @@ from scorecards.hr.services.scheduling import (
     change_interview,
     schedule_interview,
 )
+from scorecards.jobs.queue import rq_queue
 from scorecards.models import Notification, NotificationStatus
 from scorecards.notifications.outbox import set_preferences
+from tests.jobs.test_rq import REDIS_TEST_URL
 from tests.notifications.conftest import body_of, event_of, invitation
 
 WHEN = (datetime.now(UTC) + timedelta(days=7)).replace(hour=14, minute=0, second=0,
@@ -112,3 +115,32 @@ def test_a_change_rolled_back_leaves_no_mail(inbox, hr_user, interviewers, make_
         cancel_interview(hr_user, interview)
     assert len(inbox.messages) == sent
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 2
+
+
+def test_with_rq_the_mail_goes_when_a_worker_takes_the_delivery_job(
+        inbox, app, hr_user, interviewers, make_application, monkeypatch):
+    from redis import Redis
+    from redis.exceptions import ConnectionError
+    from rq import SimpleWorker
+
+    app.config.update(JOBS_BACKEND="rq", REDIS_URL=REDIS_TEST_URL,
+                      JOBS_QUEUE=f"notifications-test-{uuid.uuid4().hex[:8]}")
+    try:
+        Redis.from_url(REDIS_TEST_URL).ping()
+    except ConnectionError:  # as tests/jobs/test_rq.py: an in-process stand-in
+        import fakeredis
+
+        server = fakeredis.FakeServer()
+        monkeypatch.setattr(Redis, "from_url", classmethod(
+            lambda cls, url, **kwargs: fakeredis.FakeRedis(server=server)))
+    queue = rq_queue(app)
+    try:
+        schedule_interview(hr_user, make_application("Ada Lovelace"), "design", WHEN,
+                           interviewers[:1])
+        assert inbox.messages == []  # queued in Redis, not sent by the request
+        assert queue.count == 1
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert len(inbox.to("ana@example.com")) == 1
+    finally:
+        queue.delete(delete_jobs=True)
+        queue.connection.close()
