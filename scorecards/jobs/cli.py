@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from ..packets.services import prune_packet_cache
 from .queue import rq_queue
 from .services import expire_files, forget_old_jobs
 
+log = logging.getLogger(__name__)
 jobs_cli = AppGroup("jobs", help="Background jobs: committee packets, large exports, mail and "
                                   "the periodic work.")
 
@@ -76,7 +78,16 @@ def schedule(once: bool, every: int | None) -> None:
     waiting = False
     try:
         while True:
-            done = tick(holder)
+            try:
+                done = tick(holder)
+            except Exception:
+                if once:
+                    raise
+                # The database or the mail server away for a while: try again next round.
+                db.session.rollback()
+                log.exception("the scheduler's round failed; trying again in %d s", every)
+                time.sleep(every)
+                continue
             if not done.acted and not waiting:
                 click.echo("Another scheduler holds the lease; waiting to take it over.")
             elif done.sent or done.reminders or done.ran or once:

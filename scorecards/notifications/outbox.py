@@ -14,7 +14,7 @@ mail goes to them whatever they chose since, so that no stale event stays in the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -106,9 +106,13 @@ def tell_panel(interview: Interview, *, invited: Iterable[User] = (),
 
     invited are new on the panel (or back on it); cancelled are off it; moved tells that the
     time changed, so everyone else seated gets an update; whole tells that the interview itself
-    is cancelled. The invitation's SEQUENCE is raised by any change others already hold.
+    is cancelled. The invitation's SEQUENCE is raised by any change others already hold. An
+    interview that is over (one recorded after it took place) sends no invitation.
     """
     invited, cancelled = list(invited), list(cancelled)
+    ends = interview.scheduled_at + timedelta(minutes=current_app.config["INTERVIEW_MINUTES"])
+    if ends <= utcnow():  # recorded after it took place: no calendar needs it any more
+        invited, moved = [], False
     if moved or cancelled:
         interview.calendar_sequence = (interview.calendar_sequence or 0) + 1
     fresh = {user.id for user in invited}

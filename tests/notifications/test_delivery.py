@@ -163,3 +163,15 @@ def test_sent_mails_are_pruned_after_the_keeping_days(inbox, owed):
     tick("one", DUE, periodic=False)
     assert prune_notifications(DUE + timedelta(days=29), 30) == 0
     assert prune_notifications(DUE + timedelta(days=31), 30) == 1
+
+
+def test_a_second_scheduler_does_nothing_while_the_first_holds_the_lease(runner, owed, inbox):
+    assert tick("first", datetime.now(UTC), periodic=False).acted
+    sent = len(inbox.messages)
+    db.session.execute(sa.delete(ScorecardReminder))  # as if the reminder were due again
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "schedule", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Another scheduler holds the lease; waiting to take it over." in result.output
+    assert len(inbox.messages) == sent
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScorecardReminder)) == 0

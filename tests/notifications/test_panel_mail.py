@@ -108,13 +108,19 @@ def test_a_change_rolled_back_leaves_no_mail(inbox, hr_user, interviewers, make_
                                              submit):
     ana, ben = interviewers
     interview = schedule_interview(hr_user, make_application("Ada Lovelace"), "design",
-                                   datetime.now(UTC) - timedelta(hours=3), [ana, ben])
+                                   datetime.now(UTC) + timedelta(minutes=5), [ana, ben])
     submit(interview.scorecards[0], {"understanding": 3})
-    sent = len(inbox.messages)
     with pytest.raises(InterviewConflict):  # a scorecard is submitted
         cancel_interview(hr_user, interview)
-    assert len(inbox.messages) == sent
+    assert len(inbox.messages) == 2  # the invitations, and no cancellation
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 2
+
+
+def test_an_interview_recorded_after_it_took_place_sends_no_invitation(
+        inbox, hr_user, interviewers, make_application):
+    schedule_interview(hr_user, make_application("Ada Lovelace"), "design",
+                       datetime.now(UTC) - timedelta(hours=3), interviewers)
+    assert inbox.messages == []
 
 
 def test_with_rq_the_mail_goes_when_a_worker_takes_the_delivery_job(
