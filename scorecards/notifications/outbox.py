@@ -111,7 +111,8 @@ def tell_panel(interview: Interview, *, invited: Iterable[User] = (),
     """
     invited, cancelled = list(invited), list(cancelled)
     ends = interview.scheduled_at + timedelta(minutes=current_app.config["INTERVIEW_MINUTES"])
-    if ends <= utcnow():  # recorded after it took place: no calendar needs it any more
+    over = ends <= utcnow()
+    if over:  # recorded after it took place: no calendar needs it any more
         invited, moved = [], False
     if moved or cancelled:
         interview.calendar_sequence = (interview.calendar_sequence or 0) + 1
@@ -126,16 +127,20 @@ def tell_panel(interview: Interview, *, invited: Iterable[User] = (),
                     and _told(interview, user, UPDATE)):
                 _calendar_mail(interview, user, UPDATE)
     for user in cancelled:
-        if _told(interview, user, CANCELLATION):
+        if _invited(interview, user) if over else _told(interview, user, CANCELLATION):
             _calendar_mail(interview, user, CANCELLATION, whole=whole)
 
 
 def _told(interview: Interview, user: User, kind: str) -> bool:
     """Tell whether a follow-up goes: to whoever was invited by mail, or who wants them now."""
-    invited = interview.id is not None and db.session.scalar(sa.select(sa.exists().where(
+    return _invited(interview, user) or wants(user, kind)
+
+
+def _invited(interview: Interview, user: User) -> bool:
+    """Tell whether the user was sent an invitation to the interview (still in the outbox)."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(
         Notification.interview_id == interview.id, Notification.recipient_id == user.id,
-        Notification.kind == INVITATION)))
-    return bool(invited) or wants(user, kind)
+        Notification.kind == INVITATION))))
 
 
 def _calendar_mail(interview: Interview, user: User, kind: str, whole: bool = False) -> None:
