@@ -13,6 +13,7 @@ from scorecards.extensions import db
 from scorecards.models import Notification, NotificationStatus, ScorecardReminder
 from scorecards.notifications.delivery import deliver_due, prune_notifications
 from scorecards.notifications.outbox import preferences, set_preferences
+from scorecards.notifications.reminders import send_due_reminders
 from scorecards.notifications.scheduler import release_lease, tick
 from scorecards.privacy.services import erase_candidate
 from tests.interviews.conftest import COMPLETE, form
@@ -175,3 +176,24 @@ def test_a_second_scheduler_does_nothing_while_the_first_holds_the_lease(runner,
     assert "Another scheduler holds the lease; waiting to take it over." in result.output
     assert len(inbox.messages) == sent
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScorecardReminder)) == 0
+
+
+def test_two_rounds_racing_past_the_lease_still_record_each_reminder_once(inbox, owed, app):
+    # As when a lease expired under a scheduler still at work: the database's unique
+    # (scorecard, number) lets one of the two records through.
+    start, queued = threading.Barrier(2), []
+
+    def round_() -> None:
+        with app.app_context():
+            start.wait()
+            queued.append(send_due_reminders(DUE))
+            db.session.remove()
+
+    threads = [threading.Thread(target=round_) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(queued) == [0, 1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScorecardReminder)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 1
