@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .analytics import upkeep
 
     upkeep.init_app(app)  # summaries move in the same transaction as what they count
+    from .notifications import delivery
+
+    delivery.init_app(app)  # mail queued by a transaction goes once it commits
 
     # Each area's views module holds its blueprint, registered in this order.
     from .analytics import views as analytics
@@ -44,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .hr import views as hr
     from .interviews import views as interviews
     from .jobs import views as jobs
+    from .notifications import views as notifications
     from .observability import views as observability
     from .packets import views as packets
     from .privacy import views as privacy
@@ -51,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .users import views as users
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail, fairness, users, observability):
+                 privacy, jobs, trail, fairness, users, notifications, observability):
         app.register_blueprint(area.bp)
     # Last, so it is the outermost middleware: whatever else wraps the app sees the client's
     # address, scheme and host.

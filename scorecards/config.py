@@ -224,6 +224,19 @@ class Settings(BaseSettings):
     # mails and other absolute links use it, whatever Host a request came with. None: the
     # request's own address (after the trusted proxies' headers).
     PUBLIC_URL: PublicUrl | None = None
+    # Loops give no length to their stages: an interview is taken to end this long after it
+    # starts, for the first reminder of a scorecard not submitted.
+    INTERVIEW_MINUTES: Count = 60
+    SCORECARD_FIRST_REMINDER_HOURS: Count = 1  # first reminder this long after the interview
+    SCORECARD_REMINDER_EVERY_HOURS: Count = 24  # then one each this many hours
+    REMINDER_ESCALATE_DAYS: Count = 3  # from this many days after the interview, copy the
+    # opening's hiring manager (or its HR contact) on each reminder
+    NOTIFICATION_MAX_ATTEMPTS: Count = 6  # a mail not delivered after this many tries fails
+    NOTIFICATION_RETRY_SECONDS: Count = 60  # the first retry's wait; each next one doubles it
+    NOTIFICATION_KEEP_DAYS: Count = 30  # sent and failed mails are deleted this long after
+    SCHEDULER_TICK_SECONDS: Count = 60  # how often `flask jobs schedule` does its rounds
+    SCHEDULER_LEASE_SECONDS: Count = 300  # how long a silent scheduler keeps the lease
+    SCHEDULER_NIGHTLY_HOUR: Annotated[int, Field(ge=0, le=23)] = 2  # UTC hour of nightly work
 
     def flask_config(self, app: Flask) -> dict:
         """Return these settings as Flask config keys, the derived ones included."""

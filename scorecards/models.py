@@ -201,9 +201,30 @@ class Opening(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     loop_version: Mapped[LoopVersion] = relationship()
+    contacts: Mapped[OpeningContacts | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
     applications: Mapped[list[Application]] = relationship(back_populates="opening")
 
     __table_args__ = (one_of("status", OpeningStatus),)
+
+
+class OpeningContacts(db.Model):
+    """Who answers for an opening: copied on reminders of its scorecards long overdue.
+
+    The hiring manager is copied, else the HR contact (notifications/reminders.py).
+    """
+
+    __tablename__ = "opening_contacts"
+
+    opening_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("openings.id", ondelete="CASCADE"), primary_key=True)
+    hiring_manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    hr_contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    hiring_manager: Mapped[User | None] = relationship(foreign_keys=[hiring_manager_id])
+    hr_contact: Mapped[User | None] = relationship(foreign_keys=[hr_contact_id])
 
 
 class Candidate(db.Model):
@@ -301,6 +322,9 @@ class Interview(db.Model):
     noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     noted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    # The SEQUENCE of the interview's calendar invitations: raised each time it moves, so
+    # calendars take the newest invitation over an older one.
+    calendar_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     application: Mapped[Application] = relationship(back_populates="interviews")
     rubric_version: Mapped[RubricVersion] = relationship()
@@ -904,3 +928,106 @@ class HireOutcome(db.Model):
         sa.CheckConstraint(f"length(note) BETWEEN 1 AND {HIRE_OUTCOME_NOTE_MAX}",
                            name="note_length"),
     )
+
+
+class NotificationStatus(StrEnum):
+    """Where a mail in the outbox has got to."""
+
+    QUEUED = "queued"  # waiting for its next attempt
+    SENT = "sent"
+    FAILED = "failed"  # gave up after NOTIFICATION_MAX_ATTEMPTS
+
+
+class Notification(db.Model):
+    """A mail to one user, written in the transaction of the change it tells of (an outbox).
+
+    A change rolled back leaves no mail; a committed one leaves a mail that delivery sends,
+    retrying with back-off (notifications/delivery.py). Subject, body and invitation may name
+    the candidate, so erasing them deletes the mails of their applications, and sent mails go
+    after NOTIFICATION_KEEP_DAYS.
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                              index=True)
+    cc: Mapped[list] = mapped_column(JSONDocument, default=list)  # addresses copied
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    calendar: Mapped[str | None] = mapped_column(sa.Text)  # an iCalendar invitation, if any
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(10))  # REQUEST or CANCEL
+    application_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    interview_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True)
+    # A seat taken off a panel deletes its scorecard; the mail telling of it stays.
+    scorecard_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("scorecards.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default=NotificationStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)  # the server's words, no content
+
+    recipient: Mapped[User] = relationship()
+
+    __table_args__ = (
+        one_of("status", NotificationStatus),
+        sa.CheckConstraint("calendar_method IN ('REQUEST', 'CANCEL')", name="calendar_method"),
+        sa.CheckConstraint("(calendar IS NULL) = (calendar_method IS NULL)",
+                           name="calendar_has_method"),
+        # Delivery's walk: the queued mails whose attempt is due.
+        sa.Index("ix_notifications_due", "status", "next_attempt_at"),
+    )
+
+
+class NotificationPreference(db.Model):
+    """Which mails one user chose to get; a user without a row gets them all."""
+
+    __tablename__ = "notification_preferences"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    panel: Mapped[bool] = mapped_column(default=True)  # invitations, moves, cancellations
+    reminders: Mapped[bool] = mapped_column(default=True)  # scorecards due, and copies of them
+    committee: Mapped[bool] = mapped_column(default=True)  # applications ready for a decision
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ScorecardReminder(db.Model):
+    """One reminder of a scorecard not submitted, by the schedule or by HR's button.
+
+    The schedule is worked out from these rows (notifications/reminders.py); the unique number
+    per scorecard lets only one of two schedulers racing record the same reminder.
+    """
+
+    __tablename__ = "scorecard_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("scorecards.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    escalated_to: Mapped[list] = mapped_column(JSONDocument, default=list)  # user ids copied
+    by_id: Mapped[int | None] = mapped_column(  # HR's button; None: the schedule
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        sa.UniqueConstraint("scorecard_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class SchedulerLease(db.Model):
+    """Which scheduler process may act, until when: one row per deployment-wide lease."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(sa.String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When each periodic task last ran, by name (daily and nightly work).
+    last_runs: Mapped[dict] = mapped_column(JSONDocument, default=dict)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -28,6 +28,9 @@ def external_url(endpoint: str, **values) -> str:
     """Return the absolute URL of an endpoint, on PUBLIC_URL when it is set."""
     public = current_app.config.get("PUBLIC_URL")
     if not public:
+        if not has_request_context():
+            raise RuntimeError("Set SCORECARDS_PUBLIC_URL: a link made outside a request "
+                               "(a job, the scheduler, a command) has no other address.")
         return url_for(endpoint, _external=True, **values)
     parts = urlsplit(public)
     # An adapter of its own: the request's host and prefix play no part, and none is needed

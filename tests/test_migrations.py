@@ -52,6 +52,10 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert not {"notifications", "scorecard_reminders", "notification_preferences",
+                    "scheduler_leases", "opening_contacts"} & tables(db.engine)
+        assert "calendar_sequence" not in columns(db.engine, "interviews")
+        downgrade(revision="-1")
         assert not {"sso_issuer", "sso_subject"} & columns(db.engine, "users")
         downgrade(revision="-1")
         assert "account_links" not in tables(db.engine)

@@ -112,6 +112,11 @@ class OpeningIn(Body):
     title: text(200, 1)
     loop: Key = Field(description="The key of the stored loop the opening interviews with.")
     team: text(200) | None = None
+    hiring_manager: text(254) | None = Field(
+        None, description="The email of a user, copied on reminders of scorecards long overdue.")
+    hr_contact: text(254) | None = Field(
+        None, description="The email of a user, copied on those reminders when the opening has "
+                          "no hiring manager.")
 
 
 class OpeningOut(BaseModel):

@@ -222,7 +222,9 @@ def list_openings(query: OpeningsQuery):
 def create_opening(body: OpeningIn):
     """For HR and admins; the opening interviews with the newest version of the loop."""
     try:
-        opening = openings.create_opening(api_user(), body.key, body.title, body.loop, body.team)
+        opening = openings.create_opening(api_user(), body.key, body.title, body.loop, body.team,
+                                          hiring_manager=body.hiring_manager,
+                                          hr_contact=body.hr_contact)
     except PipelineError as error:
         raise _refused(error) from None
     return OpeningOut.of(opening)

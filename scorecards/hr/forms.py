@@ -44,6 +44,10 @@ class OpeningForm(FlaskForm):
     team = StringField("Team", validators=[Optional(), Length(max=200)])
     loop = SelectField("Interview loop", validators=[
         DataRequired(message="Choose the loop the opening is interviewed with.")])
+    hiring_manager = StringField("Hiring manager", filters=[_trimmed], validators=[
+        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
+    hr_contact = StringField("HR contact", filters=[_trimmed], validators=[
+        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
 
 
 class ApplicationForm(FlaskForm):

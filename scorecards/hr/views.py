@@ -92,7 +92,8 @@ def openings():
     if form.validate_on_submit():
         try:
             opening = create_opening(current_user, form.key.data, form.title.data, form.loop.data,
-                                     form.team.data)
+                                     form.team.data, hiring_manager=form.hiring_manager.data,
+                                     hr_contact=form.hr_contact.data)
         except PipelineError as error:
             _attach(form, error)
         else:
@@ -418,8 +419,7 @@ def remind(scorecard_id: int):
     if not ReminderForm().validate():
         abort(400)
     try:
-        row = send_reminder(current_user, scorecard_id, _scorecard_url(scorecard_id), utcnow(),
-                            _overdue_window())
+        row = send_reminder(current_user, scorecard_id, utcnow(), _overdue_window())
     except PipelineError as error:
         flash(str(error), "error")
     else:

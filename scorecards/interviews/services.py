@@ -50,6 +50,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..notifications import outbox
 from ..paging import Page, keyset_page
 
 # Statuses that scorecards move an application between; later ones belong to people.
@@ -467,5 +468,8 @@ def _advance(application: Application) -> None:
                Scorecard.status == ScorecardStatus.SUBMITTED)
         .group_by(Interview.stage_key)).all()
     loop = loop_of(application.opening.loop_version)
+    before = application.status
     application.status = transition(application.status,
                                     status_from_scoring(loop, Counter(dict(counts)), True))
+    if application.status == ApplicationStatus.COMMITTEE != before:
+        outbox.application_ready(application)

@@ -1,7 +1,9 @@
-"""``flask --app wsgi jobs worker|prune``: run queued jobs, and clear away old files."""
+"""``flask --app wsgi jobs worker|prune|schedule``: queued jobs, old files, periodic work."""
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import timedelta
 
 import click
@@ -9,11 +11,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..notifications.scheduler import holder_name, release_lease, tick
 from ..packets.services import prune_packet_cache
 from .queue import rq_queue
 from .services import expire_files, forget_old_jobs
 
-jobs_cli = AppGroup("jobs", help="Background jobs: committee packets and large exports.")
+log = logging.getLogger(__name__)
+jobs_cli = AppGroup("jobs", help="Background jobs: committee packets, large exports, mail and "
+                                  "the periodic work.")
 
 
 def init_app(app: Flask) -> None:
@@ -64,3 +69,48 @@ def prune(days: int) -> None:
     packets = prune_packet_cache(timedelta(days=days))
     click.echo(f"Deleted {expired} expired job file(s), {forgotten} old job(s) and "
                f"{packets} cached packet(s) unused for {days} days.")
+
+
+@jobs_cli.command("schedule")
+@click.option("--once", is_flag=True,
+              help="Do one round and stop (for cron and tests); the lease is given up after.")
+@click.option("--every", type=click.IntRange(min=1), default=None,
+              help="Seconds between rounds (default: SCHEDULER_TICK_SECONDS).")
+def schedule(once: bool, every: int | None) -> None:
+    """Deliver mail, send the reminders due, prune, apply retention and refresh summaries.
+
+    Run one per deployment, or more: only the process that holds the lease in the database
+    acts, the others wait to take it over if it stops.
+    """
+    if not current_app.config.get("PUBLIC_URL"):
+        raise click.ClickException(
+            "SCORECARDS_PUBLIC_URL is not set: the reminders the scheduler sends link to the "
+            "service, and outside a request it has no other address (e.g. "
+            "https://scorecards.example.com).")
+    holder = holder_name()
+    every = every or current_app.config["SCHEDULER_TICK_SECONDS"]
+    waiting = False
+    try:
+        while True:
+            try:
+                done = tick(holder)
+            except Exception:
+                if once:
+                    raise
+                # The database or the mail server away for a while: try again next round.
+                db.session.rollback()
+                log.exception("the scheduler's round failed; trying again in %d s", every)
+                time.sleep(every)
+                continue
+            if not done.acted and not waiting:
+                click.echo("Another scheduler holds the lease; waiting to take it over.")
+            elif done.sent or done.reminders or done.ran or once:
+                click.echo(f"Sent {done.sent} mail(s); queued {done.reminders} reminder(s)"
+                           + (f"; ran {', '.join(done.ran)}" if done.ran else "") + ".")
+            waiting = not done.acted
+            db.session.remove()
+            if once:
+                break
+            time.sleep(every)
+    finally:
+        release_lease(holder)

@@ -2,7 +2,8 @@
 
 Erasure removes what identifies the person (their name and contact details, and every free
 text written about them: evidence, takeaways, private notes, withdrawn drafts, revisions,
-decision rationales, closing reasons, HR's notes on interviews; the candidate's row of the search
+decision rationales, closing reasons, HR's notes on interviews, the mails about them and
+the record of reminders; the candidate's row of the search
 table goes with their name, by the triggers of migration 0008, and SQLite's search index is
 compacted so that no word of it stays in the file) and keeps the anonymous
 scores, so that statistics such as calibration and panel agreement stay true. The audit trail
@@ -34,8 +35,10 @@ from ..models import (
     Decision,
     HireOutcome,
     Interview,
+    Notification,
     Rating,
     Scorecard,
+    ScorecardReminder,
     ScorecardRevision,
     SelfIdentification,
     SelfIdentificationLink,
@@ -94,6 +97,11 @@ def _erase(candidate: Candidate) -> list[int]:
     db.session.execute(sa.delete(HireOutcome).where(HireOutcome.application_id.in_(applications)))
     scorecards = (sa.select(Scorecard.id).join(Scorecard.interview)
                   .where(Interview.application_id.in_(applications)))
+    # Mails about the person, queued or sent, name them; so may the record of reminders.
+    db.session.execute(sa.delete(Notification).where(
+        Notification.application_id.in_(applications)))
+    db.session.execute(sa.delete(ScorecardReminder).where(
+        ScorecardReminder.scorecard_id.in_(scorecards)))
     db.session.execute(sa.update(Rating).where(Rating.scorecard_id.in_(scorecards))
                        .values(evidence=ERASED_TEXT)
                        .execution_options(synchronize_session=False))

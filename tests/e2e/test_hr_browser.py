@@ -117,7 +117,7 @@ def test_hr_picks_a_panel_with_the_keyboard_from_what_they_type(page: Page, axe_
     "/hr/", "/hr/openings/test-opening", "/hr/applications/{application}",
     "/hr/interviews/{interview}", "/hr/overdue",
     "/hr/openings/test-opening/report", "/hr/exports/", "/hr/candidates/{candidate}/erase",
-    "/analytics/agreement",
+    "/analytics/agreement", "/account/notifications",
 ])
 def test_hr_pages_have_no_serious_accessibility_problems(page: Page, axe_js, make_user,
                                                          make_interview, path):

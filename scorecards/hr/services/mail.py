@@ -27,11 +27,14 @@ class MailError(Exception):
 
 @dataclass(frozen=True)
 class Message:
-    """A plain-text mail to one person."""
+    """A plain-text mail to one person, perhaps copied to others and with an invitation."""
 
     to: str
     subject: str
     body: str
+    cc: tuple[str, ...] = ()
+    calendar: str | None = None  # an iCalendar object, attached as text/calendar
+    calendar_method: str | None = None  # its METHOD: REQUEST or CANCEL
 
 
 class Sender(Protocol):
@@ -60,7 +63,8 @@ class LogSender:
 
     def send(self, message: Message) -> None:
         """Log that a message would have gone, and keep its trace (the oldest one goes)."""
-        logged = Logged(message.to, len(message.subject) + len(message.body))
+        logged = Logged(message.to, len(message.subject) + len(message.body)
+                        + len(message.calendar or ""))
         log.info("Mail to %s not sent (MAIL_SENDER is log): %d characters.", logged.to,
                  logged.characters)
         self.sent.append(logged)
@@ -82,7 +86,13 @@ class SmtpSender:
         """Hand the message to the SMTP server."""
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = self.sender, message.to, message.subject
+        if message.cc:
+            mail["Cc"] = ", ".join(message.cc)
         mail.set_content(message.body)
+        if message.calendar is not None:
+            # Calendars read the method from the part's type; the file name helps the others.
+            mail.add_attachment(message.calendar, subtype="calendar", filename="invite.ics",
+                                params={"method": message.calendar_method or "REQUEST"})
         try:
             with smtplib.SMTP(self.host, self.port, timeout=30) as server:
                 if self.starttls:

@@ -28,6 +28,7 @@ from ...models import (
     Interview,
     LoopVersion,
     Opening,
+    OpeningContacts,
     Scorecard,
     StageFigures,
     User,
@@ -95,8 +96,13 @@ class ApplicationRow:
 
 
 def create_opening(actor: User, key: str, title: str, loop_key: str,
-                   team: str | None = None) -> Opening:
-    """Open a job requisition interviewed with the newest version of a loop."""
+                   team: str | None = None, *, hiring_manager: str | None = None,
+                   hr_contact: str | None = None) -> Opening:
+    """Open a job requisition interviewed with the newest version of a loop.
+
+    hiring_manager and hr_contact are the emails of users, copied on reminders of
+    scorecards long overdue.
+    """
     require(actor, Action.VIEW, Area.PIPELINE)
     key, title, team = (key or "").strip(), required(title, "title", 200), optional(team, 200)
     if not OPENING_KEY.match(key) or len(key) > 64:
@@ -109,12 +115,27 @@ def create_opening(actor: User, key: str, title: str, loop_key: str,
     if db.session.scalar(sa.select(Opening.id).where(Opening.key == key)) is not None:
         raise PipelineError(f"An opening with the key '{key}' exists already.", "key")
     opening = Opening(key=key, title=title, team=team, loop_version=loop_version)
+    manager, contact = (_user_named(hiring_manager, "hiring_manager"),
+                        _user_named(hr_contact, "hr_contact"))
+    if manager or contact:
+        opening.contacts = OpeningContacts(hiring_manager=manager, hr_contact=contact)
     db.session.add(opening)
     db.session.flush()
     audit.record(actor, "opening.created", opening, key=key,
                  loop=f"{loop_version.key}:v{loop_version.version}")
     db.session.commit()
     return opening
+
+
+def _user_named(email: str | None, field: str) -> User | None:
+    """Return the active user with this email, None for none given; refuse an unknown one."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None or not user.active:
+        raise PipelineError(f"{email} is not an active user.", field)
+    return user
 
 
 def loop_keys() -> list[str]:

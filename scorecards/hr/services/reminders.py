@@ -11,11 +11,22 @@ import sqlalchemy as sa
 from ... import audit
 from ...authz import Action, Area, require
 from ...catalog.services import loop_of
+from ...core.reminders import ago
 from ...core.vocabulary import OWED_STATUSES
 from ...extensions import db
-from ...models import Application, Candidate, Interview, LoopVersion, Opening, Scorecard, User
+from ...models import (
+    Application,
+    Candidate,
+    Interview,
+    LoopVersion,
+    Opening,
+    Scorecard,
+    ScorecardReminder,
+    User,
+    UTCDateTime,
+)
+from ...notifications.reminders import ReminderTooSoon, remind
 from ...paging import Page, keyset_page
-from . import mail
 from .candidates import CLOSING_STATUSES
 from .fields import PipelineError
 from .openings import stage_title
@@ -37,6 +48,7 @@ class OverdueRow:
     stage: str
     scheduled_at: datetime
     hours_overdue: float
+    last_reminded: str | None = None  # "2 h ago", if a reminder went
 
 
 def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 50,
@@ -52,6 +64,12 @@ def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 
     return replace(page, rows=_rows(page.rows, now, overdue_after))
 
 
+# When the scorecard was last reminded of, read in the list's one query.
+_LAST_REMINDED = sa.type_coerce(
+    sa.select(sa.func.max(ScorecardReminder.sent_at))
+    .where(ScorecardReminder.scorecard_id == Scorecard.id).scalar_subquery(), UTCDateTime)
+
+
 def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
     # Owed scorecards are a few thousand of the year's hundreds of thousands: a partial index
     # holds just them in the list's order, by the interview's time each keeps
@@ -59,7 +77,7 @@ def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
     return (
         sa.select(Scorecard.id, Interview.id, Application.id, User.name, User.email,
                   Candidate.name, Opening.title, Interview.stage_key, Scorecard.interview_at,
-                  LoopVersion)
+                  LoopVersion, _LAST_REMINDED)
         .join(Scorecard.interview).join(Interview.application)
         .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
         .join(Scorecard.interviewer)
@@ -71,11 +89,12 @@ def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
 def _rows(found: Iterable[sa.Row], now: datetime, overdue_after: timedelta) -> list[OverdueRow]:
     rows = []
     for (scorecard, interview, application, name, email, candidate, opening, stage_key, when,
-         loop_version) in found:
+         loop_version, last_reminded) in found:
         due = when + overdue_after
         rows.append(OverdueRow(scorecard, interview, application, name, email, candidate,
                                opening, stage_title(loop_of(loop_version), stage_key), when,
-                               (now - due).total_seconds() / 3600))
+                               (now - due).total_seconds() / 3600,
+                               ago(last_reminded, now) if last_reminded else None))
     return rows
 
 
@@ -87,9 +106,13 @@ def reminder_text(row: OverdueRow, scorecard_url: str) -> str:
             f"it in while you remember the interview:\n\n{scorecard_url}\n\nThank you.")
 
 
-def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datetime,
+def send_reminder(actor: User, scorecard_id: int, now: datetime,
                   overdue_after: timedelta) -> OverdueRow:
-    """Remind an interviewer of an overdue scorecard by mail, and record the nudge."""
+    """Remind an interviewer of an overdue scorecard by mail, unless the schedule says too soon.
+
+    The reminder is recorded with the scheduled ones, so the next scheduled reminder counts
+    from it; the mail goes from the outbox once this commits.
+    """
     require(actor, Action.VIEW, Area.PIPELINE)
     found = _rows(db.session.execute(_overdue(now, overdue_after).where(
         Scorecard.id == scorecard_id)), now, overdue_after)
@@ -98,16 +121,14 @@ def send_reminder(actor: User, scorecard_id: int, scorecard_url: str, now: datet
                             "withdrawn, its interview cancelled, its application closed, or it "
                             "does not exist.")
     row = found[0]
-    message = mail.Message(to=row.interviewer_email,
-                           subject=f"Scorecard overdue: {row.candidate}, {row.stage}",
-                           body=reminder_text(row, scorecard_url))
     try:
-        mail.sender().send(message)
-    except mail.MailError as failed:
-        raise PipelineError(f"The reminder to {row.interviewer_email} was not sent: "
-                            f"{failed}") from failed
+        reminder = remind(scorecard_id, now, by=actor)
+    except ReminderTooSoon as refused:
+        db.session.rollback()
+        raise PipelineError(f"No reminder sent: {refused}") from None
     audit.record(actor, "scorecard.nudged", db.session.get(Scorecard, scorecard_id),
-                 to=row.interviewer_email, hours_overdue=round(row.hours_overdue, 1))
+                 to=row.interviewer_email, reminder=reminder.number,
+                 hours_overdue=round(row.hours_overdue, 1))
     db.session.commit()
     return row
 

@@ -29,6 +29,7 @@ from ...core.scorecard import display_status
 from ...core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ...extensions import db
 from ...models import Application, Interview, Opening, Scorecard, User, utcnow
+from ...notifications import outbox
 from .candidates import FINAL_STATUSES
 from .fields import PipelineError, optional
 
@@ -139,6 +140,7 @@ def schedule_interview(actor: User, application: Application, stage_key: str,
     if application.status == ApplicationStatus.APPLIED:
         application.status = transition(application.status, ApplicationStatus.INTERVIEWING)
     db.session.flush()
+    outbox.tell_panel(interview, invited=panel)
     audit.record(actor, "interview.scheduled", interview, application_id=application.id,
                  stage=stage.key, scheduled_at=interview.scheduled_at.isoformat(),
                  panel=[user.id for user in panel])
@@ -224,6 +226,8 @@ def change_interview(actor: User, interview: Interview, *, scheduled_at: datetim
         for user in removed:
             interview.scorecards.remove(seats[user.id])  # deleted, as an orphan
         db.session.flush()
+        outbox.tell_panel(interview, invited=(*added, *restored),
+                          cancelled=(*withdrawn, *removed), moved=moved_from is not None)
         audit.record(actor, "interview.changed", interview, application_id=application.id,
                      **({"scheduled_at": interview.scheduled_at.isoformat(),
                          "moved_from": moved_from.isoformat()} if moved_from else {}),
@@ -271,11 +275,15 @@ def cancel_interview(actor: User, interview: Interview) -> InterviewChange:
         return InterviewChange(interview)
     _refuse_if_pinned(interview, "cancelled", None)
     drafts = [s.interviewer for s in interview.scorecards if s.status == ScorecardStatus.DRAFT]
+    panel = seated(interview)
     with _one_transaction():
         for scorecard in interview.scorecards:
             scorecard.status = ScorecardStatus.WITHDRAWN
         interview.cancelled_at, interview.cancelled_by = utcnow(), actor
         status = _restate(application)
+        outbox.tell_panel(interview, cancelled=panel, whole=True)
+        if status and status[1] == ApplicationStatus.COMMITTEE:
+            outbox.application_ready(application)
         audit.record(actor, "interview.cancelled", interview, application_id=application.id,
                      withdrawn=[user.id for user in drafts],
                      **({"status": list(status)} if status else {}))
