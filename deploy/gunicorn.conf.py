@@ -38,3 +38,24 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # Gunicorn 27's control socket (gunicornc) would be one path for every server of a host: off.
 control_socket_disable = True
+
+
+def on_starting(server):
+    """Start the metrics of this server's processes afresh (PROMETHEUS_MULTIPROC_DIR)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    """Let /metrics drop a finished worker's live gauges (prometheus_client's multiprocess mode).
+
+    Its counters and histograms stay in PROMETHEUS_MULTIPROC_DIR and keep adding up.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

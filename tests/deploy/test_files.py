@@ -68,8 +68,6 @@ def test_every_process_the_files_start_is_a_command_of_the_app(cli_app, where, c
         if name.startswith("-"):
             break
         found = group.get_command(context, name)
-        if found is None and args[:2] == ["jobs", "schedule"]:
-            pytest.skip("flask jobs schedule is not part of this build yet")
         assert found is not None, f"{where}: flask {' '.join(args[:depth + 1])} does not exist"
         if not isinstance(found, click.Group):
             break

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from rq import Worker
 
-from tests.deploy.topology import PUBLIC_URL, Topology, start_topology
+from tests.deploy.topology import METRICS_TOKEN, PUBLIC_URL, Topology, start_topology
 from tests.faults.conftest import wait_until
 
 pytestmark = pytest.mark.deploy
@@ -180,7 +181,7 @@ def test_every_acknowledged_write_stays_and_every_job_finishes_when_parts_die(to
     versions = {scorecard_id: int(form.hidden["version"]) for _, scorecard_id, form in drafting}
     acknowledged: dict[int, int] = {}  # scorecard -> number of its last acknowledged save
     attempted: dict[int, list[int]] = {scorecard_id: [] for scorecard_id in versions}
-    after_kill = 0
+    after_kill = saved = 0
     for number in range(DRAFT_SAVES):
         if number == KILL_APP_AFTER:
             topology.processes["app1"].kill()
@@ -196,6 +197,7 @@ def test_every_acknowledged_write_stays_and_every_job_finishes_when_parts_die(to
         if answer is not None and answer.status_code == 200:
             versions[scorecard_id] = answer.json()["version"]
             acknowledged[scorecard_id] = number
+            saved += 1
             after_kill += number >= KILL_APP_AFTER
     assert after_kill >= DRAFT_SAVES - KILL_APP_AFTER - 1  # the proxy moved to the other server
 
@@ -257,6 +259,28 @@ def test_every_acknowledged_write_stays_and_every_job_finishes_when_parts_die(to
         later = [n for n in attempted[scorecard_id] if n >= number]
         assert stored[scorecard_id] in {f"deploy draft {n}" for n in later}, scorecard_id
     assert status == "submitted"
+
+    # The scheduler holds its lease and does its rounds.
+    with engine.connect() as connection:
+        lease = connection.execute(sa.text(
+            "SELECT holder, expires_at > now() FROM scheduler_leases")).one()
+    assert lease[1], f"the scheduler's lease lapsed: {lease}"
+
+    # One scrape through the proxy adds up every process of the machine: both app servers'
+    # saves (the killed one's too) and the jobs the workers' work horses ran.
+    scraped = requests.get(f"{topology.proxy_url}/metrics", timeout=10,
+                           headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert scraped.status_code == 200
+    figures = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+               for family in text_string_to_metric_families(scraped.text)
+               for sample in family.samples}
+    saves = sum(value for (name, labels), value in figures.items()
+                if name == "scorecards_http_request_duration_seconds_count"
+                and ("route", "/scorecards/<int:scorecard_id>/draft") in labels
+                and ("status", "200") in labels)
+    assert saves >= saved
+    assert figures[("scorecards_job_duration_seconds_count",
+                    (("kind", "export"), ("outcome", "done")))] == 1
     # Everything not killed (the other app server, nginx, the other worker, the scheduler) is
     # still up.
     assert [name for name, process in topology.processes.items()

@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from redis import Redis
 from rq import Worker
 
-from scorecards.jobs.cli import jobs_cli
 from tests.faults.conftest import OwnPostgres, OwnRedis, _free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 PUBLIC_URL = "https://scorecards.test"
+METRICS_TOKEN = "deploy-test-metrics-token"  # noqa: S105 (a test's own)
 NGINX_MAIN = """\
 daemon off;
 worker_processes 1;
@@ -199,7 +199,10 @@ def start_topology(folder: Path) -> Topology:
         PYTHONPATH=str(ROOT), DATABASE_URL=topology.database_url, REDIS_URL=redis.url,
         SECRET_KEY="deploy-test-secret", SCORECARDS_INSTANCE_PATH=str(folder / "instance"),
         SCORECARDS_PROXIES="1", SCORECARDS_PUBLIC_URL=PUBLIC_URL, WEB_CONCURRENCY="2",
-        SCORECARDS_JOBS_QUEUE="scorecards-deploy")
+        SCORECARDS_JOBS_QUEUE="scorecards-deploy", SCORECARDS_METRICS_TOKEN=METRICS_TOKEN,
+        # One folder for the machine's processes: a scrape of either server adds up all.
+        PROMETHEUS_MULTIPROC_DIR=str(folder / "metrics"))
+    (folder / "metrics").mkdir()
     topology.environment = environment
 
     # Start-up order, as the README's "Deploying" says: migrate first, then the rest.
@@ -223,9 +226,8 @@ def start_topology(folder: Path) -> Topology:
         topology.start(f"worker{number}", [sys.executable, "-m", "flask", "--app",
                                            "scorecards:create_app", "jobs", "worker",
                                            "--check-every", "2"])
-    if "schedule" in jobs_cli.commands:
-        topology.start("scheduler", [sys.executable, "-m", "flask", "--app",
-                                     "scorecards:create_app", "jobs", "schedule"])
+    topology.start("scheduler", [sys.executable, "-m", "flask", "--app",
+                                 "scorecards:create_app", "jobs", "schedule", "--every", "2"])
     for port in app_ports:
         wait_until(lambda port=port: _answers(f"http://127.0.0.1:{port}/ready"), seconds=60,
                    every=0.2)
