@@ -228,10 +228,14 @@ def _keep_an_admin(target: User, roles: frozenset[Role], active: bool) -> None:
     """Raise LastAdmin if the change leaves no active admin."""
     if not (target.active and Role.ADMIN in target.roles) or (active and Role.ADMIN in roles):
         return
-    others = db.session.scalar(
-        sa.select(sa.func.count()).select_from(User).join(UserRole)
-        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True), User.id != target.id))
-    if not others:
+    # The active admins' rows stay locked to the end of the transaction (PostgreSQL): two
+    # admins removing each other at once are taken one after the other, and the second sees
+    # the first's change. SQLite lets one writer at a time anyway.
+    admins = db.session.scalars(
+        sa.select(User.id).join(UserRole)
+        .where(UserRole.role == Role.ADMIN.value, User.active.is_(True))
+        .with_for_update(of=User)).all()
+    if not set(admins) - {target.id}:
         what = "deactivated" if not active else "left without the admin role"
         raise LastAdmin(f"{target.email} is the only active admin, so the account cannot be "
                         f"{what}: nobody could manage accounts then. Make another user an "

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from scorecards.core.errors import NotVisible
 from scorecards.core.vocabulary import Role
+from scorecards.extensions import db
+from scorecards.models import User
 from scorecards.users import services
+from tests.faults.conftest import wait_until
 from tests.users.conftest import STRONG_PASSWORD
 
 
@@ -70,3 +77,50 @@ def test_a_refused_password_keeps_the_link_working(make_user):
     assert person.check_password(STRONG_PASSWORD)
     with pytest.raises(services.LinkRefused):
         services.open_link(token)
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(app, is_postgres, make_user):
+    """The second change waits for the first, then sees it was the last admin's turn."""
+    if not is_postgres:
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer at a time")
+    first, second = make_user(Role.ADMIN), make_user(Role.ADMIN)
+    first_id, second_id = first.id, second.id
+    locked, go = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def hold_before_commit(session):
+        if threading.current_thread().name == "first":
+            locked.set()
+            go.wait(10)
+
+    def remove(name: str, actor_id: int, target_id: int) -> None:
+        with app.app_context():
+            try:
+                services.change(db.session.get(User, actor_id), target_id, active=False)
+                outcomes[name] = "done"
+            except services.LastAdmin:
+                outcomes[name] = "refused"
+            finally:
+                db.session.remove()
+
+    event.listen(db.session, "before_commit", hold_before_commit)
+    try:
+        one = threading.Thread(target=remove, args=("first", first_id, second_id), name="first")
+        one.start()
+        assert locked.wait(10)
+        two = threading.Thread(target=remove, args=("second", second_id, first_id))
+        two.start()
+        with db.engine.connect() as watcher:  # the second change waits on the first's lock
+            wait_until(lambda: watcher.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()")).scalar() == 1, seconds=10)
+        go.set()
+        one.join(10)
+        two.join(10)
+    finally:
+        go.set()
+        event.remove(db.session, "before_commit", hold_before_commit)
+    assert outcomes == {"first": "done", "second": "refused"}
+    db.session.expire_all()
+    assert [db.session.get(User, first_id).active, db.session.get(User, second_id).active] == \
+        [True, False]
