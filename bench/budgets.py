@@ -52,6 +52,7 @@ class Budget:
     p99_ms: float
 
 
+METRICS_TOKEN = secrets.token_hex(16)
 PAGE = Budget("page", median_ms=50, p99_ms=150)
 REPORT = Budget("report", median_ms=1000, p99_ms=1000)
 TRIVIAL = Budget("trivial", median_ms=50, p99_ms=150)
@@ -276,6 +277,12 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
               REPORT),
         Route("API interviewer (heaviest)", "api-hr", "GET",
               f"/api/v1/analytics/interviewers/{s.heaviest_id}", REPORT),
+        Route("users (admin)", "admin", "GET", "/admin/users/"),
+        Route("users search (admin)", "admin", "GET", "/admin/users/?q=an"),
+        Route("API users", "api-admin", "GET", "/api/v1/users?limit=50"),
+        Route("mail preferences", "owner", "GET", "/account/notifications"),
+        # What a Prometheus scrape costs, with the overdue count and the jobs' figures.
+        Route("metrics scrape", "metrics", "GET", "/metrics"),
         Route("API adverse impact, loop", "api-admin", "GET",
               f"/api/v1/fairness/adverse-impact?loop={LOOP}&question=sex", REPORT),
         Route("API scores by group, loop", "api-admin", "GET",
@@ -303,7 +310,8 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.log = tempfile.NamedTemporaryFile("w+", prefix="budgets-", suffix=".log")
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32)}
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
+               "SCORECARDS_METRICS_TOKEN": METRICS_TOKEN}
         self.process = subprocess.Popen(
             [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
              "--timeout", "120", "wsgi:app"],
@@ -338,6 +346,7 @@ def measure(url: str, args) -> tuple[list[Route], list[list[Samples]]]:
         clients = {role: Client(server.port, email=email) for role, email in people.items()}
         clients |= {role: Client(server.port, token=token)
                     for role, token in server.tokens.items()}
+        clients["metrics"] = Client(server.port, token=METRICS_TOKEN)
         draft = Draft(clients["owner"], s.scorecard)
         measured = [route for route in routes(s, draft, clients)
                     if re.search(args.only, route.label)]
