@@ -187,6 +187,8 @@ FORMS = [  # what a form posts; 303 leads on to the download or the prepared fil
     ("/hr/exports/", {"kind": "ratings", "format": "xlsx"},
      (302, 404, 404, 404, 303, 303, 404)),
     ("/hr/interviews/{interview}/note", {"note-note": "Checked."}, OK_TO_CHANGE_INTERVIEWS),
+    ("/hr/openings/{opening}/contacts", {"contacts-hr_contact": ""},
+     (302, 404, 404, 404, 303, 303, 404)),
     # The interview's scorecard is submitted: HR is told it cannot be moved or cancelled.
     ("/hr/interviews/{interview}", {"change-scheduled_at": "2030-01-01T10:00",
                                     "change-panel_emails": "{panelist}"},

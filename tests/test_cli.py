@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from scorecards.auth.services import authenticate, validate_password
 from scorecards.core.vocabulary import Role
 from scorecards.extensions import db
-from scorecards.models import Application, Interview, Rating, RubricVersion, Scorecard, User
+from scorecards.models import (
+    Application,
+    Interview,
+    Opening,
+    Rating,
+    RubricVersion,
+    Scorecard,
+    User,
+)
 
 SHIPPED = Path(__file__).parent.parent / "rubrics"
 
@@ -115,6 +123,9 @@ def test_demo_seed_is_idempotent_and_prints_working_logins(runner, shipped_rubri
                                                   "committee@example.com", "ana@example.com"}
     email, password = login_lines[0][:2]
     assert authenticate(email, password) is not None
+    contacts = db.session.scalar(sa.select(Opening)).contacts  # reminders escalate to them
+    assert (contacts.hiring_manager.email, contacts.hr_contact.email) == (
+        "fatima@example.com", "hr@example.com")
 
 
 def test_demo_seed_if_empty_leaves_a_real_database_alone(runner, shipped_rubrics, make_user):

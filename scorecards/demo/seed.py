@@ -30,7 +30,16 @@ from ..core.rubric import Loop
 from ..core.schedule import interview_time_problem
 from ..core.vocabulary import ApplicationStatus, Role, ScorecardStatus
 from ..extensions import db
-from ..models import Application, Candidate, Interview, Opening, Rating, Scorecard, User
+from ..models import (
+    Application,
+    Candidate,
+    Interview,
+    Opening,
+    OpeningContacts,
+    Rating,
+    Scorecard,
+    User,
+)
 
 SCENARIO = Path(__file__).with_name("scenario.yaml")
 DEMO_DOMAIN = "example.com"
@@ -93,7 +102,7 @@ def seed(now: datetime | None = None) -> list[Login]:
     sync_catalog(Path(current_app.config["RUBRICS_DIR"]))
     scenario = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
     users, logins = _users()
-    opening = _opening(scenario["opening"])
+    opening = _opening(scenario["opening"], users)
     created = sum(_application(opening, spec, users, now) for spec in scenario["candidates"])
     audit.record(None, "demo.seed", opening, applications_created=created)
     db.session.commit()
@@ -118,14 +127,16 @@ def _users() -> tuple[dict[str, User], list[Login]]:
     return users, logins
 
 
-def _opening(spec: dict) -> Opening:
+def _opening(spec: dict, users: dict[str, User]) -> Opening:
     opening = db.session.scalar(sa.select(Opening).where(Opening.key == spec["key"]))
     if opening is None:
         loop_version = latest_loop_version(spec["loop"])
         if loop_version is None:
             raise DemoError(f"the demo opening needs the loop '{spec['loop']}'")
         opening = Opening(key=spec["key"], title=spec["title"], team=spec.get("team"),
-                          loop_version=loop_version)
+                          loop_version=loop_version,
+                          contacts=OpeningContacts(hiring_manager=users[spec["hiring_manager"]],
+                                                   hr_contact=users[spec["hr_contact"]]))
         db.session.add(opening)
         db.session.flush()
     return opening

@@ -33,8 +33,17 @@ def _trimmed(value: str | None) -> str | None:
     return value.strip() if value else value
 
 
-class OpeningForm(FlaskForm):
-    """A new opening and the loop it is interviewed with."""
+class ContactsForm(FlaskForm):
+    """Who answers for an opening: copied on reminders of its scorecards long overdue."""
+
+    hiring_manager = StringField("Hiring manager (email)", filters=[_trimmed], validators=[
+        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
+    hr_contact = StringField("HR contact (email)", filters=[_trimmed], validators=[
+        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
+
+
+class OpeningForm(ContactsForm):
+    """A new opening and the loop it is interviewed with, and who answers for it."""
 
     key = StringField("Key", validators=[
         DataRequired(message="Give the opening a key."), Length(max=64),
@@ -44,10 +53,6 @@ class OpeningForm(FlaskForm):
     team = StringField("Team", validators=[Optional(), Length(max=200)])
     loop = SelectField("Interview loop", validators=[
         DataRequired(message="Choose the loop the opening is interviewed with.")])
-    hiring_manager = StringField("Hiring manager", filters=[_trimmed], validators=[
-        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
-    hr_contact = StringField("HR contact", filters=[_trimmed], validators=[
-        Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
 
 
 class ApplicationForm(FlaskForm):

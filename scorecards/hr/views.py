@@ -34,6 +34,7 @@ from .forms import (
     ApplicationForm,
     CancelForm,
     CloseForm,
+    ContactsForm,
     HireOutcomeForm,
     InterviewForm,
     NoteForm,
@@ -59,6 +60,7 @@ from .services.openings import (
     opening_by_key,
     opening_rows,
     pipeline,
+    set_contacts,
     stage_title,
 )
 from .services.panelists import panelists_named, search_panelists
@@ -127,6 +129,25 @@ def opening(key: str):
     return _render_opening(found, form, existing), 400 if form.errors else 200
 
 
+@bp.post("/openings/<key>/contacts")
+@login_required
+def opening_contacts(key: str):
+    """Name the hiring manager and HR contact of an opening."""
+    require(current_user, Action.VIEW, Area.PIPELINE)
+    found = opening_by_key(key) or abort(404)
+    form = ContactsForm(prefix="contacts")
+    if form.validate_on_submit():
+        try:
+            set_contacts(current_user, found, hiring_manager=form.hiring_manager.data,
+                         hr_contact=form.hr_contact.data)
+        except PipelineError as error:
+            _attach(form, error)
+        else:
+            flash("Who answers for the opening was saved.", "success")
+            return redirect(url_for(".opening", key=found.key), code=303)
+    return _render_opening(found, ApplicationForm(formdata=None), contacts=form), 400
+
+
 def _added_message(added: AddedApplication, opening: Opening) -> str:
     """Say whose record took the application, and what of the typed details was not stored."""
     candidate = added.application.candidate
@@ -141,15 +162,21 @@ def _added_message(added: AddedApplication, opening: Opening) -> str:
     return " ".join(parts)
 
 
-def _render_opening(opening: Opening, form: ApplicationForm,
-                    existing: int | None = None) -> str:
+def _render_opening(opening: Opening, form: ApplicationForm, existing: int | None = None,
+                    contacts: ContactsForm | None = None) -> str:
     status = request.args.get("status")
     status = ApplicationStatus(status) if status in set(ApplicationStatus) else None
     page = requested_page(lambda after, before: applications(
         opening, status=status, limit=PAGE_SIZE, after=after, before=before),
         "the newest applications")
+    if contacts is None:
+        now = opening.contacts
+        contacts = ContactsForm(prefix="contacts", formdata=None, data={
+            "hiring_manager": now.hiring_manager.email if now and now.hiring_manager else "",
+            "hr_contact": now.hr_contact.email if now and now.hr_contact else ""})
     return render_template("hr/opening.html", opening=opening, counts=pipeline(opening),
-                           page=page, form=form, status=status, existing=existing)
+                           page=page, form=form, status=status, existing=existing,
+                           contacts=contacts)
 
 
 @bp.get("/applications/<int:application_id>")

@@ -127,6 +127,22 @@ def create_opening(actor: User, key: str, title: str, loop_key: str,
     return opening
 
 
+def set_contacts(actor: User, opening: Opening, *, hiring_manager: str | None,
+                 hr_contact: str | None) -> Opening:
+    """Name (or, given nothing, clear) the hiring manager and HR contact of an opening."""
+    require(actor, Action.VIEW, Area.PIPELINE)
+    manager, contact = (_user_named(hiring_manager, "hiring_manager"),
+                        _user_named(hr_contact, "hr_contact"))
+    if opening.contacts is None:
+        opening.contacts = OpeningContacts()
+    opening.contacts.hiring_manager, opening.contacts.hr_contact = manager, contact
+    audit.record(actor, "opening.contacts_changed", opening,
+                 hiring_manager=manager.id if manager else None,
+                 hr_contact=contact.id if contact else None)
+    db.session.commit()
+    return opening
+
+
 def _user_named(email: str | None, field: str) -> User | None:
     """Return the active user with this email, None for none given; refuse an unknown one."""
     email = (email or "").strip().lower()
