@@ -1,7 +1,8 @@
 """Sending mail to interviewers, through the sender that MAIL_SENDER names.
 
-"log" (the default) sends nothing: it logs and keeps, for the last few messages only, who
-they were for and how long they were, never what they said (a reminder names a candidate);
+"log" (the default) sends nothing: it logs how long each message was, and keeps in memory,
+for the last few only, who they were for; never what they said (a reminder names a
+candidate), and no address reaches the log;
 "smtp" hands each message to a mail server, over TLS whose certificate and host name are
 verified.
 """
@@ -65,8 +66,7 @@ class LogSender:
         """Log that a message would have gone, and keep its trace (the oldest one goes)."""
         logged = Logged(message.to, len(message.subject) + len(message.body)
                         + len(message.calendar or ""))
-        log.info("Mail to %s not sent (MAIL_SENDER is log): %d characters.", logged.to,
-                 logged.characters)
+        log.info("Mail not sent (MAIL_SENDER is log): %d characters.", logged.characters)
         self.sent.append(logged)
 
 
