@@ -79,6 +79,8 @@ def _test_config(url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RUBRICS_DIR": str(TEST_RUBRICS),
         "JOBS_BACKEND": "inline",  # a job is done when the request that started it returns
+        # Where mailed links lead; services called outside a request (as tests do) need it.
+        "PUBLIC_URL": "http://localhost",
         # Throttling stays on, counting afresh for each app, whatever Redis the machine has.
         "RATELIMIT_STORAGE_URI": "memory://",
     }

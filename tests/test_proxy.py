@@ -32,14 +32,14 @@ def _seen_by(config: dict, **settings):
 
 
 def test_with_one_proxy_its_forwarded_scheme_host_prefix_and_client_count(config):
-    seen = _seen_by(config, PROXIES=1)
+    seen = _seen_by(config, PROXIES=1, PUBLIC_URL=None)
     assert seen["url"] == "https://scorecards.example.com/hiring/_seen"
     assert seen["remote"] == "203.0.113.7"
     assert seen["link"] == "https://scorecards.example.com/hiring/scorecards/7"
 
 
 def test_without_proxies_forwarding_headers_are_ignored(config):
-    seen = _seen_by(config, PROXIES=0)
+    seen = _seen_by(config, PROXIES=0, PUBLIC_URL=None)
     assert seen["url"] == "http://localhost/_seen"
     assert seen["remote"] == "10.0.0.2"
     assert seen["link"] == "http://localhost/scorecards/7"
@@ -48,6 +48,12 @@ def test_without_proxies_forwarding_headers_are_ignored(config):
 def test_absolute_links_use_the_public_url_whatever_the_request_says(config):
     seen = _seen_by(config, PROXIES=1, PUBLIC_URL="https://jobs.example.org/scorecards/")
     assert seen["link"] == "https://jobs.example.org/scorecards/scorecards/7"
+
+
+def test_a_link_outside_a_request_needs_the_public_url(config):
+    app = create_app({**config, "PUBLIC_URL": None})
+    with app.app_context(), pytest.raises(RuntimeError, match="Set SCORECARDS_PUBLIC_URL"):
+        external_url("interviews.scorecard", scorecard_id=3)
 
 
 def test_absolute_links_need_no_request_when_the_public_url_is_set(config):
