@@ -36,9 +36,9 @@ def _trimmed(value: str | None) -> str | None:
 class ContactsForm(FlaskForm):
     """Who answers for an opening: copied on reminders of its scorecards long overdue."""
 
-    hiring_manager = StringField("Hiring manager (email)", filters=[_trimmed], validators=[
+    hiring_manager = StringField("Hiring manager", filters=[_trimmed], validators=[
         Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
-    hr_contact = StringField("HR contact (email)", filters=[_trimmed], validators=[
+    hr_contact = StringField("HR contact", filters=[_trimmed], validators=[
         Optional(), Length(max=254), Regexp(EMAIL, message="This is not an email address.")])
 
 
