@@ -186,8 +186,8 @@ class Settings(BaseSettings):
     OIDC_ISSUER: IssuerUrl | None = None
     OIDC_CLIENT_ID: str | None = None  # the client id the provider gave this service
     OIDC_CLIENT_SECRET: str | None = None  # and its secret
-    # The redirect URI registered at the provider; None: built from the request's host, which
-    # behind a proxy that does not pass the original scheme and host would be wrong.
+    # The redirect URI registered at the provider; None: PUBLIC_URL + /sign-in/sso/callback
+    # (the request's own address when PUBLIC_URL is unset).
     OIDC_REDIRECT_URI: Annotated[str, AfterValidator(_redirect_uri)] | None = None
     OIDC_PROVIDER_NAME: Annotated[str, Field(min_length=1)] = "your organisation's account"
     OIDC_SCOPES: Scopes = ("openid", "email", "profile")  # asked for at sign-in (a JSON list)
