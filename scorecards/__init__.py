@@ -13,7 +13,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Imported here, as flaskr does, so that importing a piece (the core) loads no app.
     from flask import Flask
 
-    from . import cli, errors, extensions, proxy, requests, security, templating
+    from . import cli, errors, extensions, languages, proxy, requests, security, templating
     from .config import data_dir, instance_path, load_config
     from .observability import logs, metrics, reporting
 
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     logs.init_app(app)  # first: every later hook's lines carry the request's id
     reporting.init_app(app)
     extensions.init_app(app)
+    languages.init_app(app)
     security.init_app(app)
     requests.init_app(app)  # before the blueprints: their routes take its id converter
     errors.init_app(app)
