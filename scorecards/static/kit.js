@@ -26,10 +26,10 @@
   let storedVersion = null;  // the version another tab or device saved, after a conflict
 
   const say = (message) => { status.textContent = message; };
-  // Times read in UTC, as everywhere else in the service.
+  // Times read in UTC, as everywhere else in the service (the page's sentence says so).
   const clock = (iso) => new Date(iso).toLocaleTimeString("en-GB", {
     hour: "2-digit", minute: "2-digit", timeZone: "UTC",
-  }) + " UTC";
+  });
 
   function schedule(wait) {
     clearTimeout(timer);

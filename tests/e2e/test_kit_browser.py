@@ -69,6 +69,9 @@ def test_notes_taken_in_the_kit_become_the_evidence_the_scorecard_is_submitted_w
     expect(timer.locator(".kit-elapsed")).to_have_text(paused_at)
     expect(page.locator("#kit-announce")).to_have_text(
         f"Timer for Problem understanding paused at {paused_at}.")
+    page.reload()  # the timer is kept in the tab, as the notes are kept in the draft
+    expect(page.get_by_role("group", name="Timer for Problem understanding")
+           .locator(".kit-elapsed")).to_have_text(paused_at)
 
     # Typed just before Score now: the pending save is sent before the form opens.
     key, label, text = LATE_NOTE
@@ -137,7 +140,8 @@ def test_the_kit_fits_the_screen_without_sideways_scroll_and_passes_axe(
     assert overflow <= 0, f"{overflow}px of sideways scroll at {width}px"
     for button in page.locator(".kit button:visible, .kit a.button").all():
         box = button.bounding_box()
-        assert box["height"] >= 44 and box["width"] >= 44, button.text_content()
+        assert box["height"] >= 44, button.text_content()
+        assert box["width"] >= 44, button.text_content()
     page.add_script_tag(path=axe_js)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     problems = [
