@@ -39,8 +39,7 @@
   function showConflict(message, canOverwrite) {
     conflictMessage.textContent = message || text.unsaved;
     overwrite.hidden = !canOverwrite;
-    conflict.hidden = false;
-    conflict.focus();
+    conflict.hidden = false;  // announced as an alert; the focus stays where the person types
   }
 
   // Send the changed boxes; resolve to whether everything sent was saved.
@@ -94,6 +93,11 @@
     return inFlight;
   }
 
+  // After a button press that could not save, lead the person to the reason.
+  function showWhyNotSaved() {
+    if (!conflict.hidden) conflict.focus();
+  }
+
   // Save until nothing typed is left unsent; resolve to whether all of it is saved.
   async function flush() {
     for (;;) {
@@ -116,7 +120,7 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (conflict.hidden) stopped = false;
-    flush();
+    flush().then(showWhyNotSaved);
   });
 
   overwrite.addEventListener("click", () => {
@@ -134,6 +138,7 @@
     event.preventDefault();
     flush().then((saved) => {
       if (saved) window.location.assign(link.href);
+      else showWhyNotSaved();
     });
   }));
 

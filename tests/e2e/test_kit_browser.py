@@ -114,16 +114,37 @@ def test_a_stale_save_keeps_the_notes_in_the_box_and_says_so(page: Page, intervi
     box.press_sequentially("Typed in the kit.", delay=5)
     conflict = page.get_by_role("alert")
     expect(conflict).to_contain_text("changed in another tab or on another device")
-    expect(conflict).to_be_focused()
     expect(page.locator("#kit-save-status")).to_have_text(
         "Not saved yet. Your notes are still here.")
-    expect(box).to_have_value("Typed in the kit.")
+    expect(box).to_be_focused()  # typing goes on where it was
+    box.press_sequentially(" More.")
+    expect(box).to_have_value("Typed in the kit. More.")
+
+    # Score now does not leave notes behind: it stays, and leads to the reason.
+    page.get_by_role("link", name="Score now").click()
+    expect(conflict).to_be_focused()
+    expect(page.get_by_role("heading", name="Interview kit", level=1)).to_be_visible()
 
     page.get_by_role("button", name="Save my notes over the other copy").click()
     expect(page.locator("#kit-save-status")).to_have_text(SAVED)
     expect(conflict).to_be_hidden()
     page.reload()
-    expect(page.get_by_label("Notes on code quality")).to_have_value("Typed in the kit.")
+    expect(page.get_by_label("Notes on code quality")).to_have_value("Typed in the kit. More.")
+
+
+def test_notes_typed_offline_stay_and_are_saved_when_the_connection_returns(
+        page: Page, interviewer, interview):
+    open_kit(page, interviewer, interview)
+    page.context.set_offline(True)
+    box = page.get_by_label("Notes on testing")
+    box.fill("Listed boundary cases.")
+    status = page.locator("#kit-save-status")
+    expect(status).to_have_text("Not saved — retrying. Your notes are still here.")
+    expect(box).to_have_value("Listed boundary cases.")
+    page.context.set_offline(False)
+    expect(status).to_have_text(SAVED, timeout=15_000)
+    page.reload()
+    expect(page.get_by_label("Notes on testing")).to_have_value("Listed boundary cases.")
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda value: str(value))
