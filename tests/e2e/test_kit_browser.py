@@ -115,7 +115,7 @@ def test_a_stale_save_keeps_the_notes_in_the_box_and_says_so(page: Page, intervi
     conflict = page.get_by_role("alert")
     expect(conflict).to_contain_text("changed in another tab or on another device")
     expect(page.locator("#kit-save-status")).to_have_text(
-        "Not saved yet. Your notes are still here.")
+        "Not saved. Your notes are still in the boxes.")
     expect(box).to_be_focused()  # typing goes on where it was
     box.press_sequentially(" More.")
     expect(box).to_have_value("Typed in the kit. More.")
