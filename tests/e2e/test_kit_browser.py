@@ -132,6 +132,35 @@ def test_a_stale_save_keeps_the_notes_in_the_box_and_says_so(page: Page, intervi
     expect(page.get_by_label("Notes on code quality")).to_have_value("Typed in the kit. More.")
 
 
+def test_a_timer_is_announced_every_few_minutes_and_when_its_time_is_up(
+        page: Page, app, interviewer, interview):
+    app.config["INTERVIEW_MINUTES"] = 48  # 12 minutes for each of the 4 competencies
+    page.clock.install()
+    open_kit(page, interviewer, interview)
+    timer = page.get_by_role("group", name="Timer for Approach")
+    announced = page.locator("#kit-announce")
+    expect(timer).to_contain_text("of about 12:00")
+    page.get_by_role("button", name="Start timer for Approach").click()
+    expect(announced).to_have_text("Timer for Approach started.")
+    page.clock.run_for("01:30")
+    expect(timer.locator(".kit-elapsed")).to_have_text(re.compile(r"^01:3\d$"))
+    expect(announced).to_have_text("Timer for Approach started.")  # not every second
+    page.clock.run_for("03:30")
+    expect(announced).to_have_text("Approach: 5 minutes.")
+    expect(timer).not_to_have_class(re.compile("kit-over"))
+    page.clock.run_for("07:00")
+    expect(timer.locator(".kit-elapsed")).to_have_text(re.compile(r"^12:0\d$"))
+    expect(announced).to_have_text("Approach: the suggested 12 minutes are up.")
+    expect(timer).to_have_class(re.compile("kit-over"))
+    # Starting the next section pauses this one.
+    page.get_by_role("button", name="Start timer for Code quality").click()
+    paused_at = timer.locator(".kit-elapsed").text_content()
+    page.clock.run_for("00:10")
+    expect(timer.locator(".kit-elapsed")).to_have_text(paused_at)
+    expect(page.get_by_role("group", name="Timer for Code quality").locator(".kit-elapsed")) \
+        .to_have_text(re.compile(r"^00:1\d$"))
+
+
 def test_notes_typed_offline_stay_and_are_saved_when_the_connection_returns(
         page: Page, interviewer, interview):
     open_kit(page, interviewer, interview)
