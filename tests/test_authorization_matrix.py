@@ -37,6 +37,9 @@ PAGES = [
     ("/interviews/{interview}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}", OK_FOR_OVERSEERS),
     ("/scorecards/{scorecard}/amend", (302, 200, 404, 404, 404, 404, 404)),
+    # The interview kit is its author's, until the scorecard is submitted: then it leads there.
+    ("/scorecards/{scorecard}/kit", (302, 302, 404, 404, 404, 404, 404)),
+    ("/scorecards/999999/kit", (302, 404, 404, 404, 404, 404, 404)),
     ("/committee/", OK_FOR_COMMITTEE),
     ("/committee/decided", OK_FOR_COMMITTEE),
     ("/committee/applications/{application}", (302, 404, 404, 200, 200, 200, 404)),
@@ -197,6 +200,10 @@ FORMS = [  # what a form posts; 303 leads on to the download or the prepared fil
      (302, 404, 404, 404, 400, 400, 404)),
     ("/fairness/impact/recount", {"scope": "opening:{opening}"},
      (302, 404, 404, 404, 404, 303, 303)),
+    # The kit's notes reach only its author's scorecard, and not once it is submitted.
+    ("/scorecards/{scorecard}/notes", {"version": "1", "rating-code-evidence": "Late."},
+     (302, 409, 404, 404, 404, 404, 404)),
+    ("/scorecards/999999/notes", {"version": "1"}, (302, 404, 404, 404, 404, 404, 404)),
 ]
 # The application is not decided hire: HR is told no outcome can be recorded.
 FORMS += [

@@ -160,6 +160,12 @@ class ScorecardForm:
             private_note=(self.data["private_note"] or "").strip(),
         )
 
+    def evidence_sent(self) -> dict[str, str]:
+        """Return the evidence of each competency whose box the post holds, by key."""
+        return {key: (self.data[f"{field_name(key)}-evidence"] or "").strip()
+                for key in self.competency_keys
+                if self.data[f"{field_name(key)}-evidence"] is not None}
+
     def show_review(self, review: Review) -> None:
         """Attach the problems of a review to the fields they are about."""
         for problem in review.problems:

@@ -10,7 +10,7 @@ time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -287,6 +287,26 @@ def save_draft(actor: User, scorecard: Scorecard, answers: Answers, version: int
         raise ScorecardClosed(f"scorecard {scorecard.id} is submitted")
     with _versioned(scorecard):
         return _store(scorecard, answers, version, ScorecardStatus.DRAFT)
+
+
+def save_notes(actor: User, scorecard: Scorecard, notes: Mapping[str, str],
+               version: int) -> Saved:
+    """Store notes as the evidence of their competencies in the draft, keeping the rest as is.
+
+    The interview kit's notes: scores, the recommendation and the other boxes stay as stored
+    at the version the kit started from, so a save from an older version is refused as any
+    draft save is.
+    """
+    stored = answers_of(scorecard)
+    ratings = dict(stored.ratings)
+    for key, evidence in notes.items():
+        ratings[key] = replace(stored.rating(key), evidence=evidence)
+    return save_draft(actor, scorecard, replace(stored, ratings=ratings), version)
+
+
+def minutes_per_competency(rubric: Rubric, interview_minutes: int) -> int:
+    """Return the minutes to suggest for each competency: the interview split evenly."""
+    return max(1, interview_minutes // len(rubric.competencies))
 
 
 def submit(actor: User, scorecard: Scorecard, answers: Answers, version: int,

@@ -1,4 +1,4 @@
-"""Pages of the interviewer: my interviews, an interview's panel, the scorecard form."""
+"""Pages of the interviewer: my interviews, an interview's panel, the scorecard form, the kit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
@@ -26,7 +27,7 @@ from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
 from . import services
-from .forms import ScorecardForm, ShownForm
+from .forms import ScorecardForm, ShownForm, field_name
 from .rendering import RECOMMENDATIONS, rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
@@ -161,6 +162,51 @@ def autosave(scorecard_id: int):
                        version=stale.current.version), 409
     except ScorecardClosed:
         return jsonify(error="Not saved: this scorecard was submitted elsewhere."), 409
+    return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
+
+
+@bp.get("/scorecards/<int:scorecard_id>/kit")
+@login_required
+def kit(scorecard_id: int):
+    """Show the interview kit: each competency to probe, with its questions, timer and notes."""
+    scorecard, candidate = _load(scorecard_id, Action.VIEW)
+    if scorecard.status != ScorecardStatus.WITHDRAWN:  # only its author may see a withdrawn one
+        require(current_user, Action.EDIT, scorecard)
+    if scorecard.status in (ScorecardStatus.SUBMITTED, ScorecardStatus.WITHDRAWN):
+        flash(gettext("This scorecard is closed, so its interview kit is too."), "info")
+        return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
+    rubric = services.rubric_for(scorecard)
+    interview_minutes = current_app.config["INTERVIEW_MINUTES"]
+    return render_template(
+        "interviews/kit.html", scorecard=scorecard, interview=scorecard.interview,
+        candidate=candidate, rubric=rubric, answers=services.answers_of(scorecard),
+        interview_minutes=interview_minutes, field_name=field_name,
+        minutes=services.minutes_per_competency(rubric, interview_minutes))
+
+
+@bp.post("/scorecards/<int:scorecard_id>/notes")
+@login_required
+def kit_notes(scorecard_id: int):
+    """Save the interview kit's notes as evidence in the draft, and answer in JSON."""
+    scorecard = services.load_scorecard(scorecard_id) or abort(404)
+    if scorecard.status == ScorecardStatus.WITHDRAWN and can(current_user, Action.VIEW, scorecard):
+        return jsonify(error=gettext(
+            "Not saved: this scorecard was withdrawn, as the interview was cancelled or you "
+            "left its panel. Your notes are still here: copy them to keep them.")), 409
+    require(current_user, Action.EDIT, scorecard)
+    form = _posted(scorecard)
+    if not form.validate():
+        return jsonify(error=gettext("Not saved: %(problem)s", problem=_first_error(form))), 400
+    try:
+        saved = services.save_notes(current_user, scorecard, form.evidence_sent(), form.version)
+    except StaleScorecard as stale:
+        return jsonify(error=gettext(
+            "Not saved: this scorecard changed in another tab or on another device. Your "
+            "notes are still here."), version=stale.current.version), 409
+    except ScorecardClosed:
+        return jsonify(error=gettext(
+            "Not saved: this scorecard was submitted elsewhere. Your notes are still here: "
+            "copy them to keep them.")), 409
     return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
 
 
