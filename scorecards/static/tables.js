@@ -30,7 +30,10 @@
 
   function mark() {
     for (const [box, table] of boxes) {
+      // Measured at the page's width first: only a table that does not fit scrolls.
+      box.classList.remove("scrolls");
       if (box.scrollWidth > box.clientWidth + 1) {
+        box.classList.add("scrolls");
         box.tabIndex = 0;
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", `${nameOf(table)} (scrolls sideways)`);

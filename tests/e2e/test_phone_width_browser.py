@@ -1,4 +1,4 @@
-"""Every page a person uses, at a phone's width: nothing scrolls sideways, axe finds nothing serious.
+"""Every page a person uses, at a phone's width: none scrolls sideways, none fails axe badly.
 
 Each role signs in once, in one browser context 390 px wide, and visits its pages in turn. Set
 SCORECARDS_SHOTS to a folder to keep a screenshot of each page at 390 and at 1280 px.
