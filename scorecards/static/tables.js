@@ -18,6 +18,8 @@
 
   const boxes = [];
   for (const table of document.querySelectorAll("main table")) {
+    // A table kept for screen readers only (a chart's figures) takes no room to scroll.
+    if (["absolute", "fixed"].includes(getComputedStyle(table).position)) continue;
     let box = table.parentElement;
     if (!box.classList.contains("table-scroll")) {
       box = document.createElement("div");
