@@ -2,7 +2,7 @@
 
 import redis
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..errors import RETRY_AFTER_SECONDS
@@ -18,6 +18,12 @@ bp = Blueprint("home", __name__)
 def index():
     """Show the signed-in user where their work is."""
     return render_template("home/index.html", roles=sorted(current_user.roles))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Send the clients that ask for the icon by its old name to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"))
 
 
 @bp.get("/health")

@@ -5,6 +5,10 @@ else a new one. It is returned in the same header, written on every line logged 
 request runs, and handed to any job the request starts, so a job's lines carry it too.
 An access line per request names its route, status and time, and the signed-in user by id;
 never the query string, a form or a name, which may be a candidate's.
+
+The development server's request lines (werkzeug's logger) go out the same way. Terminal
+colour codes, which werkzeug puts in them whatever the output, are taken out of every line
+unless it is text for a terminal.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _GOOD_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 _context: ContextVar[dict[str, object]] = ContextVar("scorecards_log_context", default={})  # noqa: B039 (never mutated)
 access_log = logging.getLogger("scorecards.access")
+# The loggers whose lines go to standard error in LOG_FORMAT: ours, and the dev server's.
+LOGGERS = ("scorecards", "werkzeug")
+# A terminal's control sequence (CSI), such as a colour: ESC [ parameters final-letter.
+_TERMINAL_CODE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 
 
 @contextmanager
@@ -54,6 +62,17 @@ class StandardError(logging.StreamHandler):
     @stream.setter
     def stream(self, _value) -> None:
         pass
+
+
+class PlainText(logging.Filter):
+    """Take terminal colour codes out of a record's message, for a file or a log collector."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without colour codes; keep every record."""
+        message = record.getMessage()
+        if "\x1b" in message:
+            record.msg, record.args = _TERMINAL_CODE.sub("", message), None
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -96,15 +115,28 @@ def init_app(app: Flask) -> None:
 
 
 def configure(log_format: str | None, level: str) -> None:
-    """Give the scorecards loggers one handler, in JSON or text (None: JSON unless a tty)."""
-    logger = logging.getLogger("scorecards")
-    handler = next((h for h in logger.handlers if isinstance(h, StandardError)), None)
-    if handler is None:
-        handler = StandardError()
-        logger.addHandler(handler)
-    as_json = log_format == "json" or (log_format is None and not sys.stderr.isatty())
+    """Give our loggers and werkzeug's one handler, in JSON or text (None: JSON unless a tty).
+
+    Colour codes stay only in text written to a terminal.
+    """
+    on_a_terminal = sys.stderr.isatty()
+    as_json = log_format == "json" or (log_format is None and not on_a_terminal)
+    handler = next((h for h in logging.getLogger("scorecards").handlers
+                    if isinstance(h, StandardError)), None) or StandardError()
     handler.setFormatter(JsonFormatter() if as_json else TextFormatter())
-    logger.setLevel(level)
+    loggers = [logging.getLogger(name) for name in LOGGERS]
+    for logger in loggers:
+        if handler not in logger.handlers:
+            logger.addHandler(handler)
+    # On the loggers too, so that a handler werkzeug added itself writes plain text as well.
+    for target in (handler, *loggers):
+        for plain in [f for f in target.filters if isinstance(f, PlainText)]:
+            target.removeFilter(plain)
+        if as_json or not on_a_terminal:
+            target.addFilter(PlainText())
+    logging.getLogger("scorecards").setLevel(level)
+    if logging.getLogger("werkzeug").level == logging.NOTSET:
+        logging.getLogger("werkzeug").setLevel(logging.INFO)  # its request lines, as it would
 
 
 def _begin() -> None:

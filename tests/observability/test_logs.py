@@ -1,11 +1,23 @@
 """Logs: one JSON object a line, each naming its request, and nobody's personal data."""
 
 import json
+import logging
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from scorecards.core.vocabulary import Role
 from scorecards.observability import logs
+
+ROOT = Path(__file__).parents[2]
 
 
 def lines(captured: str) -> list[dict]:
@@ -87,3 +99,67 @@ def test_bound_fields_end_with_their_block(app, capsys):
     inside, outside = lines(capsys.readouterr().err)
     assert inside["job_id"] == 7
     assert "job_id" not in outside
+
+
+COLOURED = "\x1b[1m\x1b[31mGET /nowhere HTTP/1.1\x1b[0m"  # as werkzeug writes a 4xx line
+
+
+@pytest.mark.parametrize("log_format", ["json", "text", None])
+def test_lines_written_anywhere_but_a_terminal_carry_no_colour_codes(app, capsys, log_format):
+    logs.configure(log_format, "INFO")  # standard error is captured here: not a terminal
+    logging.getLogger("werkzeug").info('"%s" %s %s', COLOURED, 404, "-")
+    app.logger.warning("\x1b[33mcoloured\x1b[0m")
+    err = capsys.readouterr().err
+    assert "GET /nowhere HTTP/1.1" in err
+    assert "coloured" in err
+    assert "\x1b" not in err
+
+
+def test_text_on_a_terminal_keeps_its_colours(app, monkeypatch):
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        logs.configure(None, "INFO")
+        logging.getLogger("werkzeug").info(COLOURED)
+        terminal.flush()
+        drawn = os.read(leader, 4096)
+    os.close(leader)
+    assert b"\x1b[31mGET /nowhere" in drawn
+    assert b"werkzeug: " in drawn  # as text, not JSON
+
+
+def test_the_dev_servers_lines_in_a_file_carry_no_colour_codes(database_url, tmp_path):
+    written = tmp_path / "server.log"
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SCORECARDS_") and key not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {"SECRET_KEY": "x", "DATABASE_URL": database_url,
+            "SCORECARDS_RATELIMIT_STORAGE_URI": "memory://"}
+    with written.open("wb") as log, subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", "0"], cwd=ROOT,
+            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log) as server:
+        try:
+            address = _served_at(written)
+            for path in ("/sign-in", "/", "/nowhere", "/static/app.css"):  # 200, 302, 404
+                try:
+                    urllib.request.urlopen(address + path, timeout=10).close()  # noqa: S310
+                except urllib.error.HTTPError as error:
+                    error.close()
+            time.sleep(0.5)  # the request lines are written after the answers
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    text = written.read_text()
+    assert "GET /nowhere HTTP/1.1" in text
+    assert "This is a development server" in text  # werkzeug writes that line in bold red
+    assert "\x1b[" not in text, text
+
+
+def _served_at(log: Path) -> str:
+    """Wait for the dev server to say where it listens, and return that address."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log.read_text())
+        if found:
+            return found[1]
+        time.sleep(0.1)
+    pytest.fail(f"the dev server did not start:\n{log.read_text()}")
