@@ -42,6 +42,7 @@ PAGES: dict[str, list[str]] = {
         "/interviews",
         "/interviews/{draft_interview}",
         "/scorecards/{draft}",
+        "/scorecards/{draft}/kit",
         "/scorecards/{submitted}",
         "/scorecards/{submitted}/amend",
         "/analytics/interviewers/{interviewer}",
