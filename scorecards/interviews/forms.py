@@ -46,7 +46,7 @@ def note_label(name: str) -> str:
     """Return the label of a note box (takeaways, private_note or reason), as messages name it."""
     return {"takeaways": gettext("Key takeaways"),
             "private_note": gettext("Private note to the hiring committee"),
-            "reason": gettext("Why are you amending it?")}[name]
+            "reason": gettext("The reason for amending")}[name]
 
 
 def evidence_label(title: str) -> str:
