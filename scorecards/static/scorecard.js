@@ -32,6 +32,19 @@
       document.documentElement.style.scrollPaddingBottom = `${bar.offsetHeight + 16}px`;
     }).observe(bar);
   }
+  // Links to a field honour the scroll padding; focus moved by Tab does not in every browser,
+  // so a field that lands under the bar is scrolled clear of it.
+  if (bar) {
+    form.addEventListener("focusin", (event) => {
+      requestAnimationFrame(() => {
+        const box = event.target.getBoundingClientRect();
+        const hidden = box.bottom + 8 - bar.getBoundingClientRect().top;
+        if (hidden > 0 && event.target !== bar && !bar.contains(event.target)) {
+          window.scrollBy(0, Math.min(hidden, box.top - 8));
+        }
+      });
+    });
+  }
 
   // What is left to answer: required competencies without a rating, and the recommendation.
   const progress = document.getElementById("progress");
