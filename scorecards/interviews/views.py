@@ -274,6 +274,7 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
         blocked=bool(review and review.problems), notice=notice, conflict=conflict,
         differences=differences, kept=kept, amending=amending, too_early=too_early, ratings=ratings,
         recommendations=RECOMMENDATIONS, counted=_counted(rubric, form, amending),
+        refused=status == 400,  # the post was refused whole: nothing of it is saved
     ), status
 
 

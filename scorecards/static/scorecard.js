@@ -110,14 +110,14 @@
   let stopped = false;
   let sending = false;
   let released = false;
-  let failed = false;
+  let failed = status.classList.contains("failed");
 
   const clock = (iso) => new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-  function say(text, { error = false, quiet = false } = {}) {
+  function say(text, { error = false } = {}) {
     status.textContent = text;
     status.classList.toggle("failed", error);
     // Speak a failure, and the first save after one; a routine save is only shown.
-    if (!quiet && (error || failed)) announce(text);
+    if (error || failed) announce(text);
     failed = error;
   }
 
