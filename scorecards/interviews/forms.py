@@ -15,7 +15,7 @@ name); merged() applies those choices.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
@@ -152,27 +152,29 @@ class ScorecardForm:
                 self.errors[f"{name}-score"] = [gettext(
                     "Rating for %(competency)s: choose one of the levels shown, or Not "
                     "assessed.", competency=title)]
-            self._check_length(f"{name}-evidence", evidence_label(title), MAX_TEXT)
+            self._check_length(f"{name}-evidence", MAX_TEXT, evidence_label, title)
         if not self._blank_or_one_of("recommendation", _RECOMMENDATION_VALUES):
             self.errors["recommendation"] = [gettext(
                 "Overall recommendation: choose one of the options shown.")]
         for name in _NOTES:
-            self._check_length(name, note_label(name), MAX_TEXT)
+            self._check_length(name, MAX_TEXT, note_label, name)
         if self.amending and not self.reason.strip():
             self.errors["reason"] = [gettext(
                 "Why are you amending it? Say why you are amending the submitted scorecard.")]
         elif self.amending:
-            self._check_length("reason", note_label("reason"), MAX_REASON)
+            self._check_length("reason", MAX_REASON, note_label, "reason")
         return not self.errors
 
     def _blank_or_one_of(self, name: str, allowed: frozenset[str]) -> bool:
         value = self.data[name]
         return value is None or not value.strip() or value in allowed
 
-    def _check_length(self, name: str, label: str, limit: int) -> None:
+    def _check_length(self, name: str, limit: int, label: Callable[[str], str],
+                      of: str) -> None:
+        # The label is looked up only for a message: autosaves check every box, often.
         length = len(self.data[name] or "")
         if length > limit:
-            self.errors[name] = [too_long(label, length, limit)]
+            self.errors[name] = [too_long(label(of), length, limit)]
 
     @property
     def version(self) -> int | None:
