@@ -295,13 +295,15 @@ def _contradiction_text(found: Contradiction) -> str:
         "but your recommendation is %(recommendation)s.", found.rated, **values)
 
 
-def _counted(rubric: Rubric, form: ShownForm, amending: bool) -> dict[str, tuple[int, str]]:
-    """Return each text box's limit, and its count of characters once near it, by field name."""
+def _counted(rubric: Rubric, form: ShownForm,
+             amending: bool) -> dict[str, tuple[int, str, bool]]:
+    """Return each text box's limit, its count once near it, and whether it is over it."""
     limits = {f"{field_name(c.key)}-evidence": MAX_TEXT for c in rubric.competencies} | {
         "takeaways": MAX_TEXT, "private_note": MAX_TEXT} | (
         {"reason": MAX_REASON} if amending else {})
     # Sent by a browser, a line break is two characters, as the server counts them.
-    return {name: (limit, characters(length, limit) if length >= limit * NEAR_LIMIT else "")
+    return {name: (limit, characters(length, limit) if length >= limit * NEAR_LIMIT else "",
+                   length > limit)
             for name, limit in limits.items()
             for length in [len(form.value(name) or "")]}
 

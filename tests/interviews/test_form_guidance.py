@@ -163,3 +163,15 @@ def test_an_amendment_with_a_contradiction_offers_to_save_it_as_it_is(panel, sig
     confirmed = client.post(url(mine, "/amend"), data={**data, "action": "confirm"})
     assert confirmed.status_code == 302
     assert fresh(mine).recommendation == "strong_hire"
+
+
+def test_a_box_over_its_limit_shows_its_count_marked_and_one_near_it_unmarked(panel, sign_in):
+    ana, _, mine, _ = panel
+    data = form(1, **{**COMPLETE, "approach": (4, "a" * 17_000)})
+    data["rating-code-evidence"] = "b" * 20_412
+    html = sign_in(ana).post(url(mine), data=data).text
+    assert ('<p class="counter over" id="rating-code-evidence-counter">20,412 of 20,000 '
+            "characters: over the limit, shorten it to save</p>") in html
+    assert ('<p class="counter" id="rating-approach-evidence-counter">17,000 of 20,000 '
+            "characters</p>") in html
+    assert "Not saved: fix the problems listed at the top, then save." in html
