@@ -129,21 +129,51 @@ def review_submission(rubric: Rubric, answers: Answers) -> Review:
     return Review(tuple(problems), (warning,) if warning else ())
 
 
-def contradiction(rubric: Rubric, answers: Answers) -> str | None:
-    """Return a warning when the recommendation runs against most of the ratings."""
+@dataclass(frozen=True)
+class Contradiction:
+    """A recommendation that runs against most of the ratings, with the numbers that show it."""
+
+    recommendation: Recommendation
+    against: int  # ratings on the other half of the scale from the recommendation
+    rated: int  # ratings with a score
+    mean: float  # the average of the scores
+
+    @property
+    def ratings_low(self) -> bool:
+        """Tell whether the ratings lean low (against a strong hire) rather than high."""
+        return self.recommendation is Recommendation.STRONG_HIRE
+
+    @property
+    def message(self) -> str:
+        """Return the warning in words, naming the numbers."""
+        if self.ratings_low:
+            return (f"You recommend strong hire, but {self.against} of your {self.rated} "
+                    "ratings are 1 or 2. Check the recommendation, or submit as it is if it "
+                    "stands.")
+        return (f"You recommend strong no hire, but {self.against} of your {self.rated} ratings "
+                "are 3 or 4. Check the recommendation, or submit as it is if it stands.")
+
+
+def find_contradiction(rubric: Rubric, answers: Answers) -> Contradiction | None:
+    """Return the contradiction when the recommendation runs against most of the ratings."""
     scores = [answers.rating(c.key).score for c in rubric.competencies]
     scores = [score for score in scores if score is not None]
     if not scores or answers.recommendation is None:
         return None
     low = sum(score in LOW for score in scores)
     high = len(scores) - low
+    mean = sum(scores) / len(scores)
     if answers.recommendation is Recommendation.STRONG_HIRE and low * 2 > len(scores):
-        return (f"You recommend strong hire, but {low} of your {len(scores)} ratings are 1 or 2. "
-                "Check the recommendation, or submit as it is if it stands.")
+        return Contradiction(answers.recommendation, low, len(scores), mean)
     if answers.recommendation is Recommendation.STRONG_NO_HIRE and high * 2 > len(scores):
-        return (f"You recommend strong no hire, but {high} of your {len(scores)} ratings are 3 "
-                "or 4. Check the recommendation, or submit as it is if it stands.")
+        return Contradiction(answers.recommendation, high, len(scores), mean)
     return None
+
+
+def contradiction(rubric: Rubric, answers: Answers) -> str | None:
+    """Return a warning when the recommendation runs against most of the ratings."""
+    found = find_contradiction(rubric, answers)
+    return None if found is None else found.message
 
 
 def display_status(status: ScorecardStatus, scheduled_at: datetime, now: datetime,

@@ -4,16 +4,22 @@ Each competency has a score (a level, "Not assessed" or nothing) and an evidence
 come the overall recommendation, the notes and, when amending, the reason. The page renders
 the form with its own template, and its script posts it several times a minute while people
 type, so a post is read here field by field: binding a WTForms field per input cost more
-than the rest of an autosave (bench/scorecard_page.py). The messages are WTForms' own, and
-the token is checked with Flask-WTF's validate_csrf, as a FlaskForm checks it.
+than the rest of an autosave (bench/scorecard_page.py). Every message names the field it is
+about, since it is also read in the error summary, away from its field; the token is checked
+with Flask-WTF's validate_csrf, as a FlaskForm checks it.
+
+After a conflict (the scorecard was saved elsewhere), the post also says, for each field
+that differs, whether to keep the person's version or the stored one ("keep-" + the field's
+name); merged() applies those choices.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
+from flask_babel import format_number, gettext
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
@@ -31,14 +37,41 @@ RECOMMENDATION_CHOICES = tuple((r.value, r.label) for r in Recommendation)
 _RECOMMENDATION_VALUES = frozenset(value for value, _ in RECOMMENDATION_CHOICES)
 _NOTES = ("takeaways", "private_note")
 
-REQUIRED = "This field is required."
-NOT_A_NUMBER = "Not a valid integer value."
-NOT_A_CHOICE = "Not a valid choice."
-NO_REASON = "Say why you are amending the submitted scorecard."
+KEEP_PREFIX = "keep-"  # a conflict's choice of version for a field, "mine" or "stored"
+KEEP_MINE, KEEP_STORED = "mine", "stored"
+NEAR_LIMIT = 0.8  # a box shows its count of characters from this share of its limit
 
 
-def _too_long(limit: int) -> str:
-    return f"Field cannot be longer than {limit} characters."
+def note_label(name: str) -> str:
+    """Return the label of a note box (takeaways, private_note or reason), as messages name it."""
+    return {"takeaways": gettext("Key takeaways"),
+            "private_note": gettext("Private note to the hiring committee"),
+            "reason": gettext("The reason for amending")}[name]
+
+
+def evidence_label(title: str) -> str:
+    """Return the label of a competency's evidence box."""
+    return gettext("Evidence for %(competency)s", competency=title)
+
+
+def too_long(label: str, length: int, limit: int) -> str:
+    """Return the message for a box holding more characters than its limit."""
+    return gettext("%(field)s is %(length)s characters; the limit is %(limit)s.",
+                   field=label, length=format_number(length), limit=format_number(limit))
+
+
+def characters(length: int, limit: int) -> str:
+    """Return a box's count of characters against its limit, as shown under it."""
+    values = {"length": format_number(length), "limit": format_number(limit)}
+    if length > limit:
+        return gettext("%(length)s of %(limit)s characters: over the limit, shorten it to save",
+                       **values)
+    return gettext("%(length)s of %(limit)s characters", **values)
+
+
+def _no_version() -> str:
+    return gettext("This page was sent without a valid version number, so nothing was saved. "
+                   "Copy your text, then reload the page.")
 
 
 @dataclass(frozen=True)
@@ -84,9 +117,9 @@ class ShownForm:
 class ScorecardForm:
     """A posted scorecard form: what each field holds, and what is wrong with it."""
 
-    def __init__(self, competency_keys: Sequence[str], formdata: MultiDict,
-                 amending: bool = False):
-        self.competency_keys = tuple(competency_keys)
+    def __init__(self, titles: Mapping[str, str], formdata: MultiDict, amending: bool = False):
+        self.titles = dict(titles)  # each competency's title, by key, in the order of the page
+        self.competency_keys = tuple(titles)
         self.amending = amending
         self.formdata = formdata
         self.data: dict[str, str | None] = {name: formdata.get(name)
@@ -110,25 +143,38 @@ class ScorecardForm:
                 validate_csrf(self.formdata.get("csrf_token"))
             except ValidationError as refused:
                 raise CSRFError(refused.args[0]) from None
-        version = (self.data["version"] or "").strip()
-        if not version.isascii() or not version.isdigit():
-            self.errors["version"] = [NOT_A_NUMBER if version else REQUIRED]
-        scores = [f"{field_name(key)}-score" for key in self.competency_keys]
-        for name, allowed in [(name, SCORE_VALUES) for name in scores] + [
-                ("recommendation", _RECOMMENDATION_VALUES)]:
-            value = self.data[name]
+        if self.version is None:
+            self.errors["version"] = [_no_version()]
+        for key, title in self.titles.items():
+            name = field_name(key)
             # Blank is no choice, as WTForms' Optional() has it; anything else must match.
-            if value is not None and value.strip() and value not in allowed:
-                self.errors[name] = [NOT_A_CHOICE]
-        texts = [f"{field_name(key)}-evidence" for key in self.competency_keys]
-        for name in (*texts, *_NOTES):
-            if len(self.data[name] or "") > MAX_TEXT:
-                self.errors[name] = [_too_long(MAX_TEXT)]
+            if not self._blank_or_one_of(f"{name}-score", SCORE_VALUES):
+                self.errors[f"{name}-score"] = [gettext(
+                    "Rating for %(competency)s: choose one of the levels shown, or Not "
+                    "assessed.", competency=title)]
+            self._check_length(f"{name}-evidence", MAX_TEXT, evidence_label, title)
+        if not self._blank_or_one_of("recommendation", _RECOMMENDATION_VALUES):
+            self.errors["recommendation"] = [gettext(
+                "Overall recommendation: choose one of the options shown.")]
+        for name in _NOTES:
+            self._check_length(name, MAX_TEXT, note_label, name)
         if self.amending and not self.reason.strip():
-            self.errors["reason"] = [NO_REASON]
-        elif self.amending and len(self.reason) > MAX_REASON:
-            self.errors["reason"] = [_too_long(MAX_REASON)]
+            self.errors["reason"] = [gettext(
+                "Why are you amending it? Say why you are amending the submitted scorecard.")]
+        elif self.amending:
+            self._check_length("reason", MAX_REASON, note_label, "reason")
         return not self.errors
+
+    def _blank_or_one_of(self, name: str, allowed: frozenset[str]) -> bool:
+        value = self.data[name]
+        return value is None or not value.strip() or value in allowed
+
+    def _check_length(self, name: str, limit: int, label: Callable[[str], str],
+                      of: str) -> None:
+        # The label is looked up only for a message: autosaves check every box, often.
+        length = len(self.data[name] or "")
+        if length > limit:
+            self.errors[name] = [too_long(label(of), length, limit)]
 
     @property
     def version(self) -> int | None:
@@ -165,6 +211,41 @@ class ScorecardForm:
         return {key: (self.data[f"{field_name(key)}-evidence"] or "").strip()
                 for key in self.competency_keys
                 if self.data[f"{field_name(key)}-evidence"] is not None}
+
+    def kept_stored(self) -> set[str]:
+        """Return the names of the fields for which the post keeps the stored version."""
+        return {name for name in self.field_names()
+                if self.formdata.get(KEEP_PREFIX + name) == KEEP_STORED}
+
+    @property
+    def merging(self) -> bool:
+        """Tell whether the post resolves a conflict (it chose a version for some field)."""
+        return any(key.startswith(KEEP_PREFIX) for key in self.formdata)
+
+    def merged(self, stored: Answers) -> Answers:
+        """Return the answers posted, with the stored value kept where the person chose it."""
+        kept = self.kept_stored()
+
+        def keeps_stored(name: str) -> bool:
+            return name in kept
+
+        mine = self.answers()
+        ratings = {}
+        for key in self.competency_keys:
+            name, answer, theirs = field_name(key), mine.rating(key), stored.rating(key)
+            if keeps_stored(f"{name}-score"):
+                answer = replace(answer, score=theirs.score, not_assessed=theirs.not_assessed)
+            if keeps_stored(f"{name}-evidence"):
+                answer = replace(answer, evidence=theirs.evidence)
+            ratings[key] = answer
+        return Answers(
+            ratings=ratings,
+            recommendation=stored.recommendation if keeps_stored("recommendation")
+            else mine.recommendation,
+            takeaways=stored.takeaways if keeps_stored("takeaways") else mine.takeaways,
+            private_note=stored.private_note if keeps_stored("private_note")
+            else mine.private_note,
+        )
 
     def show_review(self, review: Review) -> None:
         """Attach the problems of a review to the fields they are about."""

@@ -14,16 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext
 from markupsafe import Markup
 
 from ..core.rubric import Competency, Rubric
+from ..core.scorecard import Answers, RatingAnswer
 from .forms import (
     LEVEL_CHOICES,
     NOT_ASSESSED,
     RECOMMENDATION_CHOICES,
     SCORE_VALUES,
     ShownForm,
+    evidence_label,
     field_name,
+    note_label,
 )
 
 TEMPLATE = "interviews/_rubric_text.html"
@@ -47,6 +51,7 @@ class RatingPart:
     score_errors: tuple[str, ...]
     evidence_errors: tuple[str, ...]
     evidence: str
+    rated: bool  # a level or "Not assessed" is chosen
 
 
 def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[RatingPart]:
@@ -65,8 +70,58 @@ def rating_parts(version_hash: str, rubric: Rubric, form: ShownForm) -> list[Rat
             _rendered_once((version_hash, competency.key, chosen, bool(score_errors)),
                            "choices", f"{name}-score", LEVEL_CHOICES, NOT_ASSESSED,
                            rubric.scale, competency.anchors, chosen, bool(score_errors)),
-            score_errors, form.errors(f"{name}-evidence"), form.value(f"{name}-evidence") or ""))
+            score_errors, form.errors(f"{name}-evidence"), form.value(f"{name}-evidence") or "",
+            chosen is not None))
     return parts
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field on which the person's version and the stored one differ, as the page shows it."""
+
+    name: str  # the form field's name; its choice is posted as "keep-" + name
+    label: str
+    mine: str
+    stored: str
+    text: bool  # free text, shown with its line breaks
+
+
+def differences(rubric: Rubric, mine: Answers, stored: Answers) -> list[Difference]:
+    """Return the fields whose values differ between two versions, in the order of the page."""
+    found = []
+    for competency in rubric.competencies:
+        name, ours, theirs = (field_name(competency.key), mine.rating(competency.key),
+                              stored.rating(competency.key))
+        if (ours.score, ours.not_assessed) != (theirs.score, theirs.not_assessed):
+            found.append(Difference(
+                f"{name}-score", gettext("Rating for %(competency)s", competency=competency.title),
+                _score(rubric, ours), _score(rubric, theirs), False))
+        if ours.evidence != theirs.evidence:
+            found.append(Difference(f"{name}-evidence", evidence_label(competency.title),
+                                    ours.evidence, theirs.evidence, True))
+    if mine.recommendation != stored.recommendation:
+        found.append(Difference("recommendation", gettext("Overall recommendation"),
+                                _recommendation(mine), _recommendation(stored), False))
+    for name in ("takeaways", "private_note"):
+        if getattr(mine, name) != getattr(stored, name):
+            found.append(Difference(name, note_label(name), getattr(mine, name),
+                                    getattr(stored, name), True))
+    return found
+
+
+def _score(rubric: Rubric, answer: RatingAnswer) -> str:
+    if answer.not_assessed:
+        return gettext("Not assessed")
+    if answer.score is None:
+        return gettext("No rating")
+    return gettext("%(level)s: %(label)s", level=answer.score,
+                   label=rubric.scale[answer.score].label)
+
+
+def _recommendation(answers: Answers) -> str:
+    labels = dict(RECOMMENDATION_CHOICES)
+    return labels[answers.recommendation.value] if answers.recommendation \
+        else gettext("No recommendation")
 
 
 def _rendered_once(key: tuple, macro: str, *args) -> Markup:

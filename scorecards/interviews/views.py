@@ -16,19 +16,29 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext, ngettext
 from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
 from ..authz import Action, can, require
 from ..catalog.services import rubric_of
-from ..core.scorecard import Answers, Review
+from ..core.rubric import Rubric
+from ..core.scorecard import Answers, Contradiction, Review, find_contradiction
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
+from ..templating import when
 from . import services
-from .forms import ScorecardForm, ShownForm, field_name
-from .rendering import RECOMMENDATIONS, rating_parts
+from .forms import (
+    MAX_REASON,
+    MAX_TEXT,
+    NEAR_LIMIT,
+    ScorecardForm,
+    ShownForm,
+    characters,
+    field_name,
+)
+from .rendering import RECOMMENDATIONS, differences, rating_parts
 from .services import ScorecardClosed, StaleScorecard, SubmissionNotOpen
 
 bp = Blueprint("interviews", __name__)
@@ -83,19 +93,21 @@ def scorecard(scorecard_id: int):
     form = _posted(scorecard)
     if not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
-                            form.version or scorecard.version, status=400)
+                            form.version or scorecard.version, status=400,
+                            **_still_merging(scorecard, form))
     if request.form.get("action") == "restore":
-        return _render_form(scorecard, candidate, form.shown(), form.version, notice=(
+        return _render_form(scorecard, candidate, form.shown(), form.version, notice=gettext(
             "Your text is back. It is not saved yet: save the draft or submit it."))
     return _save_or_submit(scorecard, candidate, form)
 
 
 def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
-    action, answers, version = request.form.get("action"), form.answers(), form.version
+    action, version = request.form.get("action"), form.version
+    answers = form.merged(services.answers_of(scorecard)) if form.merging else form.answers()
     try:
         if action not in ("submit", "confirm"):
             services.save_draft(current_user, scorecard, answers, version)
-            flash(f"Draft saved at {utcnow():%H:%M} UTC.", "success")
+            flash(gettext("Draft saved %(time)s.", time=when(utcnow())), "success")
             return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
         result = services.submit(current_user, scorecard, answers, version,
                                  confirmed=action == "confirm")
@@ -104,13 +116,15 @@ def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
     except SubmissionNotOpen as refused:
         return _not_open(scorecard, candidate, form, refused)
     if result.done:
-        flash("Scorecard submitted. It was already in: nothing changed." if result.repeated
-              else "Scorecard submitted. Thank you.", "success")
+        flash(gettext("Scorecard submitted. It was already in: nothing changed.")
+              if result.repeated else gettext("Scorecard submitted. Thank you."), "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
-    # The answers were kept as a draft, so the form continues from the new version.
-    return _render_form(scorecard, candidate, form.shown(), scorecard.version,
-                        review=result.review, status=422 if result.review.problems else 200)
+    # The answers were kept as a draft, so the form continues from the new version; a merge
+    # after a conflict shows what was kept.
+    return _render_form(scorecard, candidate, _shown(form, answers), scorecard.version,
+                        review=result.review, answers=answers,
+                        status=422 if result.review.problems else 200)
 
 
 @bp.route("/scorecards/<int:scorecard_id>/amend", methods=["GET", "POST"])
@@ -126,18 +140,21 @@ def amend(scorecard_id: int):
     if request.form.get("action") == "restore" or not form.validate():
         return _render_form(scorecard, candidate, form.shown(),
                             form.version or scorecard.version, amending=True,
-                            status=200 if form.errors == {} else 400)
+                            status=200 if form.errors == {} else 400,
+                            **_still_merging(scorecard, form))
+    answers = form.merged(services.answers_of(scorecard)) if form.merging else form.answers()
     try:
-        result = services.amend(current_user, scorecard, form.answers(), form.version,
+        result = services.amend(current_user, scorecard, answers, form.version,
                                 form.reason, confirmed=request.form.get("action") == "confirm")
     except StaleScorecard:
         return _conflict(scorecard.id, form)
     if result.done:
-        flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
+        flash(gettext("Amendment saved as revision %(number)s.",
+                      number=len(scorecard.revisions)), "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
-    return _render_form(scorecard, candidate, form.shown(), form.version,
-                        review=result.review, amending=True,
+    return _render_form(scorecard, candidate, _shown(form, answers), form.version,
+                        review=result.review, answers=answers, amending=True,
                         status=422 if result.review.problems else 200)
 
 
@@ -147,21 +164,22 @@ def autosave(scorecard_id: int):
     """Save a draft from the page's script and answer in JSON."""
     scorecard = services.load_for_saving(scorecard_id) or abort(404)
     if scorecard.status == ScorecardStatus.WITHDRAWN and can(current_user, Action.VIEW, scorecard):
-        return jsonify(error="Not saved: this scorecard was withdrawn, as the interview was "
-                             "cancelled or you left its panel. Press Save draft to get a copy "
-                             "of your text."), 409
+        return jsonify(error=gettext(
+            "Not saved: this scorecard was withdrawn, as the interview was cancelled or you "
+            "left its panel. Press Save draft to get a copy of your text.")), 409
     require(current_user, Action.EDIT, scorecard)
     form = _posted(scorecard)
     if not form.validate():
-        return jsonify(error="Not saved: " + _first_error(form)), 400
+        return jsonify(error=gettext("Not saved: %(reason)s", reason=_first_error(form))), 400
     try:
         saved = services.save_draft(current_user, scorecard, form.answers(), form.version)
     except StaleScorecard as stale:
-        return jsonify(error="Not saved: this scorecard changed in another tab or on another "
-                             "device. Save the draft to see both versions.",
-                       version=stale.current.version), 409
+        return jsonify(error=gettext(
+            "Not saved: this scorecard changed in another tab or on another device. Press "
+            "Save draft to compare the two versions and choose what to keep."),
+            version=stale.current.version), 409
     except ScorecardClosed:
-        return jsonify(error="Not saved: this scorecard was submitted elsewhere."), 409
+        return jsonify(error=gettext("Not saved: this scorecard was submitted elsewhere.")), 409
     return jsonify(version=saved.version, saved_at=saved.saved_at.isoformat())
 
 
@@ -217,8 +235,19 @@ def _load(scorecard_id: int, action: Action) -> tuple[Scorecard, str]:
 
 
 def _posted(scorecard: Scorecard, amending: bool = False) -> ScorecardForm:
-    keys = [competency.key for competency in services.rubric_for(scorecard).competencies]
-    return ScorecardForm(keys, request.form, amending)
+    titles = {c.key: c.title for c in services.rubric_for(scorecard).competencies}
+    return ScorecardForm(titles, request.form, amending)
+
+
+def _shown(form: ScorecardForm, answers: Answers) -> ShownForm:
+    """Return the form showing the answers kept (merged after a conflict), with its errors."""
+    shown = form.shown()
+    if answers == form.answers():
+        return shown
+    return ShownForm({name: replace(kept, errors=shown.errors(name)) for name, kept
+                      in ShownForm.of_answers(answers).fields.items()}
+                     | {name: shown.fields[name] for name in ("version", "reason")
+                        if name in shown.fields}, shown.links)
 
 
 def _stored(scorecard: Scorecard) -> ShownForm:
@@ -226,8 +255,18 @@ def _stored(scorecard: Scorecard) -> ShownForm:
     return ShownForm.of_answers(services.answers_of(scorecard))
 
 
+def _still_merging(scorecard: Scorecard, form: ScorecardForm) -> dict:
+    """Return the comparison to show again when a post resolving a conflict is refused."""
+    if not form.merging:
+        return {}
+    return {"differences": differences(services.rubric_for(scorecard), form.answers(),
+                                       services.answers_of(scorecard)),
+            "kept": form.kept_stored()}
+
+
 def _first_error(form: ScorecardForm) -> str:
-    return next((errors[0] for errors in form.errors.values() if errors), "check the form.")
+    return next((errors[0] for errors in form.errors.values() if errors),
+                gettext("check the form."))
 
 
 def _conflict(scorecard_id: int, form: ScorecardForm):
@@ -236,45 +275,82 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
     submitted = current.status == ScorecardStatus.SUBMITTED
     if submitted and not can(current_user, Action.AMEND, current):
         return _show(current, candidate, unsaved=form.answers(), status=409)
-    message = (
-        f"This scorecard was submitted at {current.submitted_at:%H:%M} UTC, from another tab "
-        "or device. What you sent is below and was not saved: give a reason and save it as "
-        "an amendment, or leave this page to keep the submitted copy."
-        if submitted else
-        f"This scorecard was saved from another tab or device at {current.updated_at:%H:%M} "
-        "UTC. What you sent is below and was not saved. Save it to replace the other copy, or "
-        "reload the page to keep the other copy.")
+    message = gettext(
+        "This scorecard was submitted %(time)s from another tab or device. What you sent was "
+        "not saved; it is in the form below. For each field that differs, choose which version "
+        "to keep, give a reason, and save the amendment; or leave this page to keep the "
+        "submitted copy.", time=when(current.submitted_at)) if submitted else gettext(
+        "This scorecard was saved %(time)s from another tab or device. What you sent was not "
+        "saved; it is in the form below. For each field that differs, choose which version to "
+        "keep, then save.", time=when(current.updated_at))
     if submitted and not form.amending:
         form = _posted(current, amending=True)
+    stored = services.answers_of(current)
     return _render_form(current, candidate, form.shown(), current.version, conflict=message,
-                        stored=services.answers_of(current), amending=submitted, status=409)
+                        differences=differences(services.rubric_for(current), form.answers(),
+                                                stored),
+                        amending=submitted, status=409)
 
 
 def _not_open(scorecard: Scorecard, candidate: str, form: ScorecardForm,
               refused: SubmissionNotOpen):
     """Say why the scorecard was not submitted, beside the button, with the answers kept."""
     shown = form.shown()
-    reason = (f"Not submitted: {refused.too_early.message} Your answers are saved as a "
-              "draft.")
+    reason = gettext("Not submitted: %(reason)s Your answers are saved as a draft.",
+                     reason=refused.too_early.message)
     return _render_form(scorecard, candidate,
                         replace(shown, links=(*shown.links, (SUBMIT_BUTTON, reason))),
                         refused.version, status=409)
 
 
 def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version: int, *,
-                 review: Review | None = None, notice: str | None = None,
-                 conflict: str | None = None, stored=None, amending: bool = False,
+                 review: Review | None = None, answers: Answers | None = None,
+                 notice: str | None = None, conflict: str | None = None,
+                 differences=None, kept: set[str] = frozenset(), amending: bool = False,
                  status: int = 200):
     rubric = services.rubric_for(scorecard)
     ratings = rating_parts(scorecard.interview.rubric_version.content_hash, rubric, form)
     too_early = None if amending else services.submission_not_open(scorecard, utcnow())
+    found = find_contradiction(rubric, answers) if review and review.warnings else None
     return render_template(
         "interviews/scorecard_form.html", scorecard=scorecard, form=form, version=version,
         interview=scorecard.interview, candidate=candidate, rubric=rubric, review=review,
-        warned=bool(review and review.warnings), notice=notice, conflict=conflict,
-        stored=stored, amending=amending, too_early=too_early, ratings=ratings,
-        recommendations=RECOMMENDATIONS,
+        warning=_contradiction_text(found) if found else None,
+        blocked=bool(review and review.problems), notice=notice, conflict=conflict,
+        differences=differences, kept=kept, amending=amending, too_early=too_early, ratings=ratings,
+        recommendations=RECOMMENDATIONS, counted=_counted(rubric, form, amending),
+        refused=status == 400,  # the post was refused whole: nothing of it is saved
     ), status
+
+
+def _contradiction_text(found: Contradiction) -> str:
+    """Return the core's contradiction in words for the person who made it."""
+    values = {"mean": format_decimal(round(found.mean, 1)), "against": found.against,
+              "recommendation": found.recommendation.label}
+    if found.ratings_low:
+        return ngettext(
+            "Your rating averages %(mean)s and is 1 or 2, but your recommendation is "
+            "%(recommendation)s.",
+            "Your ratings average %(mean)s and %(against)s of your %(num)s ratings are 1 or 2, "
+            "but your recommendation is %(recommendation)s.", found.rated, **values)
+    return ngettext(
+        "Your rating averages %(mean)s and is 3 or 4, but your recommendation is "
+        "%(recommendation)s.",
+        "Your ratings average %(mean)s and %(against)s of your %(num)s ratings are 3 or 4, "
+        "but your recommendation is %(recommendation)s.", found.rated, **values)
+
+
+def _counted(rubric: Rubric, form: ShownForm,
+             amending: bool) -> dict[str, tuple[int, str, bool]]:
+    """Return each text box's limit, its count once near it, and whether it is over it."""
+    limits = {f"{field_name(c.key)}-evidence": MAX_TEXT for c in rubric.competencies} | {
+        "takeaways": MAX_TEXT, "private_note": MAX_TEXT} | (
+        {"reason": MAX_REASON} if amending else {})
+    # Sent by a browser, a line break is two characters, as the server counts them.
+    return {name: (limit, characters(length, limit) if length >= limit * NEAR_LIMIT else "",
+                   length > limit)
+            for name, limit in limits.items()
+            for length in [len(form.value(name) or "")]}
 
 
 def _show(scorecard: Scorecard, candidate: str, unsaved=None, status: int = 200):

@@ -9,8 +9,10 @@ import yaml
 from scorecards.core.rubric import Rubric
 from scorecards.core.scorecard import (
     Answers,
+    Contradiction,
     RatingAnswer,
     display_status,
+    find_contradiction,
     review_submission,
     too_early_to_submit,
 )
@@ -109,6 +111,21 @@ def test_not_assessed_ratings_do_not_count_toward_a_contradiction():
                "testing": RatingAnswer(not_assessed=True, evidence="no time")}
     review = review_submission(RUBRIC, Answers(ratings, Recommendation.STRONG_HIRE))
     assert review.warnings == ()
+
+
+@pytest.mark.parametrize(("recommendation", "scores", "found"), [
+    (Recommendation.STRONG_HIRE, (1, 2, 3), Contradiction(Recommendation.STRONG_HIRE, 2, 3, 2.0)),
+    (Recommendation.STRONG_NO_HIRE, (4, 3, 1, 3),
+     Contradiction(Recommendation.STRONG_NO_HIRE, 3, 4, 2.75)),
+    (Recommendation.STRONG_HIRE, (1, 3, 3), None),
+    (Recommendation.NO_HIRE, (4, 4, 4), None),
+])
+def test_a_contradiction_carries_the_numbers_its_warning_names(recommendation, scores, found):
+    ratings = dict(zip(("understanding", "approach", "code", "testing"), scores, strict=False))
+    given = answers(recommendation, **ratings)
+    assert find_contradiction(RUBRIC, given) == found
+    warnings = review_submission(RUBRIC, given).warnings
+    assert warnings == ((found.message,) if found else ())
 
 
 def test_answers_round_trip_through_their_document_without_blank_ratings():

@@ -120,7 +120,7 @@ def test_an_interviewer_fills_a_whole_scorecard_by_keyboard(page: Page, intervie
     type_into(page, page.get_by_label("Private note to the hiring committee"), PRIVATE_NOTE)
     tab_to(page, page.get_by_role("button", name="Save draft"))
     page.keyboard.press("Enter")
-    expect(page.locator(".flashes")).to_contain_text("Draft saved at")
+    expect(page.locator(".flashes")).to_contain_text("Draft saved")
 
     page.reload()
     expect_whole_scorecard_in_form(page)
@@ -142,9 +142,10 @@ def test_typed_evidence_is_saved_without_pressing_a_button(page: Page, interview
     page.goto(f"/scorecards/{scorecard.id}")
     evidence_box(page, "approach").press_sequentially("Chose a heap and said why.")
 
-    status = page.locator("#save-status")
-    expect(status).to_have_attribute("role", "status")
-    expect(status).to_have_text(re.compile(r"^Draft saved at "))
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved \d\d:\d\d( [AP]M)?$"))
+    # A routine save is shown, not spoken.
+    expect(page.locator("#status-announce")).to_have_attribute("role", "status")
+    expect(page.locator("#status-announce")).to_have_text("")
     page.reload()
     expect(evidence_box(page, "approach")).to_have_value("Chose a heap and said why.")
 
@@ -246,6 +247,43 @@ def _scorecard_form_with_errors(page: Page, user: User, scorecard: Scorecard) ->
     expect(page.locator("#error-summary")).to_be_focused()
 
 
+def _form_mid_page(page: Page, user: User, scorecard: Scorecard) -> None:
+    _scorecard_form(page, user, scorecard)
+    score_option(page, "understanding", "3").check()
+    evidence_box(page, "code").focus()
+    expect(page.locator("#status-bar")).to_be_in_viewport()
+
+
+def _counter_near_the_limit(page: Page, user: User, scorecard: Scorecard) -> None:
+    _scorecard_form(page, user, scorecard)
+    evidence_box(page, "code").fill("x" * 20_412)
+    expect(page.locator("#rating-code-evidence-counter")).to_have_text(OVER)
+    expect(page.locator("#save-status")).to_have_text(re.compile("^Not saved: Evidence for"))
+
+
+def _warning_alone(page: Page, user: User, scorecard: Scorecard) -> None:
+    _scorecard_form(page, user, scorecard)
+    contradict(page, complete=True)
+    expect(page.locator("#warnings")).to_be_focused()
+
+
+def _warning_with_problems(page: Page, user: User, scorecard: Scorecard) -> None:
+    _scorecard_form(page, user, scorecard)
+    contradict(page, complete=False)
+    expect(page.locator("#error-summary")).to_be_focused()
+
+
+def _conflict_page(page: Page, user: User, scorecard: Scorecard) -> None:
+    _scorecard_form(page, user, scorecard)
+    other = page.context.new_page()
+    other.goto(f"/scorecards/{scorecard.id}")
+    save_from_other_tab(other)
+    evidence_box(page, "code").fill("Phone: readable, one helper per step.")
+    score_option(page, "code", "3").check()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#conflict")).to_be_focused()
+
+
 def _submitted_scorecard(page: Page, user: User, scorecard: Scorecard) -> None:
     _scorecard_form(page, user, scorecard)
     fill_whole_scorecard(page)
@@ -261,7 +299,8 @@ def _interview_page(page: Page, user: User, scorecard: Scorecard) -> None:
 @pytest.mark.browser_context_args(bypass_csp=True)  # axe is injected as an inline script
 @pytest.mark.parametrize("open_page", [
     _sign_in_page, _my_interviews, _scorecard_form, _scorecard_form_with_errors,
-    _submitted_scorecard, _interview_page,
+    _form_mid_page, _counter_near_the_limit, _warning_alone, _warning_with_problems,
+    _conflict_page, _submitted_scorecard, _interview_page,
 ], ids=lambda open_page: open_page.__name__.strip("_").replace("_", "-"))
 def test_pages_have_no_serious_accessibility_problems(page: Page, axe_js, interviewer,
                                                       scorecard, open_page):
@@ -290,3 +329,170 @@ def test_the_keyboard_focus_is_visible(page: Page, interviewer, scorecard):
         assert focus_visible
         assert style != "none"
         assert width > 0
+
+
+OVER = "20,412 of 20,000 characters: over the limit, shorten it to save"
+LOW = [("understanding", "1", "Never asked about inputs."), ("approach", "2", "Brute force only."),
+       ("code", "2", "Hard to follow.")]
+
+
+def contradict(page: Page, complete: bool) -> None:
+    """Rate low, recommend strong hire, and submit; leave the code rating out unless complete."""
+    for competency, score, evidence in LOW:
+        if complete or competency != "code":
+            score_option(page, competency, score).check()
+        evidence_box(page, competency).fill(evidence)
+    page.locator('input[name="recommendation"][value="strong_hire"]').check()
+    page.get_by_role("button", name="Submit scorecard").click()
+
+
+def save_from_other_tab(other: Page) -> None:
+    """Change the code evidence in a second tab and wait for its autosave."""
+    evidence_box(other, "code").fill("Laptop: one off-by-one bug.")
+    expect(other.locator("#save-status")).to_have_text(re.compile(r"^Saved "))
+
+
+def in_view_above_the_bar(page: Page, target: Locator) -> bool:
+    """Tell whether an element comes to lie in the window, above the status bar."""
+    page.wait_for_function("""([element, bar]) => {
+        const box = element.getBoundingClientRect(), barBox = bar.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= barBox.top + 1;
+    }""", arg=[target.element_handle(), page.locator("#status-bar").element_handle()],
+        timeout=2_000)
+    return True
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_status_bar_stays_in_view_and_counts_down_while_rating(
+        page: Page, interviewer, scorecard, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    bar, left = page.locator("#status-bar"), page.locator("#progress")
+    expect(left).to_have_text(re.compile(
+        r"3 of 3 required competencies left to rate\s+Recommendation missing"))
+
+    for done, (competency, _, evidence) in enumerate(RATINGS[:3], start=1):
+        tab_to(page, score_option(page, competency, "1"), limit=200)
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowDown")  # moves the choice on to 2
+        remaining = 3 - done
+        expect(left).to_contain_text(f"{remaining} of 3 required competencies left to rate"
+                                     if remaining else "All required competencies rated")
+        expect(bar).to_be_in_viewport()
+        type_into(page, evidence_box(page, competency), evidence)
+        assert in_view_above_the_bar(page, evidence_box(page, competency))
+    expect(page.locator("#status-announce")).to_have_text(
+        "All required competencies rated. Recommendation missing")
+    page.locator('input[name="recommendation"][value="hire"]').check()
+    expect(left).to_have_text("All required competencies rated")
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved \d\d:\d\d( [AP]M)?$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_counter_shows_near_the_limit_and_speaks_at_thresholds(page: Page, interviewer,
+                                                                 scorecard):
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    box, counter = evidence_box(page, "code"), page.locator("#rating-code-evidence-counter")
+    box.fill("x" * 15_000)
+    expect(counter).to_be_hidden()
+    box.fill("x" * 15_999 + "\n")  # a line break counts two, as the browser sends it
+    expect(counter).to_have_text("16,001 of 20,000 characters")
+    expect(counter).to_be_visible()
+    expect(page.locator("#status-announce")).to_have_text(
+        "Evidence for Code quality: 16,001 of 20,000 characters")
+    box.press("End")
+    box.press_sequentially("yy")  # within the same band: nothing more is said
+    expect(counter).to_have_text("16,003 of 20,000 characters")
+    expect(page.locator("#status-announce")).to_have_text(
+        "Evidence for Code quality: 16,001 of 20,000 characters")
+    assert "rating-code-evidence-counter" in box.get_attribute("aria-describedby")
+
+    box.fill("x" * 20_412)
+    expect(counter).to_have_text(OVER)
+    expect(page.locator("#status-announce")).to_have_text(
+        "Evidence for Code quality is over the limit: 20,412 of 20,000 characters")
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: Evidence for Code quality is 20,412 characters; the limit is 20,000.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text(
+        "Evidence for Code quality is 20,412 characters; the limit is 20,000.")
+    expect(box).to_have_value("x" * 20_412)
+    expect(counter).to_have_text(OVER)
+
+
+def test_a_contradiction_alone_offers_to_change_or_submit(page: Page, interviewer, scorecard):
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    contradict(page, complete=True)
+    warning = page.locator("#warnings")
+    expect(warning).to_be_focused()
+    expect(warning).to_contain_text("Your ratings average 1.7 and 3 of your 3 ratings are 1 or "
+                                    "2, but your recommendation is Strong hire.")
+    expect(page.locator("#recommendation-warning")).to_be_visible()
+    strong_hire = page.locator('input[name="recommendation"][value="strong_hire"]')
+    expect(strong_hire).to_have_attribute("aria-invalid", "true")
+
+    warning.get_by_role("link", name="Change my recommendation").click()
+    expect(strong_hire).to_be_focused()
+    page.keyboard.press("ArrowUp")  # to hire
+    page.get_by_role("button", name="Submit scorecard").click()
+    expect(page.locator(".flashes")).to_contain_text("Scorecard submitted. Thank you.")
+
+
+def test_a_contradiction_is_submitted_with_its_recommendation_once_confirmed(
+        page: Page, interviewer, scorecard):
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    contradict(page, complete=True)
+    page.get_by_role("button", name="Submit with this recommendation").click()
+    expect(page.locator(".flashes")).to_contain_text("Scorecard submitted. Thank you.")
+    expect(page.get_by_role("main")).to_contain_text("Strong hire")
+
+
+def test_a_contradiction_with_problems_asks_to_fix_them_first(page: Page, interviewer,
+                                                              scorecard):
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    contradict(page, complete=False)
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#warnings")).to_contain_text("Fix the problems listed above first.")
+    expect(page.get_by_role("button", name=re.compile("with this recommendation"))) \
+        .to_have_count(0)
+    expect(page.get_by_text(re.compile("as it is"))).to_have_count(0)
+
+
+def test_two_tabs_in_conflict_are_merged_field_by_field(page: Page, interviewer, scorecard):
+    sign_in_as(page, interviewer)
+    page.goto(f"/scorecards/{scorecard.id}")
+    other = page.context.new_page()
+    other.goto(f"/scorecards/{scorecard.id}")
+    score_option(other, "code", "2").check()
+    save_from_other_tab(other)
+
+    evidence_box(page, "code").fill("Phone: readable, one helper per step.")
+    page.get_by_label("Key takeaways").fill("Phone takeaways.")
+    expect(page.locator("#save-status")).to_have_text(re.compile(
+        "^Not saved: this scorecard changed in another tab"))
+    expect(page.locator("#status-announce")).to_have_text(re.compile("^Not saved:"))
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator("#conflict")).to_be_focused()
+    differences = page.locator("fieldset.difference")
+    expect(differences).to_have_count(3)  # the code rating and evidence, and the takeaways
+    evidence = page.get_by_role("group", name="Evidence for Code quality").filter(
+        has=page.locator(".version"))
+    expect(evidence.locator(".version-mine")).to_contain_text("Phone: readable")
+    expect(evidence.locator(".version-stored")).to_contain_text("Laptop: one off-by-one bug.")
+    expect(page.get_by_label("Keep yours: Evidence for Code quality")).to_be_checked()
+    page.get_by_label("Keep the stored one: Rating for Code quality").check()
+    page.get_by_role("button", name="Save the draft with these choices").click()
+    expect(page.locator(".flashes")).to_contain_text("Draft saved")
+
+    expect(score_option(page, "code", "2")).to_be_checked()
+    expect(evidence_box(page, "code")).to_have_value("Phone: readable, one helper per step.")
+    expect(page.get_by_label("Key takeaways")).to_have_value("Phone takeaways.")
+    other.reload()
+    expect(evidence_box(other, "code")).to_have_value("Phone: readable, one helper per step.")

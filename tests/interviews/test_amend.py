@@ -42,7 +42,7 @@ def test_an_amendment_needs_a_reason(panel, sign_in):
     response = client.post(f"/scorecards/{mine.id}/amend",
                            data=amendment(version, reason="  ", code=(2, "x")))
     assert response.status_code == 400
-    assert "Say why you are amending" in response.text
+    assert "Why are you amending it? Say why you are amending" in response.text
     assert len(fresh(mine).revisions) == 1
 
 

@@ -24,8 +24,8 @@ def test_a_form_with_errors_shows_them_beside_each_field(panel, sign_in):
         1, recommendation=None, action="submit", approach=(4, ""), code=(3, ATTACK)))
     assert response.status_code == 422
     assert '<ul class="errors" id="rating-approach-evidence-error">' in response.text
-    assert 'aria-describedby="rating-approach-evidence-hint rating-approach-evidence-error" ' \
-           'aria-invalid="true"' in response.text
+    assert 'aria-describedby="rating-approach-evidence-hint rating-approach-evidence-counter ' \
+           'rating-approach-evidence-error" aria-invalid="true"' in response.text
     assert str(escape(ATTACK)) in response.text
 
 

@@ -65,9 +65,10 @@ def test_a_save_from_a_stale_copy_is_refused_and_hands_the_text_back(panel, sign
     client.post(url(mine), data=form(1, code=(2, "Saved from the laptop")))
     response = client.post(url(mine), data=form(1, code=(3, "Typed on the phone")))
     assert response.status_code == 409
-    assert "saved from another tab or device" in response.text
+    assert "from another tab or device" in response.text
     assert "Typed on the phone" in response.text  # the user's text, back in the form
     assert "Saved from the laptop" in response.text  # and the stored copy beside it
+    assert 'name="keep-rating-code-evidence" value="mine" checked' in response.text
     assert 'name="version" value="2"' in response.text
     assert fresh(mine).ratings[0].evidence == "Saved from the laptop"
 
@@ -142,7 +143,8 @@ def test_a_contradicting_recommendation_warns_and_submits_once_confirmed(panel, 
     low = {"understanding": (1, "No questions"), "approach": (2, ""), "code": (2, "")}
     warned = client.post(url(mine), data=form(1, "strong_hire", action="submit", **low))
     assert warned.status_code == 200
-    assert "You recommend strong hire, but 3 of your 3 ratings are 1 or 2" in warned.text
+    assert ("Your ratings average 1.7 and 3 of your 3 ratings are 1 or 2, but your "
+            "recommendation is Strong hire.") in warned.text
     assert fresh(mine).status == ScorecardStatus.DRAFT
     confirmed = client.post(url(mine), data=form(2, "strong_hire", action="confirm", **low))
     assert confirmed.status_code == 302
@@ -159,15 +161,20 @@ def test_submitting_moves_the_application_along_the_pipeline(make_user, make_int
     assert interview.application.status == ApplicationStatus.INTERVIEWING
 
 
+NOT_A_LEVEL = "Rating for Code quality: choose one of the levels shown, or Not assessed."
+NO_VERSION = "This page was sent without a valid version number, so nothing was saved."
+
+
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("rating-code-score", "7", "Not a valid choice"),
-    ("rating-code-evidence", "x" * 20_001, "Field cannot be longer than 20000 characters"),
-    ("rating-code-score", "3 ", "Not a valid choice"),
-    ("recommendation", "maybe", "Not a valid choice"),
-    ("takeaways", "x" * 20_001, "Field cannot be longer than 20000 characters"),
-    ("version", "", "This field is required"),
-    ("version", "\u0663", "Not a valid integer value"),
-    ("version", "-1", "Not a valid integer value"),
+    ("rating-code-score", "7", NOT_A_LEVEL),
+    ("rating-code-evidence", "x" * 20_001,
+     "Evidence for Code quality is 20,001 characters; the limit is 20,000."),
+    ("rating-code-score", "3 ", NOT_A_LEVEL),
+    ("recommendation", "maybe", "Overall recommendation: choose one of the options shown."),
+    ("takeaways", "x" * 20_001, "Key takeaways is 20,001 characters; the limit is 20,000."),
+    ("version", "", NO_VERSION),
+    ("version", "\u0663", NO_VERSION),
+    ("version", "-1", NO_VERSION),
 ])
 def test_bad_input_is_refused_with_a_message_and_nothing_is_stored(panel, sign_in, field, value,
                                                                    message):
