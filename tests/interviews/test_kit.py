@@ -240,7 +240,8 @@ def test_notes_too_long_are_refused_and_nothing_is_stored(panel, sign_in):
     refused = sign_in(ana).post(notes_url(mine), data=notes(1, code="x" * 20_001),
                                 headers=JSON)
     assert refused.status_code == 400
-    assert refused.json["error"].startswith("Not saved: Field cannot be longer")
+    assert refused.json["error"] == ("Not saved: Evidence for Code quality is 20,001 characters; "
+                                     "the limit is 20,000.")
     assert fresh(mine).ratings == []
 
 
