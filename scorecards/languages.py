@@ -1,17 +1,35 @@
 """Each person's language and time zone: which translation a page is read in, and its clock.
 
 A signed-in user's own choice wins; before one is made, the browser's Accept-Language picks
-among the languages the pages are translated into, and times read in UTC.
+among the languages the pages are translated into, and times read in UTC. Every time and date
+a page shows goes through the functions here, so it reads in the reader's language and zone;
+exports, the API, packets' machine-readable parts and calendar files stay UTC (ISO 8601).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from zoneinfo import available_timezones
+
+from babel.dates import format_skeleton, get_datetime_format
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import (
+    Babel,
+    format_time,
+    format_timedelta,
+    get_locale,
+    get_timezone,
+    to_user_timezone,
+)
 from flask_login import current_user
 
 # The languages the pages are translated into; the first is the one they are written in.
 LANGUAGES = {"en": "English", "sv": "Svenska"}
+# The conventions each language's dates and numbers follow: English pages keep the day-month-
+# year order and 24-hour clock they always had ("Tue 24 Nov 2026, 14:00"), which no reader of
+# an international team misreads; Swedish follows Swedish conventions.
+FORMATS = {"en": "en_GB", "sv": "sv_SE"}
 DEFAULT_TIME_ZONE = "UTC"
 
 babel = Babel()
@@ -25,6 +43,11 @@ def init_app(app: Flask) -> None:
 
 
 def select_language() -> str:
+    """Return the Babel locale of the language the request's page is read in."""
+    return FORMATS[request_language()]
+
+
+def request_language() -> str:
     """Return the signed-in user's language, else the browser's best translated match."""
     chosen = getattr(current_user, "locale", None)
     if chosen in LANGUAGES:
@@ -35,3 +58,72 @@ def select_language() -> str:
 def select_time_zone() -> str:
     """Return the signed-in user's time zone name, UTC until they have one."""
     return getattr(current_user, "time_zone", None) or DEFAULT_TIME_ZONE
+
+
+def page_language() -> str:
+    """Return the language the page is read in, as its <html lang> names it ("sv")."""
+    return get_locale().language
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """Return the IANA time zone names a user may choose, sorted."""
+    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
+
+
+def is_time_zone(name: object) -> bool:
+    """Tell whether name is an IANA time zone this machine knows."""
+    return isinstance(name, str) and name in time_zones()
+
+
+def when(value: datetime | None) -> str:
+    """Return a time in the reader's zone and language, its zone named.
+
+    "Tue 24 Nov 2026, 14:00 UTC" in English, "tis 24 nov. 2026 15:00 CET" in Swedish.
+    """
+    if value is None:
+        return ""
+    local = to_user_timezone(value)
+    pattern = get_datetime_format("medium", locale=get_locale())
+    return pattern.format(format_time(local, "short"), day(local, weekday=True)) \
+        + f" {_zone_abbreviation(local)}"
+
+
+def day(value: datetime | date | None, weekday: bool = False) -> str:
+    """Return the date of a time (in the reader's zone) or a date, as the reader writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return format_skeleton("yMMMEd" if weekday else "yMMMd", value, locale=get_locale())
+
+
+def clock(value: datetime) -> str:
+    """Return the time of day of a time in the reader's zone, the zone named ("14:00 UTC")."""
+    local = to_user_timezone(value)
+    return f"{format_time(local, 'short')} {_zone_abbreviation(local)}"
+
+
+def ago(value: datetime | None, now: datetime | None = None) -> str:
+    """Return how long ago a time was, in the reader's language ("2 hours ago")."""
+    if value is None:
+        return ""
+    delta: timedelta = value - (now or datetime.now(UTC))
+    return format_timedelta(delta, add_direction=True)
+
+
+def month_name(month: str) -> str:
+    """Return a "YYYY-MM" month as the reader writes it ("January 2026")."""
+    first = datetime.strptime(month, "%Y-%m").date()
+    return format_skeleton("yMMMM", first, locale=get_locale())
+
+
+def zone_name() -> str:
+    """Return the reader's time zone name ("Europe/Stockholm")."""
+    return str(get_timezone())
+
+
+def _zone_abbreviation(local: datetime) -> str:
+    # The tz database's abbreviation ("CET", "EST", "JST"; "+03" where a zone has none):
+    # the same in every language, unlike CLDR's localised names, which most zones lack.
+    return local.tzname() or zone_name()

@@ -1,12 +1,14 @@
-"""Filters that every area's templates share: how times and states read on a page."""
+"""Filters that every area's templates share: how times and states read on a page.
+
+Times and dates go through scorecards.languages, in the reader's language and time zone.
+"""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from flask import Flask
 
 from .core import scale
+from .languages import LANGUAGES, ago, clock, day, month_name, page_language, when, zone_name
 from .models import utcnow
 
 STATE_LABELS = {
@@ -20,22 +22,16 @@ STATE_LABELS = {
 def init_app(app: Flask) -> None:
     """Register the shared template filters."""
     app.add_template_filter(when)
+    app.add_template_filter(day)
+    app.add_template_filter(clock)
+    app.add_template_filter(ago)
     app.add_template_filter(state_label)
     app.add_template_filter(month_name)
+    app.add_template_global(page_language)
+    app.add_template_global(zone_name)
+    app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(utcnow)
     app.add_template_global(scale.LEVELS, "scale_levels")
-
-
-def when(value: datetime | None) -> str:
-    """Return a time as people read it, always marked UTC ("Tue 24 Nov 2026, 14:00 UTC")."""
-    if value is None:
-        return ""
-    return f"{value:%a} {value.day} {value:%b %Y, %H:%M} UTC"
-
-
-def month_name(month: str) -> str:
-    """Return a "YYYY-MM" month as people read it ("January 2026")."""
-    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
 def state_label(state: str) -> str:
