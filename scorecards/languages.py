@@ -13,7 +13,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from babel.dates import format_skeleton, get_datetime_format
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import (
     Babel,
     format_time,
@@ -42,13 +42,23 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language, timezone_selector=select_time_zone)
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return message
+
+
 def select_language() -> str:
     """Return the Babel locale of the language the request's page is read in."""
     return FORMATS[request_language()]
 
 
 def request_language() -> str:
-    """Return the signed-in user's language, else the browser's best translated match."""
+    """Return the signed-in user's language, else the browser's best translated match.
+
+    Outside a request (a job, a mail, the shell) it is the language the pages are written in.
+    """
+    if not has_request_context():
+        return next(iter(LANGUAGES))
     chosen = getattr(current_user, "locale", None)
     if chosen in LANGUAGES:
         return chosen
@@ -56,7 +66,9 @@ def request_language() -> str:
 
 
 def select_time_zone() -> str:
-    """Return the signed-in user's time zone name, UTC until they have one."""
+    """Return the signed-in user's time zone name, UTC until they have one (or no request)."""
+    if not has_request_context():
+        return DEFAULT_TIME_ZONE
     return getattr(current_user, "time_zone", None) or DEFAULT_TIME_ZONE
 
 

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.views import keeps_text
@@ -23,6 +24,7 @@ from ..authz import Action, can, require
 from ..catalog.services import rubric_of
 from ..core.scorecard import Answers, Review
 from ..core.vocabulary import ScorecardStatus
+from ..languages import clock
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
 from . import services
@@ -94,7 +96,7 @@ def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
     try:
         if action not in ("submit", "confirm"):
             services.save_draft(current_user, scorecard, answers, version)
-            flash(f"Draft saved at {utcnow():%H:%M} UTC.", "success")
+            flash(_("Draft saved at %(time)s.", time=clock(utcnow())), "success")
             return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
         result = services.submit(current_user, scorecard, answers, version,
                                  confirmed=action == "confirm")
@@ -103,8 +105,8 @@ def _save_or_submit(scorecard: Scorecard, candidate: str, form: ScorecardForm):
     except SubmissionNotOpen as refused:
         return _not_open(scorecard, candidate, form, refused)
     if result.done:
-        flash("Scorecard submitted. It was already in: nothing changed." if result.repeated
-              else "Scorecard submitted. Thank you.", "success")
+        flash(_("Scorecard submitted. It was already in: nothing changed.") if result.repeated
+              else _("Scorecard submitted. Thank you."), "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
     # The answers were kept as a draft, so the form continues from the new version.
@@ -132,7 +134,8 @@ def amend(scorecard_id: int):
     except StaleScorecard:
         return _conflict(scorecard.id, form)
     if result.done:
-        flash(f"Amendment saved as revision {len(scorecard.revisions)}.", "success")
+        flash(_("Amendment saved as revision %(number)d.", number=len(scorecard.revisions)),
+              "success")
         return redirect(url_for(".scorecard", scorecard_id=scorecard.id))
     form.show_review(result.review)
     return _render_form(scorecard, candidate, form.shown(), form.version,
@@ -191,13 +194,13 @@ def _conflict(scorecard_id: int, form: ScorecardForm):
     if submitted and not can(current_user, Action.AMEND, current):
         return _show(current, candidate, unsaved=form.answers(), status=409)
     message = (
-        f"This scorecard was submitted at {current.submitted_at:%H:%M} UTC, from another tab "
-        "or device. What you sent is below and was not saved: give a reason and save it as "
-        "an amendment, or leave this page to keep the submitted copy."
+        _("This scorecard was submitted at %(time)s, from another tab or device. What you "
+          "sent is below and was not saved: give a reason and save it as an amendment, or "
+          "leave this page to keep the submitted copy.", time=clock(current.submitted_at))
         if submitted else
-        f"This scorecard was saved from another tab or device at {current.updated_at:%H:%M} "
-        "UTC. What you sent is below and was not saved. Save it to replace the other copy, or "
-        "reload the page to keep the other copy.")
+        _("This scorecard was saved from another tab or device at %(time)s. What you sent is "
+          "below and was not saved. Save it to replace the other copy, or reload the page to "
+          "keep the other copy.", time=clock(current.updated_at)))
     if submitted and not form.amending:
         form = _posted(current, amending=True)
     return _render_form(current, candidate, form.shown(), current.version, conflict=message,
