@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_skeleton, get_datetime_format
 from flask import Flask, has_request_context, request
@@ -133,6 +133,30 @@ def month_name(month: str) -> str:
 def zone_name() -> str:
     """Return the reader's time zone name ("Europe/Stockholm")."""
     return str(get_timezone())
+
+
+class NoSuchLocalTime(ValueError):
+    """A wall-clock time that the zone skips when its clocks go forward."""
+
+
+def from_local_time(typed: datetime, zone: str | None = None) -> datetime:
+    """Return the UTC time of a wall-clock time typed in the reader's zone (or the one named).
+
+    A time the clocks skip (02:30 on the night summer time starts) raises NoSuchLocalTime; a
+    time that occurs twice (the hour the clocks go back) is its first occurrence.
+    """
+    tz = ZoneInfo(zone or zone_name())
+    local = typed.replace(tzinfo=tz, fold=0)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != typed.replace(tzinfo=None, fold=0):
+        raise NoSuchLocalTime(f"{typed:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks "
+                              "skip it. Give a time outside the change.")
+    return moment
+
+
+def to_local_time(moment: datetime, zone: str | None = None) -> datetime:
+    """Return a time as a wall-clock time in the reader's zone (or the one named), zone-less."""
+    return moment.astimezone(ZoneInfo(zone or zone_name())).replace(tzinfo=None)
 
 
 def _zone_abbreviation(local: datetime) -> str:
