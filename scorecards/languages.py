@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_skeleton, get_datetime_format
+from babel.dates import format_date, format_skeleton, get_datetime_format
 from flask import Flask, has_request_context, request
 from flask_babel import (
     Babel,
@@ -31,6 +31,9 @@ LANGUAGES = {"en": "English", "sv": "Svenska"}
 # an international team misreads; Swedish follows Swedish conventions.
 FORMATS = {"en": "en_GB", "sv": "sv_SE"}
 DEFAULT_TIME_ZONE = "UTC"
+# Where a language's pages keep a pattern of their own rather than CLDR's for a skeleton:
+# English pages write "Tue 24 Nov 2026", as they always have, not CLDR's "Tue, 24 Nov 2026".
+PATTERNS = {"en_GB": {"yMMMEd": "EEE d MMM y"}}
 
 babel = Babel()
 
@@ -107,7 +110,7 @@ def day(value: datetime | date | None, weekday: bool = False) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_user_timezone(value)
-    return format_skeleton("yMMMEd" if weekday else "yMMMd", value, locale=get_locale())
+    return _formatted(value, "yMMMEd" if weekday else "yMMMd")
 
 
 def clock(value: datetime) -> str:
@@ -126,8 +129,7 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
 
 def month_name(month: str) -> str:
     """Return a "YYYY-MM" month as the reader writes it ("January 2026")."""
-    first = datetime.strptime(month, "%Y-%m").date()
-    return format_skeleton("yMMMM", first, locale=get_locale())
+    return _formatted(datetime.strptime(month, "%Y-%m").date(), "yMMMM")
 
 
 def zone_name() -> str:
@@ -157,6 +159,14 @@ def from_local_time(typed: datetime, zone: str | None = None) -> datetime:
 def to_local_time(moment: datetime, zone: str | None = None) -> datetime:
     """Return a time as a wall-clock time in the reader's zone (or the one named), zone-less."""
     return moment.astimezone(ZoneInfo(zone or zone_name())).replace(tzinfo=None)
+
+
+def _formatted(value: date, skeleton: str) -> str:
+    locale = get_locale()
+    pattern = PATTERNS.get(str(locale), {}).get(skeleton)
+    if pattern:
+        return format_date(value, pattern, locale=locale)
+    return format_skeleton(skeleton, value, locale=locale)
 
 
 def _zone_abbreviation(local: datetime) -> str:
