@@ -127,9 +127,16 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     return format_timedelta(delta, add_direction=True)
 
 
-def month_name(month: str) -> str:
-    """Return a "YYYY-MM" month as the reader writes it ("January 2026")."""
-    return _formatted(datetime.strptime(month, "%Y-%m").date(), "yMMMM")
+def month_name(month: str | date, short: bool = False) -> str:
+    """Return a month ("YYYY-MM", or the month of a date) as the reader writes it.
+
+    "January 2026", or "Jan 2026" when short.
+    """
+    if isinstance(month, str):
+        month = datetime.strptime(month, "%Y-%m").date()
+    elif isinstance(month, datetime):
+        month = to_user_timezone(month)
+    return _formatted(month, "yMMM" if short else "yMMMM")
 
 
 def zone_name() -> str:

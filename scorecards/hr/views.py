@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -265,7 +266,9 @@ def _within_window(form: FlaskForm) -> FlaskForm:
     form.scheduled_at.label.text = f"Date and time ({zone_name()})"
     form.scheduled_at.render_kw = {"min": f"{earliest:%Y-%m-%dT%H:%M}",
                                    "max": f"{latest:%Y-%m-%dT%H:%M}",
-                                   "data-written-out": zone_name()}
+                                   "data-written-out": zone_name(),
+                                   "data-locale": get_locale().language + "-" + (
+                                       get_locale().territory or "")}
     return form
 
 

@@ -5,17 +5,11 @@
 // conversion happens here, the server converts it to UTC.
 (function () {
   "use strict";
-  var language = document.documentElement.lang || undefined;
-  var format;
-  try {
-    format = new Intl.DateTimeFormat(language, {
-      weekday: "short", day: "numeric", month: "long", year: "numeric",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC"
-    });
-  } catch (error) {
-    return;
-  }
-  function written(value) {
+  var options = {
+    weekday: "short", day: "numeric", month: "long", year: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC"
+  };
+  function written(value, format) {
     var parts = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
     if (!parts) {
       return "";
@@ -24,6 +18,13 @@
     return format.format(moment);
   }
   document.querySelectorAll("input[data-written-out]").forEach(function (input) {
+    var format;
+    try {  // the page's conventions (en-GB, sv-SE), not the browser's
+      format = new Intl.DateTimeFormat(
+        input.dataset.locale || document.documentElement.lang || undefined, options);
+    } catch (error) {
+      return;
+    }
     var echo = document.createElement("p");
     echo.className = "hint written-out";
     echo.id = input.id + "-written-out";
@@ -32,7 +33,7 @@
     var described = input.getAttribute("aria-describedby");
     input.setAttribute("aria-describedby", (described ? described + " " : "") + echo.id);
     function show() {
-      var text = written(input.value);
+      var text = written(input.value, format);
       echo.textContent = text ? text + " (" + input.dataset.writtenOut + ")" : "";
     }
     input.addEventListener("input", show);

@@ -138,3 +138,24 @@ def test_a_swedish_interviewer_reads_their_pages_in_swedish(page: Page, axe_js, 
     expect(page.locator("strong.rec")).to_have_text("Anställ")
     assert _english_leftovers(page.inner_text("body")) == []
     assert_accessible(page, axe_js)
+
+
+@pytest.mark.browser_context_args(locale="en-US", timezone_id="Europe/Stockholm")
+def test_hr_schedules_on_their_own_clock_with_the_date_written_out(page: Page, make_user,
+                                                                  make_application):
+    hr = make_user(Role.HR, email="hanna@example.com", password=PASSWORD, name="Hanna Reyes")
+    hr.time_zone = "Europe/Stockholm"
+    ana = make_user(name="Ana Souza", email="ana@example.com")
+    application = make_application("Karin Lund")
+    sign_in(page, hr)
+    page.goto(f"/hr/applications/{application.id}")
+    when = page.get_by_label("Date and time (Europe/Stockholm)")
+    when.fill("2026-12-03T09:30")
+    # The picker of an American browser shows 12/03/2026; the words leave no doubt.
+    expect(page.locator("#schedule-scheduled_at-written-out")).to_have_text(
+        re.compile(r"^Thu,? 3 December 2026 at 09:30 \(Europe/Stockholm\)$"))
+    page.get_by_label("Or their emails").fill(ana.email)
+    page.get_by_role("button", name="Schedule the interview").click()
+    expect(page.get_by_text("Interview scheduled for Thu 3 Dec 2026, 09:30 CET")).to_be_visible()
+    db.session.expire_all()
+    assert application.interviews[0].scheduled_at == datetime(2026, 12, 3, 8, 30, tzinfo=UTC)
