@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from ..languages import request_language, select_time_zone
@@ -21,6 +22,7 @@ def settings():
     form = SettingsForm(data={"language": request_language(), "time_zone": select_time_zone()})
     if form.validate_on_submit():
         save_settings(current_user, form.language.data, form.time_zone.data)
+        refresh()  # the message below is in the language just chosen
         flash(_("Your language and time zone are saved."), "success")
         return redirect(url_for(".settings"))
     return render_template("account/settings.html", form=form, now=utcnow()), \
