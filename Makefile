@@ -9,7 +9,8 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # axe-core, which the browser tests run on each page to find accessibility problems.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: lock run test test-system test-sqlite test-postgres test-faults test-deploy lint format migrate system clean
+.PHONY: lock run test test-system test-sqlite test-postgres test-faults test-deploy lint format migrate system clean \
+	translations translations-extract
 
 # Every package at the version and hashes in requirements.lock, then the project itself.
 $(INSTALLED): pyproject.toml requirements.lock
@@ -96,6 +97,20 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The pages' translations (README, "Languages and time zones"). translations-extract collects
+# the marked strings into the template catalogue and merges them into each language's .po
+# (new ones untranslated, changed ones fuzzy); translate those, then `make translations`
+# compiles the .po files into the .mo files the app reads (both are committed).
+CATALOGUE := scorecards/translations
+translations-extract: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --add-location=file --sort-by-file \
+	  --project=Scorecards --copyright-holder=Scorecards --msgid-bugs-address=none \
+	  -o $(CATALOGUE)/messages.pot scorecards templates templates/_macros
+	$(BIN)/pybabel update -i $(CATALOGUE)/messages.pot -d $(CATALOGUE) --ignore-pot-creation-date
+
+translations: $(INSTALLED)
+	$(BIN)/pybabel compile -d $(CATALOGUE) --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/node_modules tests/api/node_modules \

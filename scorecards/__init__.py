@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     delivery.init_app(app)  # mail queued by a transaction goes once it commits
 
     # Each area's views module holds its blueprint, registered in this order.
+    from .account import views as account
     from .analytics import views as analytics
     from .api import views as api
     from .auth import views as auth
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .users import views as users
 
     for area in (analytics, auth, home, interviews, committee, packets, hr, api, exports,
-                 privacy, jobs, trail, fairness, users, notifications, observability):
+                 privacy, jobs, trail, fairness, users, notifications, account, observability):
         app.register_blueprint(area.bp)
     # Last, so it is the outermost middleware: whatever else wraps the app sees the client's
     # address, scheme and host.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -11,6 +12,7 @@ from .api.errors import Problem, problem_response
 from .auth.views import posted_to_text_keeper, rescue_text, wants_json
 from .core.errors import Conflict, DomainError, Forbidden, Invalid, NotVisible, kind_of
 from .extensions import db
+from .languages import N_
 
 RETRY_AFTER_SECONDS = 10
 # What SQLAlchemy raises when the database cannot be reached or answer in time (a server down
@@ -39,8 +41,9 @@ def _http_error(error: HTTPException):
     if (error.code or 500) >= 500:
         _discard_transaction()
     try:
-        body = render_template("errors/error.html", code=error.code, title=error.name,
-                               message=message)
+        # Translated here, inside the try: choosing the language may read the signed-in user.
+        body = render_template("errors/error.html", code=error.code,
+                               title=_(_TITLES.get(error.code, error.name)), message=_(message))
     except exc.SQLAlchemyError:
         # The page's header names the signed-in user; without a database, leave it out.
         _discard_transaction()
@@ -92,20 +95,32 @@ def _csrf_error(error: CSRFError):
                              "your text is still on it."), 400
     if posted_to_text_keeper():
         return rescue_text(expired_form=True)
-    message = ("This form expired or was sent from somewhere else. Go back, reload the page "
-               "and send it again; your text is still in the form you came from.")
-    return render_template("errors/error.html", code=400, title="Form expired",
+    message = _("This form expired or was sent from somewhere else. Go back, reload the page "
+                "and send it again; your text is still in the form you came from.")
+    return render_template("errors/error.html", code=400, title=_("Form expired"),
                            message=message), 400
 
 
 _MESSAGES = {
-    400: "The request could not be understood. Check what you sent and try again.",
-    403: "You are not allowed to do that.",
-    404: "There is nothing here. The address may be mistyped, or the page is not yours to see.",
-    405: "This address does not accept that kind of request.",
-    413: "What you sent is too large.",
-    500: "Something went wrong on our side. It has been logged; please try again.",
-    503: ("The service is unavailable for a moment: its database does not answer. Try again in "
+    400: N_("The request could not be understood. Check what you sent and try again."),
+    403: N_("You are not allowed to do that."),
+    404: N_("There is nothing here. The address may be mistyped, or the page is not yours to "
+            "see."),
+    405: N_("This address does not accept that kind of request."),
+    413: N_("What you sent is too large."),
+    500: N_("Something went wrong on our side. It has been logged; please try again."),
+    503: N_("The service is unavailable for a moment: its database does not answer. Try again in "
           "a few seconds; if you were sending a form, your text is still in the page you came "
           "from."),
+}
+# The titles of the error pages people most often meet, translated where shown.
+_TITLES = {
+    400: N_("Bad Request"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    409: N_("Conflict"),
+    413: N_("Request Entity Too Large"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
 }

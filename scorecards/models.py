@@ -89,6 +89,11 @@ class User(UserMixin, db.Model):
     # set at the first sign-in through it; the email may change there, these do not.
     sso_issuer: Mapped[str | None] = mapped_column(sa.String(500))
     sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # How pages read for them: a language of scorecards.languages.LANGUAGES and an IANA time zone
+    # name. The browser's zone fills time_zone at the first sign-in that reports one; after
+    # that only the user changes it (account settings), so a choice is never overwritten.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
 
     role_rows: Mapped[list[UserRole]] = relationship(
         # Joined: the signed-in user is loaded on every request, in one query with the roles.

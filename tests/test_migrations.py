@@ -52,6 +52,9 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
         downgrade(revision="-1")
+        assert not {"time_zone", "locale"} & columns(db.engine, "users")
+        assert "sso_subject" in columns(db.engine, "users")
+        downgrade(revision="-1")
         assert not {"notifications", "scorecard_reminders", "notification_preferences",
                     "scheduler_leases", "opening_contacts"} & tables(db.engine)
         assert "calendar_sequence" not in columns(db.engine, "interviews")

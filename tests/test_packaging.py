@@ -1,4 +1,4 @@
-"""The built wheel runs on its own: templates, migrations, rubrics and static files inside it."""
+"""The built wheel runs on its own: templates, migrations, rubrics, static files, translations."""
 
 from __future__ import annotations
 
@@ -65,8 +65,11 @@ def test_the_installed_package_migrates_checks_rubrics_and_serves_from_anywhere(
         "page, css = app.test_client().get('/sign-in'), app.test_client().get('/static/app.css')\n"
         "print(page.status_code, css.status_code, b'</form>' in page.data)\n"
         "print(app.template_folder)\n"
-        "print(len(list(Path(app.config['RUBRICS_DIR']).glob('loops/*.yaml'))))\n"))
-    statuses, templates, loops = served.splitlines()
+        "print(len(list(Path(app.config['RUBRICS_DIR']).glob('loops/*.yaml'))))\n"
+        "swedish = app.test_client().get('/sign-in', headers={'Accept-Language': 'sv'})\n"
+        "print('<h1>Logga in</h1>' in swedish.text)\n"))
+    statuses, templates, loops, swedish = served.splitlines()
     assert statuses.split() == ["200", "200", "True"]
     assert templates.startswith(str(installed.parent.parent)), templates
     assert int(loops) >= 1
+    assert swedish == "True"

@@ -1,15 +1,17 @@
 """Forms for signing in."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
 class SignInForm(FlaskForm):
-    """Email and password."""
+    """Email and password, and the time zone the browser reports (static/time-zone.js)."""
 
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
-    remember = BooleanField("Keep me signed in on this device")
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    time_zone = HiddenField()

@@ -18,9 +18,13 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_url, login_user, logout_user
 
+from ..account.services import adopt_browser_time_zone
 from ..extensions import login_manager
+from ..languages import is_time_zone
 from ..models import User
 from ..proxy import external_url
 from . import sso, throttle
@@ -31,7 +35,7 @@ bp = Blueprint("auth", __name__)
 bp.record_once(lambda state: sso.init_app(state.app))
 
 # Form fields that belong to signing in, never to the text being rescued.
-_OWN_FIELDS = {"csrf_token", "email", "password", "remember", "action", "rescued"}
+_OWN_FIELDS = {"csrf_token", "email", "password", "remember", "time_zone", "action", "rescued"}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -46,6 +50,7 @@ def login():
     user, wait = _check_credentials(form) if form.validate_on_submit() else (None, None)
     if user is not None:
         login_user(user, remember=form.remember.data)
+        adopt_browser_time_zone(user, form.time_zone.data)
         if carried:
             return render_template("auth/continue.html", fields=carried,
                                    target=_next_url(), expired=False)
@@ -70,6 +75,9 @@ def sso_start():
     if not sso.enabled():
         abort(404)
     session["sso_next"] = _next_url()
+    # The browser's time zone (static/time-zone.js), kept for the return from the provider.
+    reported = request.args.get("time_zone")
+    session["sso_time_zone"] = reported if is_time_zone(reported) else None
     try:
         return sso.start_sign_in(current_app.config["OIDC_REDIRECT_URI"]
                                  or external_url("auth.sso_callback"))
@@ -87,6 +95,7 @@ def sso_callback():
     except sso.SignInRefused as refused:
         return _refused(refused)
     login_user(user)
+    adopt_browser_time_zone(user, session.pop("sso_time_zone", None))
     current_app.logger.info("single sign-on: user %s signed in", user.id)
     return redirect(_on_site(session.pop("sso_next", "")))
 
@@ -114,7 +123,7 @@ def _check_credentials(form: SignInForm) -> tuple[User | None, int | None]:
     user = authenticate(form.email.data, form.password.data)
     if user is None:
         throttle.count_failure(checks)
-        form.password.errors.append("That email and password do not match an active account.")
+        form.password.errors.append(_("That email and password do not match an active account."))
     else:
         throttle.forget_failures(checks[:1])  # the account's; the address's still count
     return user, None
@@ -122,9 +131,12 @@ def _check_credentials(form: SignInForm) -> tuple[User | None, int | None]:
 
 def _paused_message(seconds: int) -> str:
     minutes = math.ceil(seconds / 60)
-    return (f"Too many failed sign-ins for this account or from this network. Signing in is "
-            f"paused for {minutes} minute{'s' if minutes != 1 else ''}; try again then. "
-            "Your text, if any, is kept on this page.")
+    return ngettext("Too many failed sign-ins for this account or from this network. Signing "
+                    "in is paused for %(num)d minute; try again then. Your text, if any, is "
+                    "kept on this page.",
+                    "Too many failed sign-ins for this account or from this network. Signing "
+                    "in is paused for %(num)d minutes; try again then. Your text, if any, is "
+                    "kept on this page.", minutes)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -134,7 +146,7 @@ def logout():
     user = current_user._get_current_object()
     end_sessions(user, cause="sign_out", actor=user)
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -201,5 +213,5 @@ def _unauthorized():
                              "your text is still on this page."), 401
     if posted_to_text_keeper():
         return rescue_text(expired_form=False)
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(_("Please sign in to continue."), login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, request.url))

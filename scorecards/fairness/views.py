@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from ..authz import Action, Area, require
 from ..downloads import content_disposition
 from ..extensions import db
+from ..languages import day
 from ..models import LoopVersion, Opening, utcnow
 from ..proxy import external_url
 from . import differences, reports, services
@@ -41,7 +42,7 @@ def send_link(candidate_id: int):
         flash(str(error), "error")
     else:
         flash(f"The self-identification link was sent to {sent.to}. It works once, until "
-              f"{sent.expires_at:%d %b %Y}.", "success")
+              f"{day(sent.expires_at)}.", "success")
     back = request.form.get("application", type=int)
     return redirect(url_for("hr.application", application_id=back) if back
                     else url_for("hr.openings"), code=303)

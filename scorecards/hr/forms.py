@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,9 +15,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from ..core.vocabulary import ApplicationStatus, Source
+from ..languages import NoSuchLocalTime, from_local_time
 from ..models import HIRE_OUTCOME_NOTE_MAX
 from .services.candidates import MAX_REASON
 from .services.fields import EMAIL
@@ -83,12 +93,25 @@ class ApplicationForm(FlaskForm):
 class InterviewForm(FlaskForm):
     """An interview's time and panel: to schedule it, or to move it and change the panel."""
 
+    # Typed on the scheduler's own clock: the label names their zone (hr.views), and
+    # scheduled_utc() gives the time to store.
     scheduled_at = DateTimeLocalField(
-        "Date and time (UTC)",
+        "Date and time",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        validators=[InputRequired(message="Give the date and time of the interview, in UTC.")])
+        validators=[InputRequired(message="Give the date and time of the interview.")])
     panel = SelectMultipleField("Panel", validate_choice=False)
     panel_emails = TextAreaField("Or their emails", validators=[Length(max=5000)])
+
+    def validate_scheduled_at(self, field: DateTimeLocalField) -> None:
+        """Refuse a time the scheduler's clocks skip (the hour summer time starts)."""
+        try:
+            from_local_time(field.data)
+        except NoSuchLocalTime as error:
+            raise ValidationError(str(error)) from None
+
+    def scheduled_utc(self) -> datetime:
+        """Return the typed time, read on the scheduler's clock, in UTC."""
+        return from_local_time(self.scheduled_at.data)
 
     def panel_email_list(self) -> list[str]:
         """Return the chosen and the typed emails, in that order."""

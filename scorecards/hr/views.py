@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -25,10 +26,10 @@ from ..catalog.services import loop_of
 from ..core.schedule import interview_window
 from ..core.vocabulary import ApplicationStatus
 from ..downloads import content_disposition
+from ..languages import to_local_time, when, zone_name
 from ..models import Application, Interview, Opening, User, utcnow
 from ..paging import requested_page
 from ..proxy import external_url
-from ..templating import when
 from .forms import (
     CLOSE_LABELS,
     ApplicationForm,
@@ -198,13 +199,13 @@ def schedule(application_id: int):
         try:
             panel = find_interviewers(form.panel_email_list())
             interview = schedule_interview(current_user, found, form.stage.data,
-                                           form.scheduled_at.data.replace(tzinfo=UTC), panel)
+                                           form.scheduled_utc(), panel)
         except PipelineError as error:
             _attach(form, error)
             # Offered to be invited as interviewers, by an admin, beside the panel.
             form.unknown_emails = getattr(error, "unknown", [])
         else:
-            flash(f"Interview scheduled for {interview.scheduled_at:%d %b %Y, %H:%M} UTC with "
+            flash(f"Interview scheduled for {when(interview.scheduled_at)} with "
                   f"{len(panel)} panelist{'s' if len(panel) != 1 else ''}.", "success")
             return redirect(url_for(".application", application_id=application_id))
     return _render_application(found, form, CloseForm(prefix="close", formdata=None), 400)
@@ -255,10 +256,19 @@ def _panel_shown(form: InterviewForm, seated_now: list[User]) -> InterviewForm:
 
 
 def _within_window(form: FlaskForm) -> FlaskForm:
-    """Let the browser's date picker offer only the times an interview may be set to."""
-    earliest, latest = interview_window(utcnow())
+    """Let the date picker offer only the times an interview may be set to, on the user's clock.
+
+    The label names the zone the time is typed in; static/date-entry.js writes the chosen time
+    out beside the field ("Tue 24 November 2026, 15:00"), whatever order the browser's own
+    picker shows day and month in.
+    """
+    earliest, latest = (to_local_time(moment) for moment in interview_window(utcnow()))
+    form.scheduled_at.label.text = f"Date and time ({zone_name()})"
     form.scheduled_at.render_kw = {"min": f"{earliest:%Y-%m-%dT%H:%M}",
-                                   "max": f"{latest:%Y-%m-%dT%H:%M}"}
+                                   "max": f"{latest:%Y-%m-%dT%H:%M}",
+                                   "data-written-out": zone_name(),
+                                   "data-locale": get_locale().language + "-" + (
+                                       get_locale().territory or "")}
     return form
 
 
@@ -355,7 +365,7 @@ def _panel_choices(form: InterviewForm, interview: Interview) -> InterviewForm:
 
 def _moved_to(form: InterviewForm, interview: Interview):
     """Return the time typed, or None when it is the stored one as the form shows it."""
-    typed = form.scheduled_at.data.replace(tzinfo=UTC)
+    typed = form.scheduled_utc()
     return None if typed == interview.scheduled_at.replace(second=0, microsecond=0) else typed
 
 
@@ -386,7 +396,7 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
     changeable = interview.application.status not in FINAL_STATUSES
     if change is None and changeable and not interview.cancelled:  # else no form is shown
         change = _panel_choices(InterviewForm(prefix="change", formdata=None, data={
-            "scheduled_at": interview.scheduled_at.replace(tzinfo=None),
+            "scheduled_at": to_local_time(interview.scheduled_at),
             "panel": [user.email for user in seated(interview)]}), interview)
     return render_template(
         "hr/interview.html", interview=interview, application=interview.application,

@@ -3,7 +3,7 @@
 Most of the form is the rubric's text: each competency's title, what to probe, example
 questions, and a radio button, label and anchor for every level. A request changes only
 which button is checked and whether the rating shows errors, so these parts are rendered
-once per process, rubric version and state by the macros of interviews/_rubric_text.html,
+once per process, language, rubric version and state by the macros of interviews/_rubric_text.html,
 and the form is rendered around them on every request. The only request value that picks a
 state is the choice shown, and one that is no choice shows none checked, as the form itself
 would: the cache holds rubric text alone, in at most thirteen states per competency.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from ..core.rubric import Competency, Rubric
@@ -34,7 +34,8 @@ TEMPLATE = "interviews/_rubric_text.html"
 # (element id, value, label) of each recommendation's radio button.
 RECOMMENDATIONS = tuple((f"recommendation-{index}", value, label)
                         for index, (value, label) in enumerate(RECOMMENDATION_CHOICES))
-# By the rubric version's content hash, the competency, and the part with its state.
+# By the language, the rubric version's content hash, the competency, and the part with its
+# state: the rubric's text is as written, the words around it are in the reader's language.
 _rendered: dict[tuple, Markup] = {}
 
 
@@ -126,6 +127,7 @@ def _recommendation(answers: Answers) -> str:
 
 def _rendered_once(key: tuple, macro: str, *args) -> Markup:
     """Return what a macro of the template renders from these arguments, rendered once."""
+    key = (str(get_locale()), *key)
     markup = _rendered.get(key)
     if markup is None:
         module = current_app.jinja_env.get_template(TEMPLATE).module

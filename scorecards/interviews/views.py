@@ -27,7 +27,7 @@ from ..core.scorecard import Answers, Contradiction, Review, find_contradiction
 from ..core.vocabulary import ScorecardStatus
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
-from ..templating import when
+from ..languages import when
 from . import services
 from .forms import (
     MAX_REASON,

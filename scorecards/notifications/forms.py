@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
@@ -11,6 +12,6 @@ from .outbox import CHOICES
 class PreferencesForm(FlaskForm):
     """Which mails the signed-in person gets."""
 
-    panel = BooleanField(CHOICES["panel"])
-    reminders = BooleanField(CHOICES["reminders"])
-    committee = BooleanField(CHOICES["committee"])
+    panel = BooleanField(_l(CHOICES["panel"]))
+    reminders = BooleanField(_l(CHOICES["reminders"]))
+    committee = BooleanField(_l(CHOICES["committee"]))

@@ -23,6 +23,7 @@ from flask import current_app
 from ..catalog.services import loop_of
 from ..core.vocabulary import Role, ScorecardStatus
 from ..extensions import db
+from ..languages import N_
 from ..models import (
     Application,
     Interview,
@@ -40,10 +41,11 @@ REMINDER, COMMITTEE_READY = "reminder", "committee"
 # Which preference each kind of mail answers to.
 CHOICE = {INVITATION: "panel", UPDATE: "panel", CANCELLATION: "panel",
           REMINDER: "reminders", COMMITTEE_READY: "committee"}
-CHOICES = {"panel": "Invitations to interviews, and their moves and cancellations",
-           "reminders": "Reminders of scorecards I owe, and copies of overdue ones for my "
-                        "openings",
-           "committee": "Applications ready for the committee's decision"}
+# Marked for translation here, translated where the preferences page shows them.
+CHOICES = {"panel": N_("Invitations to interviews, and their moves and cancellations"),
+           "reminders": N_("Reminders of scorecards I owe, and copies of overdue ones for my "
+                           "openings"),
+           "committee": N_("Applications ready for the committee's decision")}
 QUEUED_FLAG = "scorecards.notifications_queued"  # in Session.info: deliver after commit
 # In Session.info: the session's owner delivers itself (the scheduler's tick), not each commit.
 DELIVERS_ITSELF = "scorecards.notifications_delivered_by_owner"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .forms import PreferencesForm
@@ -18,7 +19,7 @@ def preferences_page():
     form = PreferencesForm(data=preferences(current_user))
     if form.validate_on_submit():
         set_preferences(current_user, {choice: form[choice].data for choice in CHOICES})
-        flash("Your mail preferences are saved.", "success")
+        flash(_("Your mail preferences are saved."), "success")
         return redirect(url_for(".preferences_page"))
     return render_template("notifications/preferences.html", form=form), \
         400 if form.is_submitted() else 200

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user
 
 from ..auth.services import UserError
 from ..core.vocabulary import Role
+from ..languages import when
 from ..models import User
 from ..paging import requested_page
 from ..proxy import external_url
@@ -154,8 +155,7 @@ def _send_link(user_id: int, send, what: str):
 def _sent_message(what: str, sent: services.SentLink) -> str:
     if sent.expires_at is None:
         return f"{what} was mailed to {sent.to}, saying to sign in with single sign-on."
-    return (f"{what} was mailed to {sent.to}. Its link works once, until "
-            f"{sent.expires_at:%d %b %Y %H:%M} UTC.")
+    return f"{what} was mailed to {sent.to}. Its link works once, until {when(sent.expires_at)}."
 
 
 @bp.after_request

@@ -55,6 +55,24 @@ def test_a_first_sign_in_creates_the_user_with_the_roles_of_their_groups(client,
     assert actions(ana.id) == ["user.add"]
 
 
+def _sign_in_from_a_browser_in(zone: str, client, oidc_provider, sub: str):
+    # static/time-zone.js adds the browser's zone to the sign-in link.
+    start = client.get(f"/sign-in/sso?time_zone={zone}")
+    callback = urlsplit(oidc_provider.authorize(start.headers["Location"], sub, ANA))
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+def test_the_first_sign_in_takes_the_browsers_time_zone_and_later_ones_keep_it(
+        client, oidc_provider):
+    assert "data-time-zone" in client.get("/sign-in").text
+    assert _sign_in_from_a_browser_in("Asia/Tokyo", client, oidc_provider,
+                                      "ana-zone").status_code == 302
+    assert user("ana.souza@example.com").time_zone == "Asia/Tokyo"
+    client.post("/sign-out")
+    _sign_in_from_a_browser_in("America/Chicago", client, oidc_provider, "ana-zone")
+    assert user("ana.souza@example.com").time_zone == "Asia/Tokyo"
+
+
 def test_each_sign_in_brings_name_and_roles_up_to_date(client, oidc_provider):
     oidc_provider.sign_in(client, "ana-2", ANA)
     client.post("/sign-out")

@@ -156,7 +156,7 @@ def test_the_schedule_form_needs_a_time(hr, make_application, interviewers):
     response = hr.post(f"/hr/applications/{application.id}/interviews", data={
         "schedule-stage": "coding", "schedule-panel_emails": "ana@example.com"})
     assert response.status_code == 400
-    assert "Give the date and time of the interview, in UTC." in response.text
+    assert "Give the date and time of the interview." in response.text
 
 
 def test_the_application_page_shows_scorecard_states_not_scores(

@@ -143,7 +143,8 @@ def test_the_preferences_page_stores_each_choice(sign_in, make_user):
     page = client.get("/account/notifications")
     assert page.status_code == 200
     assert 'type="checkbox"' in page.text
-    assert 'href="/account/notifications"' in page.text  # linked from the header
+    assert 'href="/account/settings"' in page.text  # the header's Account link
+    assert 'href="/account/notifications"' in client.get("/account/settings").text
     response = client.post("/account/notifications", data={"panel": "y", "committee": "y"})
     assert response.headers["Location"] == "/account/notifications"
     db.session.expire_all()

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from ... import audit
 from ...authz import Action, Area, require
 from ...catalog.services import loop_of
-from ...core.reminders import ago
 from ...core.vocabulary import OWED_STATUSES
 from ...extensions import db
 from ...models import (
@@ -48,7 +47,7 @@ class OverdueRow:
     stage: str
     scheduled_at: datetime
     hours_overdue: float
-    last_reminded: str | None = None  # "2 h ago", if a reminder went
+    last_reminded: datetime | None = None  # when the last reminder went, if one did
 
 
 def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 50,
@@ -99,7 +98,7 @@ def _rows(found: Iterable[sa.Row], now: datetime, overdue_after: timedelta) -> l
         rows.append(OverdueRow(scorecard, interview, application, name, email, candidate,
                                opening, stage_title(loop_of(loop_version), stage_key), when,
                                (now - due).total_seconds() / 3600,
-                               ago(last_reminded, now) if last_reminded else None))
+                               last_reminded))
     return rows
 
 

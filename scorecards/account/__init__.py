@@ -1,0 +1,1 @@
+"""Each person's own account settings: their language and time zone."""
