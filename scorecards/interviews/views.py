@@ -25,9 +25,9 @@ from ..catalog.services import rubric_of
 from ..core.rubric import Rubric
 from ..core.scorecard import Answers, Contradiction, Review, find_contradiction
 from ..core.vocabulary import ScorecardStatus
+from ..languages import when
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
-from ..languages import when
 from . import services
 from .forms import (
     MAX_REASON,
