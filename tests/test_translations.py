@@ -6,6 +6,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -52,3 +53,17 @@ def test_the_committed_compiled_catalogue_is_the_po_compiled(language):
 
 def test_the_language_names_offered_have_a_catalogue_or_are_the_source_language():
     assert {path.name for path in CATALOGUE.iterdir() if path.is_dir()} == set(TRANSLATED)
+
+
+def test_the_template_catalogue_holds_every_string_the_sources_mark(tmp_path):
+    extracted = tmp_path / "messages.pot"
+    root = CATALOGUE.parents[1]
+    # The command of `make translations-extract`, writing elsewhere.
+    CommandLineInterface().run(
+        ["pybabel", "--quiet", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "N_",
+         "-o", str(extracted), str(root / "scorecards"), str(root / "templates"),
+         str(root / "templates" / "_macros")])
+    with extracted.open("rb") as file:
+        marked = {message.id for message in read_po(file) if message.id}
+    catalogued = {message.id for message in _template() if message.id}
+    assert sorted(marked - catalogued, key=str) == [], "run `make translations-extract`"
