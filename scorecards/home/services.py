@@ -37,6 +37,7 @@ NEW_DAYS = 7  # how far back an application counts as new
 JOBS_FAILED_WITHIN = timedelta(days=1)
 
 OVERDUE, DUE, UPCOMING = "overdue", "due", "upcoming"
+TO_SCHEDULE = (ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING)
 
 
 @dataclass(frozen=True)
@@ -219,16 +220,15 @@ def overdue_on(openings: list[int] | None, now: datetime, overdue_after: timedel
 
 
 def to_schedule(openings: list[int] | None) -> Bucket:
-    """Return how many applications wait for their next stage to be scheduled, longest first.
+    """Return how many applications wait for an interview to be scheduled, longest first.
 
-    An application waits when it is interviewing and none of its interviews that still
-    stand owes a scorecard: its stages so far are scored, the next has no interview yet.
-    Applications that never had an interview are the new ones (new_applications).
+    An application waits when it is still in the loop (applied, or interviewing) and none
+    of its interviews that still stand owes a scorecard: it has no interview yet, or its
+    stages so far are scored and the next has none yet.
     """
     live = (sa.select(Interview.application_id).join(Interview.scorecards)
             .where(Interview.cancelled_at.is_(None), Scorecard.status.in_(OWED_STATUSES)))
-    rule = (Application.status == ApplicationStatus.INTERVIEWING,
-            Application.id.not_in(live), *_on(openings))
+    rule = (Application.status.in_(TO_SCHEDULE), Application.id.not_in(live), *_on(openings))
     return _applications(rule, Application.updated_at.asc())
 
 

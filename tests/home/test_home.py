@@ -223,17 +223,22 @@ def test_hr_sees_who_waits_to_be_scheduled_and_what_is_new(
     # Still owes a scorecard on its interview.
     busy = make_application("Ivo Interviewing")
     make_interview(busy, panel=[make_user()])
+    # No interview yet: waits for its first; a closed one waits for nothing.
     old = make_application("Old Application")
-    old.applied_at = ago(days=10)
+    old.applied_at = old.updated_at = ago(days=10)
+    make_application("Rex Rejected").status = ApplicationStatus.REJECTED
     for application in (between, busy):
         application.status = ApplicationStatus.INTERVIEWING
+    between.updated_at = ago(days=1)
     db.session.commit()
     scope = services.hr_openings(alma)
     waiting = services.to_schedule(scope)
-    assert (waiting.count, [r.candidate for r in waiting.rows]) == (1, ["Bea Between"])
+    assert waiting.count == 2
+    assert [r.candidate for r in waiting.rows] == ["Old Application", "Bea Between"]
     new = services.new_applications(scope, utcnow())
-    assert new.count == 2
-    assert [r.candidate for r in new.rows] == ["Ivo Interviewing", "Bea Between"]
+    assert new.count == 3  # the rejected one arrived too
+    assert [r.candidate for r in new.rows] == ["Rex Rejected", "Ivo Interviewing",
+                                                "Bea Between"]
 
 
 def test_admins_see_users_and_jobs_counted(make_user, sign_in, app):
