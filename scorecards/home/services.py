@@ -1,8 +1,9 @@
 """What the home page shows each role: one query a card, bounded rows, counted by the database.
 
 Each card's figure and its first rows come from one statement: the rows are LIMITed and the
-figure is a scalar subquery (or a window count over an interviewer's few owed scorecards) of
-the same conditions, so the database counts and the page never walks more than it shows.
+figure is a scalar subquery of the same conditions (a window count over an interviewer's few
+owed scorecards). A figure over the whole company stops at COUNT_CAP ("1000+"): counting a
+year's 40,000 applications still in the loop exactly would cost the page more than it shows.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..models import (
 )
 
 SHOWN = 5  # rows a card lists before its link to the full list
+COUNT_CAP = 1000  # a card counts this far, and says "1000+" beyond
 NEW_DAYS = 7  # how far back an application counts as new
 JOBS_FAILED_WITHIN = timedelta(days=1)
 
@@ -44,8 +46,19 @@ TO_SCHEDULE = (ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING)
 class Bucket:
     """A count and the first rows of a card's list."""
 
-    count: int
+    count: int  # at most COUNT_CAP + 1, for a capped count
     rows: list
+
+    @property
+    def figure(self) -> str:
+        """Return the count as the card shows it ("1000+" past the cap)."""
+        return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
+
+
+def _capped(query: sa.Select) -> sa.ScalarSelect:
+    """Return a scalar subquery counting query's rows up to COUNT_CAP + 1."""
+    return (sa.select(sa.func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())
+            .correlate(None).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -168,8 +181,7 @@ def awaiting_decision(actor: User) -> Bucket:
     """
     require(actor, Action.VIEW, Area.COMMITTEE)
     rule = committee.waiting(actor)
-    total = (sa.select(sa.func.count()).select_from(Application).where(*rule)
-             .correlate(None).scalar_subquery())
+    total = _capped(sa.select(Application.id).where(*rule))
     found = db.session.execute(
         sa.select(Application.id, Candidate.name, Opening.title, Application.updated_at, total)
         .join(Application.candidate).join(Application.opening).where(*rule)
@@ -203,8 +215,8 @@ def overdue_on(openings: list[int] | None, now: datetime, overdue_after: timedel
     """Return how many scorecards are overdue on the openings, and the longest overdue."""
     rule = (*overdue_conditions(now, overdue_after), *_on(openings))
     # The overdue list's partial index of owed scorecards, in its order.
-    total = (sa.select(sa.func.count()).select_from(Scorecard).join(Scorecard.interview)
-             .join(Interview.application).where(*rule).correlate(None).scalar_subquery())
+    total = _capped(sa.select(Scorecard.id).join(Scorecard.interview)
+                    .join(Interview.application).where(*rule))
     found = db.session.execute(
         sa.select(Scorecard.id, Interview.id, User.name, Candidate.name, Opening.title,
                   Interview.stage_key, Scorecard.interview_at, LoopVersion, total)
@@ -226,26 +238,34 @@ def to_schedule(openings: list[int] | None) -> Bucket:
     of its interviews that still stand owes a scorecard: it has no interview yet, or its
     stages so far are scored and the next has none yet.
     """
-    live = (sa.select(Interview.application_id).join(Interview.scorecards)
-            .where(Interview.cancelled_at.is_(None), Scorecard.status.in_(OWED_STATUSES)))
-    rule = (Application.status.in_(TO_SCHEDULE), Application.id.not_in(live), *_on(openings))
-    return _applications(rule, Application.updated_at.asc())
+    # Asked of each application in turn, which the capped count and the first rows stop
+    # early on; gathering every owed interview's application first would read a year's.
+    owes = sa.exists().where(Interview.application_id == Application.id,
+                             Interview.cancelled_at.is_(None),
+                             Scorecard.interview_id == Interview.id,
+                             Scorecard.status.in_(OWED_STATUSES))
+    # ix_applications_to_schedule holds these statuses in the order of the list.
+    rule = (Application.status.in_(TO_SCHEDULE), ~owes, *_on(openings))
+    return _applications(rule, Application.updated_at, newest=False)
 
 
 def new_applications(openings: list[int] | None, now: datetime) -> Bucket:
     """Return how many applications arrived in the last NEW_DAYS days, and the newest."""
     rule = (Application.applied_at >= now - timedelta(days=NEW_DAYS), *_on(openings))
-    return _applications(rule, Application.applied_at.desc(), Application.applied_at)
+    return _applications(rule, Application.applied_at, newest=True)
 
 
-def _applications(rule: tuple, order: sa.ColumnElement,
-                  since: sa.ColumnElement = Application.updated_at) -> Bucket:
-    total = (sa.select(sa.func.count()).select_from(Application).where(*rule)
-             .correlate(None).scalar_subquery())
+def _applications(rule: tuple, since: sa.ColumnElement, *, newest: bool) -> Bucket:
+    total = _capped(sa.select(Application.id).where(*rule))
+    # The first rows are picked on applications alone; names are joined to those only.
+    order = (since.desc(), Application.id.desc()) if newest else (since, Application.id)
+    first = (sa.select(Application.id, since.label("since")).where(*rule).order_by(*order)
+             .limit(SHOWN).subquery())
     found = db.session.execute(
-        sa.select(Application.id, Candidate.name, Opening.title, since, total)
-        .join(Application.candidate).join(Application.opening).where(*rule)
-        .order_by(order, Application.id).limit(SHOWN)).all()
+        sa.select(first.c.id, Candidate.name, Opening.title, first.c.since, total)
+        .join(Application, Application.id == first.c.id).join(Application.candidate)
+        .join(Application.opening)).all()
+    found.sort(key=lambda row: (row[3], row[0]), reverse=newest)
     return Bucket(found[0][-1] if found else 0, [ApplicationRow(*row[:-1]) for row in found])
 
 
