@@ -299,3 +299,14 @@ def test_the_page_sends_as_many_queries_whatever_the_rows(make_user, make_interv
         make_interview(panel=[boss, make_user()], when=ago(days=days))
     assert page() == few
 
+
+
+def test_a_count_past_the_cap_reads_as_a_floor(make_application, make_user, sign_in,
+                                                monkeypatch):
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    for _ in range(4):
+        make_application()
+    found = services.new_applications(None, utcnow())
+    assert (found.count, found.figure, len(found.rows)) == (3, "2+", 4)
+    html = sign_in(make_user(Role.HR)).get("/").text
+    assert re.search(r'New in the last 7 days <span class="count">2\+</span>', html)
