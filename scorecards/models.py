@@ -246,10 +246,6 @@ class Candidate(db.Model):
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
 
 
-# An application still waiting for its interviews, as a partial index spells it.
-IN_THE_LOOP = sa.text("status IN ('applied', 'interviewing')")
-
-
 class Application(db.Model):
     """A candidate applying to an opening, on its way through the pipeline."""
 
@@ -293,10 +289,6 @@ class Application(db.Model):
         sa.Index("ix_applications_status", "status"),
         # The committee's queue: waiting applications, longest waiting first, paged by key.
         sa.Index("ix_applications_status_updated_at_id", "status", "updated_at", "id"),
-        # The home page's applications waiting to be scheduled, longest waiting first: a
-        # year's 40,000 still in the loop, apart from its 1.4 million closed.
-        sa.Index("ix_applications_to_schedule", "updated_at", "id",
-                 postgresql_where=IN_THE_LOOP, sqlite_where=IN_THE_LOOP),
         one_of("source", Source),
         one_of("status", ApplicationStatus),
         sa.CheckConstraint(

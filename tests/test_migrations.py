@@ -51,9 +51,6 @@ def test_upgrade_downgrade_and_upgrade_again(config, empty_database):
     with app.app_context():
         upgrade()
         assert tables(db.engine) == set(db.metadata.tables)
-        assert "ix_applications_to_schedule" in indexes(db.engine, "applications")
-        downgrade(revision="-1")
-        assert "ix_applications_to_schedule" not in indexes(db.engine, "applications")
         downgrade(revision="-1")
         assert not {"notifications", "scorecard_reminders", "notification_preferences",
                     "scheduler_leases", "opening_contacts"} & tables(db.engine)

@@ -2,8 +2,9 @@
 
 Each card's figure and its first rows come from one statement: the rows are LIMITed and the
 figure is a scalar subquery of the same conditions (a window count over an interviewer's few
-owed scorecards). A figure over the whole company stops at COUNT_CAP ("1000+"): counting a
-year's 40,000 applications still in the loop exactly would cost the page more than it shows.
+owed scorecards). A figure over the whole company stops at COUNT_CAP ("100+"): counting a
+year's 40,000 applications not yet interviewed, or its 4,000 overdue scorecards across three
+tables, exactly would cost the page more than the figure tells.
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ from ..models import (
 )
 
 SHOWN = 5  # rows a card lists before its link to the full list
-COUNT_CAP = 1000  # a card counts this far, and says "1000+" beyond
+COUNT_CAP = 100  # a card counts this far, and says "100+" beyond
 NEW_DAYS = 7  # how far back an application counts as new
 JOBS_FAILED_WITHIN = timedelta(days=1)
 
 OVERDUE, DUE, UPCOMING = "overdue", "due", "upcoming"
-TO_SCHEDULE = (ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEWING)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Bucket:
 
     @property
     def figure(self) -> str:
-        """Return the count as the card shows it ("1000+" past the cap)."""
+        """Return the count as the card shows it ("100+" past the cap)."""
         return f"{COUNT_CAP}+" if self.count > COUNT_CAP else str(self.count)
 
 
@@ -232,20 +232,13 @@ def overdue_on(openings: list[int] | None, now: datetime, overdue_after: timedel
 
 
 def to_schedule(openings: list[int] | None) -> Bucket:
-    """Return how many applications wait for an interview to be scheduled, longest first.
+    """Return how many applications wait for their first interview, longest waiting first.
 
-    An application waits when it is still in the loop (applied, or interviewing) and none
-    of its interviews that still stand owes a scorecard: it has no interview yet, or its
-    stages so far are scored and the next has none yet.
+    An application is applied until its first interview is scheduled, and back to applied
+    when every interview it had is cancelled (hr/services/scheduling.py), so the status is
+    the rule, read from ix_applications_status_updated_at_id in the list's order.
     """
-    # Asked of each application in turn, which the capped count and the first rows stop
-    # early on; gathering every owed interview's application first would read a year's.
-    owes = sa.exists().where(Interview.application_id == Application.id,
-                             Interview.cancelled_at.is_(None),
-                             Scorecard.interview_id == Interview.id,
-                             Scorecard.status.in_(OWED_STATUSES))
-    # ix_applications_to_schedule holds these statuses in the order of the list.
-    rule = (Application.status.in_(TO_SCHEDULE), ~owes, *_on(openings))
+    rule = (Application.status == ApplicationStatus.APPLIED, *_on(openings))
     return _applications(rule, Application.updated_at, newest=False)
 
 

@@ -213,32 +213,26 @@ def test_hr_sees_their_openings_or_all_when_they_answer_for_none(
     assert 'href="/hr/overdue"' in scoped
 
 
-def test_hr_sees_who_waits_to_be_scheduled_and_what_is_new(
-        make_user, make_application, make_interview, submit, app):
+def test_hr_sees_who_waits_for_a_first_interview_and_what_is_new(
+        make_user, make_application, make_interview, app):
     alma = make_user(Role.HR)
-    # Between stages: the coding stage scored, the design stage not scheduled.
-    between = make_application("Bea Between")
-    submit(make_interview(between, panel=[make_user()]).scorecards[0],
-           {"understanding": 3, "approach": 3, "code": 3})
-    # Still owes a scorecard on its interview.
+    # Scheduled: no longer waiting; cancelled back to applied: waiting again.
     busy = make_application("Ivo Interviewing")
     make_interview(busy, panel=[make_user()])
-    # No interview yet: waits for its first; a closed one waits for nothing.
+    busy.status = ApplicationStatus.INTERVIEWING
     old = make_application("Old Application")
     old.applied_at = old.updated_at = ago(days=10)
+    newer = make_application("Nina Newer")
+    newer.updated_at = ago(days=1)
     make_application("Rex Rejected").status = ApplicationStatus.REJECTED
-    for application in (between, busy):
-        application.status = ApplicationStatus.INTERVIEWING
-    between.updated_at = ago(days=1)
     db.session.commit()
     scope = services.hr_openings(alma)
     waiting = services.to_schedule(scope)
     assert waiting.count == 2
-    assert [r.candidate for r in waiting.rows] == ["Old Application", "Bea Between"]
+    assert [r.candidate for r in waiting.rows] == ["Old Application", "Nina Newer"]
     new = services.new_applications(scope, utcnow())
     assert new.count == 3  # the rejected one arrived too
-    assert [r.candidate for r in new.rows] == ["Rex Rejected", "Ivo Interviewing",
-                                                "Bea Between"]
+    assert [r.candidate for r in new.rows] == ["Rex Rejected", "Nina Newer", "Ivo Interviewing"]
 
 
 def test_admins_see_users_and_jobs_counted(make_user, sign_in, app):
