@@ -215,8 +215,11 @@ def overdue_on(openings: list[int] | None, now: datetime, overdue_after: timedel
     """Return how many scorecards are overdue on the openings, and the longest overdue."""
     rule = (*overdue_conditions(now, overdue_after), *_on(openings))
     # The overdue list's partial index of owed scorecards, in its order.
+    # Counted in the partial index's order, so the count walks it and stops at the cap
+    # instead of hashing a year's interviews to count every overdue scorecard.
     total = _capped(sa.select(Scorecard.id).join(Scorecard.interview)
-                    .join(Interview.application).where(*rule))
+                    .join(Interview.application).where(*rule)
+                    .order_by(Scorecard.interview_at, Scorecard.id))
     found = db.session.execute(
         sa.select(Scorecard.id, Interview.id, User.name, Candidate.name, Opening.title,
                   Interview.stage_key, Scorecard.interview_at, LoopVersion, total)
