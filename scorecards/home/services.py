@@ -214,18 +214,24 @@ def _on(openings: list[int] | None) -> tuple[sa.ColumnElement, ...]:
 def overdue_on(openings: list[int] | None, now: datetime, overdue_after: timedelta) -> Bucket:
     """Return how many scorecards are overdue on the openings, and the longest overdue."""
     rule = (*overdue_conditions(now, overdue_after), *_on(openings))
-    # The overdue list's partial index of owed scorecards, in its order.
-    # Counted in the partial index's order, so the count walks it and stops at the cap
-    # instead of hashing a year's interviews to count every overdue scorecard.
-    total = _capped(sa.select(Scorecard.id).join(Scorecard.interview)
-                    .join(Interview.application).where(*rule)
-                    .order_by(Scorecard.interview_at, Scorecard.id))
+    # One walk of the overdue list's partial index of owed scorecards, in its order, up to
+    # the cap: counted and numbered over that walk, names joined to the first rows only. A
+    # count of its own would be planned apart, hashing a year's interviews or starting a
+    # parallel worker that costs more than the walk.
+    walk = (sa.select(Scorecard.id, Scorecard.interview_id, Scorecard.interviewer_id,
+                      Scorecard.interview_at)
+            .join(Scorecard.interview).join(Interview.application).where(*rule)
+            .order_by(Scorecard.interview_at, Scorecard.id).limit(COUNT_CAP + 1).subquery())
+    numbered = sa.select(walk, sa.func.row_number().over(
+        order_by=(walk.c.interview_at, walk.c.id)).label("place"),
+        sa.func.count().over().label("total")).subquery()
     found = db.session.execute(
-        sa.select(Scorecard.id, Interview.id, User.name, Candidate.name, Opening.title,
-                  Interview.stage_key, Scorecard.interview_at, LoopVersion, total)
-        .join(Scorecard.interview).join(Interview.application).join(Application.candidate)
-        .join(Application.opening).join(Opening.loop_version).join(Scorecard.interviewer)
-        .where(*rule).order_by(Scorecard.interview_at, Scorecard.id).limit(SHOWN)).all()
+        sa.select(numbered.c.id, Interview.id, User.name, Candidate.name, Opening.title,
+                  Interview.stage_key, numbered.c.interview_at, LoopVersion, numbered.c.total)
+        .join(Interview, Interview.id == numbered.c.interview_id).join(Interview.application)
+        .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
+        .join(User, User.id == numbered.c.interviewer_id)
+        .where(numbered.c.place <= SHOWN).order_by(numbered.c.place)).all()
     rows = [OverdueRow(scorecard_id, interview_id, name, candidate, opening,
                        stage_title(loop_of(loop_version), stage_key),
                        now - when - overdue_after)

@@ -304,3 +304,13 @@ def test_a_count_past_the_cap_reads_as_a_floor(make_application, make_user, sign
     assert (found.count, found.figure, len(found.rows)) == (3, "2+", 4)
     html = sign_in(make_user(Role.HR)).get("/").text
     assert re.search(r'New in the last 7 days <span class="count">2\+</span>', html)
+
+
+def test_the_overdue_count_stops_at_the_cap_and_keeps_the_oldest_first(
+        make_user, make_interview, monkeypatch, app):
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    for days in (2, 4, 3):
+        make_interview(panel=[make_user(name=f"Late {days} days")], when=ago(days=days))
+    found = services.overdue_on(None, utcnow(), WINDOW)
+    assert (found.count, found.figure) == (3, "2+")
+    assert [row.interviewer for row in found.rows] == ["Late 4 days", "Late 3 days", "Late 2 days"]
