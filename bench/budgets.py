@@ -260,6 +260,10 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
               f"/fairness/scores?scope=opening:{s.opening}&question=race_ethnicity", REPORT),
         Route("validity, loop", "admin", "GET", f"/fairness/validity?loop={LOOP}", REPORT),
         Route("home (interviewer)", "owner", "GET", "/"),
+        Route("home (heaviest interviewer)", "heaviest", "GET", "/"),
+        # The year has no opening contacts: HR's cards count over every opening, the most.
+        Route("home (HR)", "hr", "GET", "/"),
+        Route("home (admin)", "admin", "GET", "/"),
         Route("my interviews (heaviest)", "heaviest", "GET", "/interviews"),
         Route("my interviews", "owner", "GET", "/interviews"),
         Route("scorecard page", "owner", "GET", f"/scorecards/{s.scorecard}"),

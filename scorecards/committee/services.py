@@ -219,6 +219,15 @@ def candidate_summary(actor: User | None, application_id: int,
     return CandidateSummary(application, loop, rubrics, summary, submitted, offsets)
 
 
+def waiting(actor: User) -> tuple[sa.ColumnElement, ...]:
+    """Return what puts an application in the actor's queue, on applications.
+
+    Its required scorecards are all in, and the actor owes none on it.
+    """
+    return (Application.status.in_(QUEUE_STATUSES),
+            Application.id.not_in(owed_applications(actor)))
+
+
 def queue(actor: User, limit: int = 50, after: str | None = None,
           before: str | None = None) -> Page[QueueRow]:
     """Return a page of the applications whose required scorecards are in, oldest first.
@@ -226,9 +235,7 @@ def queue(actor: User, limit: int = 50, after: str | None = None,
     Paged by key (after continues below a page, before above it; either raises ValueError
     for a cursor this list never issued), and the engine recommends for the page's rows only.
     """
-    query = (sa.select(Application)
-             .where(Application.status.in_(QUEUE_STATUSES),
-                    Application.id.not_in(owed_applications(actor)))
+    query = (sa.select(Application).where(*waiting(actor))
              .options(joinedload(Application.candidate),
                       joinedload(Application.opening).joinedload(Opening.loop_version),
                       selectinload(Application.interviews)

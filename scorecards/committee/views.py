@@ -17,6 +17,7 @@ from .forms import LABELS, DecisionForm
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
 DECIDED_PAGE_SIZE = 50
+RECENT_DECISIONS = 5  # shown under the queue, so a candidate just decided is still in sight
 QUEUE_PAGE_SIZE = 20  # the engine recommends for every row shown, a few ms each
 
 
@@ -27,7 +28,8 @@ def queue():
     require(current_user, Action.VIEW, Area.COMMITTEE)
     page = requested_page(lambda after, before: services.queue(
         current_user, QUEUE_PAGE_SIZE, after, before), "the longest waiting applications")
-    return render_template("committee/queue.html", page=page)
+    recent = services.decided(current_user, RECENT_DECISIONS).rows
+    return render_template("committee/queue.html", page=page, recent=recent, labels=LABELS)
 
 
 @bp.get("/decided")

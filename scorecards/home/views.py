@@ -1,12 +1,18 @@
 """The landing page, and the health checks that load balancers and orchestrators poll."""
 
+from datetime import timedelta
+
 import redis
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from ..committee.forms import LABELS
+from ..core.vocabulary import Role
 from ..errors import RETRY_AFTER_SECONDS
 from ..extensions import db
+from ..models import utcnow
+from . import services
 
 READY_TIMEOUT_SECONDS = 2
 
@@ -16,8 +22,26 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    """Show the signed-in user where their work is."""
-    return render_template("home/index.html", roles=sorted(current_user.roles))
+    """Show the signed-in user what each of their roles has waiting, one card a list."""
+    now, window = utcnow(), timedelta(hours=current_app.config["SCORECARD_OVERDUE_HOURS"])
+    roles = services.blocks_of(current_user)
+    found: dict[str, object] = {}
+    if Role.INTERVIEWER in roles:
+        found["owed"] = services.owed(current_user, now, window)
+    if Role.COMMITTEE in roles:
+        found["awaiting"] = services.awaiting_decision(current_user)
+        found["decisions"] = services.recent_decisions(current_user)
+    if Role.HR in roles:
+        openings = services.hr_openings(current_user)
+        found.update(openings=openings, overdue=services.overdue_on(openings, now, window),
+                     to_schedule=services.to_schedule(openings),
+                     new=services.new_applications(openings, now))
+    if Role.ADMIN in roles:
+        found.update(users=services.user_counts(current_user),
+                     jobs=services.job_counts(current_user, now))
+    return render_template("home/index.html", roles=roles, now=now, shown=services.SHOWN,
+                           new_days=services.NEW_DAYS, labels=LABELS, window=window,
+                           how_long=services.how_long, **found)
 
 
 @bp.get("/favicon.ico")

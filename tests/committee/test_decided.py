@@ -178,3 +178,30 @@ def test_the_queue_and_the_list_link_to_each_other(member):
 @pytest.mark.parametrize("role", [Role.INTERVIEWER, Role.HR, Role.ADMIN])
 def test_only_the_committee_sees_the_decided_list(make_user, sign_in, role):
     assert sign_in(make_user(role)).get("/committee/decided").status_code == 404
+
+
+def test_the_queue_keeps_a_decided_candidate_in_sight_under_recently_decided(
+        member, ready, make_application, decide):
+    waiting = member.get("/committee/").text
+    assert "Ada Lovelace" in waiting.split('id="recent-title"')[0]
+    decide(ready, final="no_hire")
+    queue, recent = member.get("/committee/").text.split('id="recent-title"')
+    assert "Ada Lovelace" not in queue
+    assert f'href="/committee/applications/{ready.id}">Ada Lovelace</a>' in recent
+    assert "No hire" in recent
+    assert 'href="/committee/decided"' in recent
+
+
+def test_a_decided_summary_opens_with_a_banner_naming_the_decision(member, ready, decide):
+    assert "decision-banner" not in member.get(f"/committee/applications/{ready.id}").text
+    decide(ready)
+    decision = decide(ready, final="no_hire")
+    html = member.get(f"/committee/applications/{ready.id}").text
+    banner = re.search(r'<section class="decision-banner decision-no_hire"[^>]*>(.*?)</section>',
+                       html, re.S)
+    assert banner is not None
+    assert html.index("decision-banner") < html.index("Scores by stage")
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", banner.group(1))).split())
+    assert text.startswith("Decided: No hire By Johan Berg, ")
+    assert f"{decision.decided_at:%H:%M} UTC" in text
+    assert "replacing an earlier decision" in text

@@ -175,7 +175,9 @@ def test_recording_a_decision_keeps_the_recommendation_and_closes_the_applicatio
     assert ready.status == ApplicationStatus.DECIDED
     assert db.session.scalar(sa.select(AuditEvent.action).where(
         AuditEvent.action == "decision.recorded")) is not None
-    assert "Ada Lovelace" not in member.get("/committee/").text
+    waiting, recent = member.get("/committee/").text.split('id="recent-title"')
+    assert "Ada Lovelace" not in waiting
+    assert "Ada Lovelace" in recent  # under Recently decided, not in the queue
 
 
 def test_a_decision_against_the_recommendation_needs_a_longer_rationale(ready, member):
