@@ -21,7 +21,7 @@ from ..core.vocabulary import OWED_STATUSES, ApplicationStatus, JobStatus, Role,
 from ..extensions import db
 from ..hr.services.candidates import CLOSING_STATUSES
 from ..hr.services.openings import stage_title
-from ..hr.services.reminders import _overdue_conditions as overdue_conditions
+from ..hr.services.reminders import overdue_conditions
 from ..models import (
     Application,
     Candidate,

@@ -49,6 +49,7 @@ PAGES: dict[str, list[str]] = {
         "/account/notifications",
     ],
     "committee": [
+        "/",
         "/committee/",
         "/committee/decided",
         "/committee/applications/{ready}",
@@ -57,6 +58,7 @@ PAGES: dict[str, list[str]] = {
         "/files/{committee_job}",
     ],
     "hr": [
+        "/",
         "/hr/",
         "/hr/openings/test-opening",
         "/hr/openings/test-opening?status=committee",

@@ -80,10 +80,10 @@ def _overdue(now: datetime, overdue_after: timedelta) -> sa.Select:
         .join(Scorecard.interview).join(Interview.application)
         .join(Application.candidate).join(Application.opening).join(Opening.loop_version)
         .join(Scorecard.interviewer)
-        .where(*_overdue_conditions(now, overdue_after)))
+        .where(*overdue_conditions(now, overdue_after)))
 
 
-def _overdue_conditions(now: datetime, overdue_after: timedelta) -> tuple[sa.ColumnElement, ...]:
+def overdue_conditions(now: datetime, overdue_after: timedelta) -> tuple[sa.ColumnElement, ...]:
     """Return what makes a scorecard overdue, on scorecards, interviews and applications."""
     return (Scorecard.status.in_(OWED_STATUSES), Interview.cancelled_at.is_(None),
             Scorecard.interview_at <= now - overdue_after,
@@ -142,4 +142,4 @@ def overdue_count(now: datetime, overdue_after: timedelta) -> int:
     # Only the tables the conditions name: the list's other joins would cost a scan here.
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Scorecard).join(Scorecard.interview)
-        .join(Interview.application).where(*_overdue_conditions(now, overdue_after)))
+        .join(Interview.application).where(*overdue_conditions(now, overdue_after)))
