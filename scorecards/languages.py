@@ -127,6 +127,11 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     return format_timedelta(delta, add_direction=True)
 
 
+def span(length: timedelta) -> str:
+    """Return a length of time in its largest unit, in the reader's language ("3 days")."""
+    return format_timedelta(length)
+
+
 def month_name(month: str | date, short: bool = False) -> str:
     """Return a month ("YYYY-MM", or the month of a date) as the reader writes it.
 

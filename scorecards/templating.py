@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .core import scale
-from .languages import LANGUAGES, ago, clock, day, month_name, page_language, when, zone_name
+from .languages import LANGUAGES, ago, clock, day, month_name, page_language, span, when, zone_name
 from .models import utcnow
 
 STATE_LABELS = {
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(clock)
     app.add_template_filter(ago)
+    app.add_template_filter(span)
     app.add_template_filter(state_label)
     app.add_template_filter(recommendation_label)
     app.add_template_filter(month_name)

@@ -306,12 +306,3 @@ def blocks_of(user: User) -> list[Role]:
     order = (Role.INTERVIEWER, Role.COMMITTEE, Role.HR, Role.ADMIN)
     return [role for role in order if user.has_role(role)]
 
-
-def how_long(span: timedelta) -> str:
-    """Return a length of time in its largest whole unit ("40 min", "5 h", "3 days")."""
-    seconds = max(0, int(span.total_seconds()))
-    if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
-    if seconds < 48 * 3600:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"

@@ -40,8 +40,7 @@ def index():
         found.update(users=services.user_counts(current_user),
                      jobs=services.job_counts(current_user, now))
     return render_template("home/index.html", roles=roles, now=now, shown=services.SHOWN,
-                           new_days=services.NEW_DAYS, labels=LABELS, window=window,
-                           how_long=services.how_long, **found)
+                           new_days=services.NEW_DAYS, labels=LABELS, window=window, **found)
 
 
 @bp.get("/favicon.ico")
