@@ -47,6 +47,7 @@ PAGES: dict[str, list[str]] = {
         "/scorecards/{submitted}/amend",
         "/analytics/interviewers/{interviewer}",
         "/account/notifications",
+        "/account/settings",
     ],
     "committee": [
         "/",
