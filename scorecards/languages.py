@@ -80,6 +80,11 @@ def page_language() -> str:
     return get_locale().language
 
 
+def time_locale() -> str:
+    """Return the BCP 47 locale whose conventions the page's times follow ("en-GB")."""
+    return FORMATS.get(page_language(), page_language()).replace("_", "-")
+
+
 @cache
 def time_zones() -> tuple[str, ...]:
     """Return the IANA time zone names a user may choose, sorted."""

@@ -9,7 +9,18 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from .core import scale
-from .languages import LANGUAGES, ago, clock, day, month_name, page_language, span, when, zone_name
+from .languages import (
+    LANGUAGES,
+    ago,
+    clock,
+    day,
+    month_name,
+    page_language,
+    span,
+    time_locale,
+    when,
+    zone_name,
+)
 from .models import utcnow
 
 STATE_LABELS = {
@@ -41,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(month_name)
     app.add_template_global(page_language)
     app.add_template_global(zone_name)
+    app.add_template_global(time_locale)
     app.add_template_global(LANGUAGES, "languages")
     app.add_template_global(utcnow)
     app.add_template_global(scale.LEVELS, "scale_levels")

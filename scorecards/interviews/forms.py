@@ -27,13 +27,14 @@ from wtforms import ValidationError
 from ..core.scale import LEVELS
 from ..core.scorecard import Answers, RatingAnswer, Review
 from ..core.vocabulary import Recommendation
+from ..templating import RECOMMENDATION_LABELS
 
 NOT_ASSESSED = "na"
 MAX_TEXT = 20_000  # characters per box: pages of notes, well short of a pasted log file
 MAX_REASON = 2_000
 LEVEL_CHOICES = tuple((level, str(level)) for level in LEVELS)  # (level, the field's value)
 SCORE_VALUES = frozenset({*(value for _, value in LEVEL_CHOICES), NOT_ASSESSED})
-RECOMMENDATION_CHOICES = tuple((r.value, r.label) for r in Recommendation)
+RECOMMENDATION_CHOICES = tuple((r.value, RECOMMENDATION_LABELS[r.value]) for r in Recommendation)
 _RECOMMENDATION_VALUES = frozenset(value for value, _ in RECOMMENDATION_CHOICES)
 _NOTES = ("takeaways", "private_note")
 

@@ -28,6 +28,7 @@ from ..core.vocabulary import ScorecardStatus
 from ..languages import when
 from ..models import Scorecard, utcnow
 from ..paging import requested_page
+from ..templating import recommendation_label
 from . import services
 from .forms import (
     MAX_REASON,
@@ -326,15 +327,15 @@ def _render_form(scorecard: Scorecard, candidate: str, form: ShownForm, version:
 def _contradiction_text(found: Contradiction) -> str:
     """Return the core's contradiction in words for the person who made it."""
     values = {"mean": format_decimal(round(found.mean, 1)), "against": found.against,
-              "recommendation": found.recommendation.label}
+              "recommendation": recommendation_label(found.recommendation.value)}
     if found.ratings_low:
         return ngettext(
-            "Your rating averages %(mean)s and is 1 or 2, but your recommendation is "
+            "Your one rating is %(mean)s, 1 or 2, but your recommendation is "
             "%(recommendation)s.",
             "Your ratings average %(mean)s and %(against)s of your %(num)s ratings are 1 or 2, "
             "but your recommendation is %(recommendation)s.", found.rated, **values)
     return ngettext(
-        "Your rating averages %(mean)s and is 3 or 4, but your recommendation is "
+        "Your one rating is %(mean)s, 3 or 4, but your recommendation is "
         "%(recommendation)s.",
         "Your ratings average %(mean)s and %(against)s of your %(num)s ratings are 3 or 4, "
         "but your recommendation is %(recommendation)s.", found.rated, **values)

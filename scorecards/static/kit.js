@@ -26,9 +26,10 @@
   let storedVersion = null;  // the version another tab or device saved, after a conflict
 
   const say = (message) => { status.textContent = message; };
-  // Times read in UTC, as everywhere else in the service (the page's sentence says so).
-  const clock = (iso) => new Date(iso).toLocaleTimeString("en-GB", {
-    hour: "2-digit", minute: "2-digit", timeZone: "UTC",
+  // Times read on the reader's own clock (base.html names their zone), as on every page.
+  const page = document.documentElement;
+  const clock = (iso) => new Date(iso).toLocaleTimeString(page.dataset.timeLocale, {
+    hour: "2-digit", minute: "2-digit", timeZone: page.dataset.timeZone, timeZoneName: "short",
   });
 
   function schedule(wait) {

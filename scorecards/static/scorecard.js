@@ -112,7 +112,11 @@
   let released = false;
   let failed = status.classList.contains("failed");
 
-  const clock = (iso) => new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  // On the reader's own clock and conventions (base.html names them), whatever the browser's.
+  const reader = document.documentElement.dataset;
+  const clock = (iso) => new Date(iso).toLocaleTimeString(reader.timeLocale, {
+    hour: "2-digit", minute: "2-digit", timeZone: reader.timeZone,
+  });
   function say(text, { error = false } = {}) {
     status.textContent = text;
     status.classList.toggle("failed", error);

@@ -15,11 +15,11 @@ from tests.e2e.test_scorecard_browser import evidence_box, score_option, sign_in
 pytestmark = pytest.mark.e2e
 
 NOTES = {
-    "understanding": ("Notes on problem understanding",
+    "understanding": ("Notes on Problem understanding",
                       "Asked about empty input & duplicate keys before coding."),
-    "approach": ("Notes on approach", "Compared a heap with a sort; chose the heap, O(n log k)."),
+    "approach": ("Notes on Approach", "Compared a heap with a sort; chose the heap, O(n log k)."),
 }
-LATE_NOTE = ("code", "Notes on code quality", "Small functions, one <off-by-one> fixed.")
+LATE_NOTE = ("code", "Notes on Code quality", "Small functions, one <off-by-one> fixed.")
 SAVED = re.compile(r"^Saved \d\d:\d\d UTC$")
 # Phones, tablets either way up, a laptop.
 SIZES = [(390, 844), (768, 1024), (1024, 768), (1280, 800)]
@@ -110,7 +110,7 @@ def test_a_stale_save_keeps_the_notes_in_the_box_and_says_so(page: Page, intervi
     expect(other.locator(".flashes")).to_contain_text("Draft saved")
     other.close()
 
-    box = page.get_by_label("Notes on code quality")
+    box = page.get_by_label("Notes on Code quality")
     box.press_sequentially("Typed in the kit.", delay=5)
     conflict = page.get_by_role("alert")
     expect(conflict).to_contain_text("changed in another tab or on another device")
@@ -129,7 +129,7 @@ def test_a_stale_save_keeps_the_notes_in_the_box_and_says_so(page: Page, intervi
     expect(page.locator("#kit-save-status")).to_have_text(SAVED)
     expect(conflict).to_be_hidden()
     page.reload()
-    expect(page.get_by_label("Notes on code quality")).to_have_value("Typed in the kit. More.")
+    expect(page.get_by_label("Notes on Code quality")).to_have_value("Typed in the kit. More.")
 
 
 def test_a_timer_is_announced_every_few_minutes_and_when_its_time_is_up(
@@ -165,15 +165,15 @@ def test_notes_typed_offline_stay_and_are_saved_when_the_connection_returns(
         page: Page, interviewer, interview):
     open_kit(page, interviewer, interview)
     page.context.set_offline(True)
-    box = page.get_by_label("Notes on testing")
+    box = page.get_by_label("Notes on Testing")
     box.fill("Listed boundary cases.")
     status = page.locator("#kit-save-status")
-    expect(status).to_have_text("Not saved — retrying. Your notes are still here.")
+    expect(status).to_have_text("Not saved: retrying. Your notes are still here.")
     expect(box).to_have_value("Listed boundary cases.")
     page.context.set_offline(False)
     expect(status).to_have_text(SAVED, timeout=15_000)
     page.reload()
-    expect(page.get_by_label("Notes on testing")).to_have_value("Listed boundary cases.")
+    expect(page.get_by_label("Notes on Testing")).to_have_value("Listed boundary cases.")
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda value: str(value))
@@ -182,7 +182,7 @@ def test_the_kit_fits_the_screen_without_sideways_scroll_and_passes_axe(
         page: Page, axe_js, interviewer, interview, width, height):
     page.set_viewport_size({"width": width, "height": height})
     open_kit(page, interviewer, interview)
-    page.get_by_label("Notes on approach").fill("A note, so the save state shows.")
+    page.get_by_label("Notes on Approach").fill("A note, so the save state shows.")
     expect(page.locator("#kit-save-status")).to_have_text(SAVED)
     page.get_by_role("button", name="Start timer for Approach").click()
     overflow = page.evaluate(
