@@ -148,6 +148,13 @@ def opening_contacts(key: str):
     return _render_opening(found, ApplicationForm(formdata=None), contacts=form), 400
 
 
+@bp.get("/openings/<key>/contacts")
+@login_required
+def opening_form(key: str):
+    """Answer a reload of the contacts form's address with the opening that holds the form."""
+    return redirect(url_for(".opening", key=key))
+
+
 def _added_message(added: AddedApplication, opening: Opening) -> str:
     """Say whose record took the application, and what of the typed details was not stored."""
     candidate = added.application.candidate
@@ -226,6 +233,19 @@ def close(application_id: int):
             flash(f"The application is {CLOSE_LABELS[found.status].lower()}.", "success")
             return redirect(url_for(".application", application_id=application_id))
     return _render_application(found, ScheduleForm(prefix="schedule", formdata=None), form, 400)
+
+
+@bp.get("/applications/<int:application_id>/interviews")
+@bp.get("/applications/<int:application_id>/close")
+@bp.get("/applications/<int:application_id>/hire-outcome")
+@login_required
+def application_form(application_id: int):
+    """Answer a reload of a form's address with the application page that holds the form.
+
+    A form sent back with its errors leaves its address in the address bar; visiting it must
+    not be a 405.
+    """
+    return redirect(url_for(".application", application_id=application_id))
 
 
 def _load(application_id: int) -> Application:
@@ -323,6 +343,14 @@ def note(interview_id: int):
         return ("Note saved." if found.note else "Note removed."), "success"
 
     return _apply(found, "note", form, annotate)
+
+
+@bp.get("/interviews/<int:interview_id>/cancel")
+@bp.get("/interviews/<int:interview_id>/note")
+@login_required
+def interview_form(interview_id: int):
+    """Answer a reload of a form's address with the interview page that holds the form."""
+    return redirect(url_for(".interview", interview_id=interview_id))
 
 
 def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]]):
@@ -451,6 +479,13 @@ def remind(scorecard_id: int):
         flash(str(error), "error")
     else:
         flash(f"Reminder sent to {row.interviewer_name} ({row.interviewer_email}).", "success")
+    return redirect(url_for(".overdue"))
+
+
+@bp.get("/overdue/<int:scorecard_id>/reminder")
+@login_required
+def reminder_form(scorecard_id: int):
+    """Answer a visit to a reminder button's address with the overdue list."""
     return redirect(url_for(".overdue"))
 
 

@@ -61,7 +61,7 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     page.goto(f"/hr/candidates/{interview.application.candidate_id}/erase")
     page.get_by_label("I understand that this cannot be undone").check()
     page.get_by_role("button", name="Erase personal data").click()
-    expect(page.locator(".flashes")).to_contain_text("personal data is erased")
+    expect(page.locator(".flashes")).to_contain_text("The candidate is erased")
     db.session.expire_all()
     assert db.session.get(Candidate, interview.application.candidate_id).email is None
 
