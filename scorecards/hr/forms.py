@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -13,10 +15,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from ..core.schedule import interview_time_problem
 from ..core.vocabulary import ApplicationStatus, Source
-from ..models import HIRE_OUTCOME_NOTE_MAX
+from ..models import HIRE_OUTCOME_NOTE_MAX, utcnow
 from .services.candidates import MAX_REASON
 from .services.fields import EMAIL
 from .services.openings import OPENING_KEY
@@ -44,6 +54,8 @@ class ContactsForm(FlaskForm):
 
 class OpeningForm(ContactsForm):
     """A new opening and the loop it is interviewed with, and who answers for it."""
+
+    page_order = ("title", "key", "team", "loop", "hiring_manager", "hr_contact")
 
     key = StringField("Key", validators=[
         DataRequired(message="Give the opening a key."), Length(max=64),
@@ -80,24 +92,60 @@ class ApplicationForm(FlaskForm):
         return self.referrer.data if self.source.data == Source.REFERRAL else None
 
 
+class InterviewTime(DateTimeLocalField):
+    """The time of an interview; what is not a date and time is refused, naming the field."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the typed time, saying what was expected when it is not one."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("The date and time of the interview is not a date and time: give "
+                             "it as 2026-11-20T10:00, in UTC.") from None
+
+
 class InterviewForm(FlaskForm):
     """An interview's time and panel: to schedule it, or to move it and change the panel."""
 
-    scheduled_at = DateTimeLocalField(
+    scheduled_at = InterviewTime(
         "Date and time (UTC)",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[InputRequired(message="Give the date and time of the interview, in UTC.")])
     panel = SelectMultipleField("Panel", validate_choice=False)
     panel_emails = TextAreaField("Or their emails", validators=[Length(max=5000)])
 
+    def typed_emails(self) -> list[str]:
+        """Return the emails typed, one a line or separated by commas or spaces."""
+        return (self.panel_emails.data or "").replace(",", " ").split()
+
     def panel_email_list(self) -> list[str]:
         """Return the chosen and the typed emails, in that order."""
-        typed = (self.panel_emails.data or "").replace(",", " ").split()
-        return [*(self.panel.data or []), *typed]
+        return [*(self.panel.data or []), *self.typed_emails()]
+
+    def validate_scheduled_at(self, field: InterviewTime) -> None:
+        """Refuse a time outside the years an interview may be set to, as the service does."""
+        if field.data is not None:
+            problem = interview_time_problem(field.data.replace(tzinfo=UTC), utcnow())
+            if problem:
+                raise ValidationError(problem)
+
+    def validate_panel(self, field: SelectMultipleField) -> None:
+        """Ask for a panel when nobody is chosen or typed."""
+        if not self.panel_email_list():
+            raise ValidationError("Name at least one interviewer for the panel.")
+
+    def validate_panel_emails(self, field: TextAreaField) -> None:
+        """Name every typed email that is not an email address."""
+        wrong = [email for email in self.typed_emails() if not EMAIL.match(email)]
+        if wrong:
+            raise ValidationError("Not email addresses: " + ", ".join(wrong) + ". Write one "
+                                  "email a line.")
 
 
 class ScheduleForm(InterviewForm):
     """An interview of one stage, its time and its panel."""
+
+    page_order = ("stage", "scheduled_at", "panel", "panel_emails")
 
     stage = SelectField("Stage", validators=[DataRequired(message="Choose the stage.")])
 

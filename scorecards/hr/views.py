@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, timedelta
 
 from flask import (
@@ -52,9 +52,10 @@ from .services.candidates import (
     load_application,
     other_applications,
 )
-from .services.fields import PipelineError
+from .services.fields import EMAIL, PipelineError
 from .services.openings import (
     applications,
+    contact_problems,
     create_opening,
     loop_choices,
     opening_by_key,
@@ -91,7 +92,7 @@ def openings():
     require(current_user, Action.VIEW, Area.PIPELINE)
     form = OpeningForm()
     form.loop.choices = list(loop_choices().items())
-    if form.validate_on_submit():
+    if form.is_submitted() and _valid_contacts(form):
         try:
             opening = create_opening(current_user, form.key.data, form.title.data, form.loop.data,
                                      form.team.data, hiring_manager=form.hiring_manager.data,
@@ -136,7 +137,7 @@ def opening_contacts(key: str):
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
     form = ContactsForm(prefix="contacts")
-    if form.validate_on_submit():
+    if _valid_contacts(form):
         try:
             set_contacts(current_user, found, hiring_manager=form.hiring_manager.data,
                          hr_contact=form.hr_contact.data)
@@ -153,6 +154,17 @@ def opening_contacts(key: str):
 def opening_form(key: str):
     """Answer a reload of the contacts form's address with the opening that holds the form."""
     return redirect(url_for(".opening", key=key))
+
+
+def _valid_contacts(form: ContactsForm) -> bool:
+    """Validate the form, naming each contact who is no active user beside the other problems."""
+    valid = form.validate()
+    for name, problem in contact_problems(form.hiring_manager.data,
+                                          form.hr_contact.data).items():
+        if not form[name].errors:
+            form[name].errors.append(problem)
+            valid = False
+    return valid
 
 
 def _added_message(added: AddedApplication, opening: Opening) -> str:
@@ -201,15 +213,13 @@ def schedule(application_id: int):
     """Schedule an interview of the application with a panel."""
     found = _load(application_id)
     form = _with_choices(ScheduleForm(prefix="schedule"), found)
-    if form.validate():
+    panel = _checked(form)
+    if panel is not None:
         try:
-            panel = find_interviewers(form.panel_email_list())
             interview = schedule_interview(current_user, found, form.stage.data,
                                            form.scheduled_at.data.replace(tzinfo=UTC), panel)
         except PipelineError as error:
             _attach(form, error)
-            # Offered to be invited as interviewers, by an admin, beside the panel.
-            form.unknown_emails = getattr(error, "unknown", [])
         else:
             flash(f"Interview scheduled for {interview.scheduled_at:%d %b %Y, %H:%M} UTC with "
                   f"{len(panel)} panelist{'s' if len(panel) != 1 else ''}.", "success")
@@ -253,6 +263,26 @@ def _load(application_id: int) -> Application:
     found = load_application(application_id) or abort(404)
     require(current_user, Action.MANAGE, found)
     return found
+
+
+def _checked(form: InterviewForm, seated_now: Iterable[User] = ()) -> list[User] | None:
+    """Validate the form and find its panel: the panel, or None with every problem attached.
+
+    Who on the panel cannot sit is told beside the form's other problems, not after them.
+    """
+    valid = form.validate()
+    if form.panel.errors:  # nobody named
+        return None
+    try:
+        # The typed emails already refused as malformed are not named a second time.
+        panel = find_interviewers([email for email in form.panel_email_list()
+                                   if EMAIL.match(email)], seated_now)
+    except PipelineError as error:
+        _attach(form, error)
+        # Offered to be invited as interviewers, by an admin, beside the panel.
+        form.unknown_emails = getattr(error, "unknown", [])
+        return None
+    return panel if valid and not form.panel_emails.errors else None
 
 
 def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
@@ -311,15 +341,19 @@ def interview(interview_id: int):
 def change(interview_id: int):
     """Move an interview, or change its panel."""
     found = _load_interview(interview_id)
+    form = _panel_choices(InterviewForm(prefix="change"), found)
+    panel: list[User] = []
+
+    def checked() -> bool:
+        panel[:] = _checked(form, seated(found)) or []
+        return bool(panel)
 
     def move() -> tuple[str, str]:
-        panel = find_interviewers(form.panel_email_list(), seated(found))
         changed = change_interview(current_user, found, panel=panel,
                                    scheduled_at=_moved_to(form, found))
         return _change_message(changed), "success" if changed.changed else "info"
 
-    form = _panel_choices(InterviewForm(prefix="change"), found)
-    return _apply(found, "change", form, move)
+    return _apply(found, "change", form, move, checked)
 
 
 @bp.post("/interviews/<int:interview_id>/cancel")
@@ -353,12 +387,14 @@ def interview_form(interview_id: int):
     return redirect(url_for(".interview", interview_id=interview_id))
 
 
-def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]]):
+def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]],
+           valid: Callable[[], bool] | None = None):
     """Validate one of an interview's forms and act on it, or show the form with its errors.
 
-    act changes the interview and returns the message and its category to flash.
+    act changes the interview and returns the message and its category to flash; valid, if
+    given, validates the form in place of its own validate.
     """
-    if form.validate():
+    if (valid or form.validate)():
         try:
             message, category = act()
         except PipelineError as error:
