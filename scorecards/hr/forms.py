@@ -32,7 +32,7 @@ from .services.fields import EMAIL
 from .services.openings import OPENING_KEY
 from .services.scheduling import MAX_NOTE
 
-SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied",
+SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied directly",
                  Source.SOURCED: "Sourced by a recruiter"}
 CLOSE_LABELS = {ApplicationStatus.WITHDRAWN: "Withdrawn by the candidate",
                 ApplicationStatus.REJECTED: "Rejected"}
@@ -153,7 +153,7 @@ class ScheduleForm(InterviewForm):
 class NoteForm(FlaskForm):
     """HR's short note on an interview; an empty one clears it."""
 
-    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+    note = TextAreaField("HR's note", filters=[_trimmed], validators=[Length(
         max=MAX_NOTE, message=f"Keep the note within {MAX_NOTE} characters.")])
 
 
@@ -172,7 +172,7 @@ class CloseForm(FlaskForm):
     status = RadioField("Outcome",
                         choices=[SelectChoice(s.value, CLOSE_LABELS[s]) for s in CLOSE_LABELS],
                         validators=[InputRequired(message="Choose withdrawn or rejected.")])
-    reason = TextAreaField("Reason", validators=[
+    reason = TextAreaField("Reason for closing", validators=[
         DataRequired(message="Say why the application is closed."), Length(max=MAX_REASON)])
 
 
@@ -193,7 +193,7 @@ class HireOutcomeForm(FlaskForm):
         "Still employed at 12 months", validate_choice=False, default="",
         choices=[SelectChoice("", "Not known yet"), SelectChoice("yes", "Yes"),
                  SelectChoice("no", "No")])
-    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+    note = TextAreaField("Note on the outcome", filters=[_trimmed], validators=[Length(
         max=HIRE_OUTCOME_NOTE_MAX,
         message=f"Keep the note within {HIRE_OUTCOME_NOTE_MAX} characters.")])
 

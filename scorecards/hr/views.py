@@ -31,6 +31,7 @@ from ..proxy import external_url
 from ..templating import when
 from .forms import (
     CLOSE_LABELS,
+    SOURCE_LABELS,
     ApplicationForm,
     CancelForm,
     CloseForm,
@@ -194,6 +195,7 @@ def _render_opening(opening: Opening, form: ApplicationForm, existing: int | Non
             "hiring_manager": now.hiring_manager.email if now and now.hiring_manager else "",
             "hr_contact": now.hr_contact.email if now and now.hr_contact else ""})
     return render_template("hr/opening.html", opening=opening, counts=pipeline(opening),
+                           sources=SOURCE_LABELS,
                            page=page, form=form, status=status, existing=existing,
                            contacts=contacts)
 
@@ -322,6 +324,7 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
     window = _overdue_window()
     return render_template(
         "hr/application.html", application=application, schedule=schedule, close=close,
+        sources=SOURCE_LABELS,
         stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
         window=window, others=other_applications(application, current_user),
         outcome_hidden=not can(current_user, Action.VIEW, application),
