@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 
 from ..authz import Action, Area, can, require
 from ..catalog.services import loop_of
@@ -66,7 +67,12 @@ from .services.openings import (
     stage_title,
 )
 from .services.panelists import panelists_named, search_panelists
-from .services.reminders import overdue_scorecards, reminder_text, send_reminder
+from .services.reminders import (
+    last_reminders,
+    overdue_scorecards,
+    reminder_text,
+    send_reminder,
+)
 from .services.scheduling import (
     InterviewChange,
     annotate_interview,
@@ -324,7 +330,7 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
     window = _overdue_window()
     return render_template(
         "hr/application.html", application=application, schedule=schedule, close=close,
-        sources=SOURCE_LABELS,
+        sources=SOURCE_LABELS, reminded=_reminded(application.interviews),
         stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
         window=window, others=other_applications(application, current_user),
         outcome_hidden=not can(current_user, Action.VIEW, application),
@@ -461,7 +467,7 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         window=_overdue_window(), state_of=scorecard_state, change=change,
         cancel=cancel or CancelForm(prefix="cancel", formdata=None),
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
-        pinned=bool(pinned_by(interview)),
+        pinned=bool(pinned_by(interview)), reminded=_reminded([interview]),
         changeable=changeable), status
 
 
@@ -518,7 +524,7 @@ def remind(scorecard_id: int):
         flash(str(error), "error")
     else:
         flash(f"Reminder sent to {row.interviewer_name} ({row.interviewer_email}).", "success")
-    return redirect(url_for(".overdue"))
+    return redirect(_back_from_reminder(request.form.get("back")))
 
 
 @bp.get("/overdue/<int:scorecard_id>/reminder")
@@ -546,6 +552,22 @@ def report_csv(key: str):
     report = reports.opening_report(found, current_user)
     return Response(reports.report_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": content_disposition(f"{key}-report.csv")})
+
+
+def _reminded(interviews: list[Interview]) -> dict:
+    """Return when each scorecard of these interviews was last reminded of, by its id."""
+    return last_reminders((s.id for i in interviews for s in i.scorecards), utcnow())
+
+
+def _back_from_reminder(path: str | None) -> str:
+    """Return the HR page a reminder was sent from, or the overdue list: never another site."""
+    try:
+        endpoint, values = current_app.url_map.bind("localhost").match(path or "", method="GET")
+    except HTTPException:
+        endpoint, values = "hr.overdue", {}
+    if endpoint not in ("hr.application", "hr.interview"):
+        endpoint, values = "hr.overdue", {}
+    return url_for(endpoint, **values)
 
 
 def _overdue_window() -> timedelta:

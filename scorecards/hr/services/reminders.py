@@ -35,6 +35,14 @@ OVERDUE = "overdue"  # the kind of the overdue list's cursors
 
 
 @dataclass(frozen=True)
+class Reminded:
+    """When a scorecard was last reminded of: the time, and how long ago as pages say it."""
+
+    at: datetime
+    ago: str  # "2 h ago"
+
+
+@dataclass(frozen=True)
 class OverdueRow:
     """A scorecard not submitted in time, with what a reminder needs to say."""
 
@@ -48,7 +56,7 @@ class OverdueRow:
     stage: str
     scheduled_at: datetime
     hours_overdue: float
-    last_reminded: str | None = None  # "2 h ago", if a reminder went
+    last_reminded: Reminded | None = None  # if a reminder went
 
 
 def overdue_scorecards(now: datetime, overdue_after: timedelta, *, limit: int = 50,
@@ -99,8 +107,20 @@ def _rows(found: Iterable[sa.Row], now: datetime, overdue_after: timedelta) -> l
         rows.append(OverdueRow(scorecard, interview, application, name, email, candidate,
                                opening, stage_title(loop_of(loop_version), stage_key), when,
                                (now - due).total_seconds() / 3600,
-                               ago(last_reminded, now) if last_reminded else None))
+                               Reminded(last_reminded, ago(last_reminded, now))
+                               if last_reminded else None))
     return rows
+
+
+def last_reminders(scorecard_ids: Iterable[int], now: datetime) -> dict[int, Reminded]:
+    """Return when each of these scorecards was last reminded of; the others are left out."""
+    ids = set(scorecard_ids)
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(ScorecardReminder.scorecard_id, sa.func.max(ScorecardReminder.sent_at))
+        .where(ScorecardReminder.scorecard_id.in_(ids)).group_by(ScorecardReminder.scorecard_id))
+    return {scorecard_id: Reminded(at, ago(at, now)) for scorecard_id, at in found}
 
 
 def reminder_text(row: OverdueRow, scorecard_url: str) -> str:
