@@ -152,3 +152,31 @@ def test_an_empty_schedule_form_comes_back_with_every_problem_named(page: Page, 
 
     page.goto(page.url)  # the address the form posted to, visited: never a 405
     expect(page.get_by_role("heading", name="Grace Hopper")).to_be_visible()
+
+
+def test_someone_taken_off_by_mistake_is_offered_again_even_if_deactivated(
+        page: Page, make_user, make_interview):
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD, name="Priya Nair")
+    gone = make_user(Role.INTERVIEWER, email="ana.gone@example.com", name="Ana Gone")
+    kept = make_user(Role.INTERVIEWER, email="ben@example.com", name="Ben Carter")
+    interview = make_interview(panel=[gone, kept])
+    gone.active = False  # left the company after the interview was set
+    db.session.commit()
+    sign_in_as(page, hr)
+    page.goto(f"/hr/interviews/{interview.id}")
+
+    remove = page.get_by_role("button", name="Remove Ana Gone")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-status]")).to_have_text(
+        "Ana Gone removed from the panel. 1 on the panel.")
+    expect(page.get_by_role("button", name="Remove Ben Carter")).to_be_focused()
+    find = page.get_by_role("combobox", name="Add a panelist")
+    find.focus()
+    page.keyboard.type("ana")  # the search finds no active Ana; the page remembers her
+    options = page.get_by_role("listbox", name="Interviewers found").get_by_role("option")
+    expect(options).to_have_text(["Ana Gone (ana.gone@example.com)"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Remove Ana Gone")).to_be_visible()
+    page.get_by_role("button", name="Save the changes").click()
+    expect(page.locator(".flashes")).to_contain_text("Nothing changed")
