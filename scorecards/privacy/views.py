@@ -37,8 +37,8 @@ def erase(candidate_id: int):
         flash("The candidate is erased: their personal data is gone; the anonymous scores "
               "remain.", "success")
         return redirect(back)
-    return render_template("privacy/erase.html", candidate=candidate, form=form,
-                           back=back), 400 if form.errors else 200
+    return render_template("privacy/erase.html", candidate=candidate, form=form), \
+        400 if form.errors else 200
 
 
 def _landing(candidate: Candidate) -> str:
