@@ -325,3 +325,17 @@ def test_the_candidate_form_posts_to_an_address_without_a_fragment(hr, opening):
     # A fragment in the form's address follows the redirect to the new application's page.
     assert '<form method="post" novalidate action="/hr/openings/test-opening">' in hr.get(
         "/hr/openings/test-opening").text
+
+
+@pytest.mark.parametrize("role", [Role.HR, Role.ADMIN])
+def test_a_panel_change_naming_nobody_yet_offers_to_invite_them(make_user, sign_in,
+                                                                make_interview, interviewers,
+                                                                role):
+    interview = make_interview(panel=interviewers[:1])
+    response = sign_in(make_user(role)).post(f"/hr/interviews/{interview.id}", data={
+        "change-scheduled_at": "2030-03-04T09:30", "change-panel": [interviewers[0].email],
+        "change-panel_emails": "newcomer@example.com"})
+    assert response.status_code == 400
+    assert "Not users yet: newcomer@example.com." in response.text
+    invite = "Invite newcomer@example.com as an interviewer"
+    assert (invite in response.text) is (role == Role.ADMIN)
