@@ -462,12 +462,12 @@ def test_hr_who_owes_a_scorecard_sees_no_committee_outcome_on_the_application_pa
         held, make_user, client, sign_in):
     hr_owing, first = held
     page = sign_in(hr_owing).get(f"/hr/applications/{first.id}").text
-    assert "<dt>Committee</dt><dd>Hold" not in page
+    assert "<dt>Committee decision</dt><dd>Hold" not in page
     assert "No hire" not in page  # the other application's outcome
     assert page.count("Hidden until your scorecard is in") == 2
     client.delete_cookie("session")
     page = sign_in(make_user(Role.HR)).get(f"/hr/applications/{first.id}").text
-    assert "<dt>Committee</dt><dd>Hold" in page
+    assert "<dt>Committee decision</dt><dd>Hold" in page
     assert "No hire" in page
 
 

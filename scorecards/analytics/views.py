@@ -47,6 +47,13 @@ def refresh():
     return redirect(url_for("analytics.agreement"), code=303)
 
 
+@bp.get("/analytics/agreement/refresh")
+@login_required
+def refresh_form():
+    """Answer a visit to the refresh button's address with the page that holds the button."""
+    return redirect(url_for("analytics.agreement"))
+
+
 @bp.get("/analytics/interviewers")
 @login_required
 def interviewers():

@@ -150,6 +150,12 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.get("/sign-out")
+def logout_form():
+    """Answer a visit to the sign-out address without signing out: that takes the button."""
+    return redirect(url_for("home.index"))
+
+
 def _next_url() -> str:
     """Return where to go after signing in: the page asked for, if it is one of ours."""
     return _on_site(request.args.get("next", ""))

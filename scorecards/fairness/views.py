@@ -15,7 +15,7 @@ from ..authz import Action, Area, require
 from ..downloads import content_disposition
 from ..extensions import db
 from ..languages import day
-from ..models import LoopVersion, Opening, utcnow
+from ..models import Application, LoopVersion, Opening, utcnow
 from ..proxy import external_url
 from . import differences, reports, services
 from . import validity as validity_reports
@@ -46,6 +46,17 @@ def send_link(candidate_id: int):
     back = request.form.get("application", type=int)
     return redirect(url_for("hr.application", application_id=back) if back
                     else url_for("hr.openings"), code=303)
+
+
+@bp.get("/hr/candidates/<int:candidate_id>/self-identification-link")
+@login_required
+def link_form(candidate_id: int):
+    """Answer a visit to the link button's address with the candidate's newest application."""
+    require(current_user, Action.MANAGE, Area.PIPELINE)
+    newest = db.session.scalar(sa.select(Application.id).where(
+        Application.candidate_id == candidate_id).order_by(Application.id.desc()).limit(1))
+    return redirect(url_for("hr.application", application_id=newest) if newest
+                    else url_for("hr.openings"))
 
 
 @bp.get("/self-identification/thanks")
@@ -169,6 +180,13 @@ def recount():
              if request.form.get(name)}
     back = "fairness.scores" if request.form.get("back") == "scores" else "fairness.impact"
     return redirect(url_for(back, **asked), code=303)
+
+
+@bp.get("/fairness/impact/recount")
+@login_required
+def recount_form():
+    """Answer a visit to the recount button's address with the report that holds the button."""
+    return redirect(url_for("fairness.impact"))
 
 
 def _asked() -> tuple[dict | None, str | None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,15 +24,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.schedule import interview_time_problem
 from ..core.vocabulary import ApplicationStatus, Source
 from ..languages import NoSuchLocalTime, from_local_time
-from ..models import HIRE_OUTCOME_NOTE_MAX
+from ..models import HIRE_OUTCOME_NOTE_MAX, utcnow
 from .services.candidates import MAX_REASON
 from .services.fields import EMAIL
 from .services.openings import OPENING_KEY
 from .services.scheduling import MAX_NOTE
 
-SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied",
+SOURCE_LABELS = {Source.REFERRAL: "Referral", Source.APPLIED: "Applied directly",
                  Source.SOURCED: "Sourced by a recruiter"}
 CLOSE_LABELS = {ApplicationStatus.WITHDRAWN: "Withdrawn by the candidate",
                 ApplicationStatus.REJECTED: "Rejected"}
@@ -54,6 +55,8 @@ class ContactsForm(FlaskForm):
 
 class OpeningForm(ContactsForm):
     """A new opening and the loop it is interviewed with, and who answers for it."""
+
+    page_order = ("title", "key", "team", "loop", "hiring_manager", "hr_contact")
 
     key = StringField("Key", validators=[
         DataRequired(message="Give the opening a key."), Length(max=64),
@@ -90,37 +93,73 @@ class ApplicationForm(FlaskForm):
         return self.referrer.data if self.source.data == Source.REFERRAL else None
 
 
+class InterviewTime(DateTimeLocalField):
+    """The time of an interview; what is not a date and time is refused, naming the field."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the typed time, saying what was expected when it is not one."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("The date and time of the interview is not a date and time: give "
+                             "it as 2026-11-20T10:00.") from None
+
+
 class InterviewForm(FlaskForm):
     """An interview's time and panel: to schedule it, or to move it and change the panel."""
 
     # Typed on the scheduler's own clock: the label names their zone (hr.views), and
     # scheduled_utc() gives the time to store.
-    scheduled_at = DateTimeLocalField(
+    scheduled_at = InterviewTime(
         "Date and time",
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[InputRequired(message="Give the date and time of the interview.")])
     panel = SelectMultipleField("Panel", validate_choice=False)
     panel_emails = TextAreaField("Or their emails", validators=[Length(max=5000)])
 
-    def validate_scheduled_at(self, field: DateTimeLocalField) -> None:
-        """Refuse a time the scheduler's clocks skip (the hour summer time starts)."""
-        try:
-            from_local_time(field.data)
-        except NoSuchLocalTime as error:
-            raise ValidationError(str(error)) from None
-
     def scheduled_utc(self) -> datetime:
         """Return the typed time, read on the scheduler's clock, in UTC."""
         return from_local_time(self.scheduled_at.data)
 
+    def typed_emails(self) -> list[str]:
+        """Return the emails typed, one a line or separated by commas or spaces."""
+        return (self.panel_emails.data or "").replace(",", " ").split()
+
     def panel_email_list(self) -> list[str]:
         """Return the chosen and the typed emails, in that order."""
-        typed = (self.panel_emails.data or "").replace(",", " ").split()
-        return [*(self.panel.data or []), *typed]
+        return [*(self.panel.data or []), *self.typed_emails()]
+
+    def validate_scheduled_at(self, field: InterviewTime) -> None:
+        """Refuse a time the scheduler's clocks skip, or outside the years an interview may be."""
+        if field.data is None:
+            return
+        try:
+            moment = from_local_time(field.data)
+        except NoSuchLocalTime as error:
+            raise ValidationError(str(error)) from None
+        except OverflowError:  # the calendar's far end, in a zone ahead of UTC
+            moment = field.data.replace(tzinfo=UTC)
+        problem = interview_time_problem(moment, utcnow())
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_panel(self, field: SelectMultipleField) -> None:
+        """Ask for a panel when nobody is chosen or typed."""
+        if not self.panel_email_list():
+            raise ValidationError("Name at least one interviewer for the panel.")
+
+    def validate_panel_emails(self, field: TextAreaField) -> None:
+        """Name every typed email that is not an email address."""
+        wrong = [email for email in self.typed_emails() if not EMAIL.match(email)]
+        if wrong:
+            raise ValidationError("Not email addresses: " + ", ".join(wrong) + ". Write one "
+                                  "email a line.")
 
 
 class ScheduleForm(InterviewForm):
     """An interview of one stage, its time and its panel."""
+
+    page_order = ("stage", "scheduled_at", "panel", "panel_emails")
 
     stage = SelectField("Stage", validators=[DataRequired(message="Choose the stage.")])
 
@@ -128,7 +167,7 @@ class ScheduleForm(InterviewForm):
 class NoteForm(FlaskForm):
     """HR's short note on an interview; an empty one clears it."""
 
-    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+    note = TextAreaField("HR's note", filters=[_trimmed], validators=[Length(
         max=MAX_NOTE, message=f"Keep the note within {MAX_NOTE} characters.")])
 
 
@@ -147,7 +186,7 @@ class CloseForm(FlaskForm):
     status = RadioField("Outcome",
                         choices=[SelectChoice(s.value, CLOSE_LABELS[s]) for s in CLOSE_LABELS],
                         validators=[InputRequired(message="Choose withdrawn or rejected.")])
-    reason = TextAreaField("Reason", validators=[
+    reason = TextAreaField("Reason for closing", validators=[
         DataRequired(message="Say why the application is closed."), Length(max=MAX_REASON)])
 
 
@@ -168,7 +207,7 @@ class HireOutcomeForm(FlaskForm):
         "Still employed at 12 months", validate_choice=False, default="",
         choices=[SelectChoice("", "Not known yet"), SelectChoice("yes", "Yes"),
                  SelectChoice("no", "No")])
-    note = TextAreaField("Note", filters=[_trimmed], validators=[Length(
+    note = TextAreaField("Note on the outcome", filters=[_trimmed], validators=[Length(
         max=HIRE_OUTCOME_NOTE_MAX,
         message=f"Keep the note within {HIRE_OUTCOME_NOTE_MAX} characters.")])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from flask import (
@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException
 
 from ..authz import Action, Area, can, require
 from ..catalog.services import loop_of
@@ -32,6 +33,7 @@ from ..paging import requested_page
 from ..proxy import external_url
 from .forms import (
     CLOSE_LABELS,
+    SOURCE_LABELS,
     ApplicationForm,
     CancelForm,
     CloseForm,
@@ -53,9 +55,10 @@ from .services.candidates import (
     load_application,
     other_applications,
 )
-from .services.fields import PipelineError
+from .services.fields import EMAIL, PipelineError
 from .services.openings import (
     applications,
+    contact_problems,
     create_opening,
     loop_choices,
     opening_by_key,
@@ -65,7 +68,12 @@ from .services.openings import (
     stage_title,
 )
 from .services.panelists import panelists_named, search_panelists
-from .services.reminders import overdue_scorecards, reminder_text, send_reminder
+from .services.reminders import (
+    last_reminders,
+    overdue_scorecards,
+    reminder_text,
+    send_reminder,
+)
 from .services.scheduling import (
     InterviewChange,
     annotate_interview,
@@ -92,7 +100,7 @@ def openings():
     require(current_user, Action.VIEW, Area.PIPELINE)
     form = OpeningForm()
     form.loop.choices = list(loop_choices().items())
-    if form.validate_on_submit():
+    if form.is_submitted() and _valid_contacts(form):
         try:
             opening = create_opening(current_user, form.key.data, form.title.data, form.loop.data,
                                      form.team.data, hiring_manager=form.hiring_manager.data,
@@ -137,7 +145,7 @@ def opening_contacts(key: str):
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = opening_by_key(key) or abort(404)
     form = ContactsForm(prefix="contacts")
-    if form.validate_on_submit():
+    if _valid_contacts(form):
         try:
             set_contacts(current_user, found, hiring_manager=form.hiring_manager.data,
                          hr_contact=form.hr_contact.data)
@@ -147,6 +155,24 @@ def opening_contacts(key: str):
             flash("Who answers for the opening was saved.", "success")
             return redirect(url_for(".opening", key=found.key), code=303)
     return _render_opening(found, ApplicationForm(formdata=None), contacts=form), 400
+
+
+@bp.get("/openings/<key>/contacts")
+@login_required
+def opening_form(key: str):
+    """Answer a reload of the contacts form's address with the opening that holds the form."""
+    return redirect(url_for(".opening", key=key))
+
+
+def _valid_contacts(form: ContactsForm) -> bool:
+    """Validate the form, naming each contact who is no active user beside the other problems."""
+    valid = form.validate()
+    for name, problem in contact_problems(form.hiring_manager.data,
+                                          form.hr_contact.data).items():
+        if not form[name].errors:
+            form[name].errors.append(problem)
+            valid = False
+    return valid
 
 
 def _added_message(added: AddedApplication, opening: Opening) -> str:
@@ -176,6 +202,7 @@ def _render_opening(opening: Opening, form: ApplicationForm, existing: int | Non
             "hiring_manager": now.hiring_manager.email if now and now.hiring_manager else "",
             "hr_contact": now.hr_contact.email if now and now.hr_contact else ""})
     return render_template("hr/opening.html", opening=opening, counts=pipeline(opening),
+                           sources=SOURCE_LABELS,
                            page=page, form=form, status=status, existing=existing,
                            contacts=contacts)
 
@@ -195,15 +222,13 @@ def schedule(application_id: int):
     """Schedule an interview of the application with a panel."""
     found = _load(application_id)
     form = _with_choices(ScheduleForm(prefix="schedule"), found)
-    if form.validate():
+    panel = _checked(form)
+    if panel is not None:
         try:
-            panel = find_interviewers(form.panel_email_list())
             interview = schedule_interview(current_user, found, form.stage.data,
                                            form.scheduled_utc(), panel)
         except PipelineError as error:
             _attach(form, error)
-            # Offered to be invited as interviewers, by an admin, beside the panel.
-            form.unknown_emails = getattr(error, "unknown", [])
         else:
             flash(f"Interview scheduled for {when(interview.scheduled_at)} with "
                   f"{len(panel)} panelist{'s' if len(panel) != 1 else ''}.", "success")
@@ -229,11 +254,44 @@ def close(application_id: int):
     return _render_application(found, ScheduleForm(prefix="schedule", formdata=None), form, 400)
 
 
+@bp.get("/applications/<int:application_id>/interviews")
+@bp.get("/applications/<int:application_id>/close")
+@bp.get("/applications/<int:application_id>/hire-outcome")
+@login_required
+def application_form(application_id: int):
+    """Answer a reload of a form's address with the application page that holds the form.
+
+    A form sent back with its errors leaves its address in the address bar; visiting it must
+    not be a 405.
+    """
+    return redirect(url_for(".application", application_id=application_id))
+
+
 def _load(application_id: int) -> Application:
     require(current_user, Action.VIEW, Area.PIPELINE)
     found = load_application(application_id) or abort(404)
     require(current_user, Action.MANAGE, found)
     return found
+
+
+def _checked(form: InterviewForm, seated_now: Iterable[User] = ()) -> list[User] | None:
+    """Validate the form and find its panel: the panel, or None with every problem attached.
+
+    Who on the panel cannot sit is told beside the form's other problems, not after them.
+    """
+    valid = form.validate()
+    if form.panel.errors:  # nobody named
+        return None
+    try:
+        # The typed emails already refused as malformed are not named a second time.
+        panel = find_interviewers([email for email in form.panel_email_list()
+                                   if EMAIL.match(email)], seated_now)
+    except PipelineError as error:
+        _attach(form, error)
+        # Offered to be invited as interviewers, by an admin, beside the panel.
+        form.unknown_emails = getattr(error, "unknown", [])
+        return None
+    return panel if valid and not form.panel_emails.errors else None
 
 
 def _with_choices(form: ScheduleForm, application: Application) -> ScheduleForm:
@@ -282,6 +340,7 @@ def _render_application(application: Application, schedule: ScheduleForm, close:
     window = _overdue_window()
     return render_template(
         "hr/application.html", application=application, schedule=schedule, close=close,
+        sources=SOURCE_LABELS, reminded=_reminded(application.interviews),
         stage_titles={stage.key: stage.title for stage in loop.stages}, now=utcnow(),
         window=window, others=other_applications(application, current_user),
         outcome_hidden=not can(current_user, Action.VIEW, application),
@@ -301,15 +360,19 @@ def interview(interview_id: int):
 def change(interview_id: int):
     """Move an interview, or change its panel."""
     found = _load_interview(interview_id)
+    form = _panel_choices(InterviewForm(prefix="change"), found)
+    panel: list[User] = []
+
+    def checked() -> bool:
+        panel[:] = _checked(form, seated(found)) or []
+        return bool(panel)
 
     def move() -> tuple[str, str]:
-        panel = find_interviewers(form.panel_email_list(), seated(found))
         changed = change_interview(current_user, found, panel=panel,
                                    scheduled_at=_moved_to(form, found))
         return _change_message(changed), "success" if changed.changed else "info"
 
-    form = _panel_choices(InterviewForm(prefix="change"), found)
-    return _apply(found, "change", form, move)
+    return _apply(found, "change", form, move, checked)
 
 
 @bp.post("/interviews/<int:interview_id>/cancel")
@@ -335,12 +398,22 @@ def note(interview_id: int):
     return _apply(found, "note", form, annotate)
 
 
-def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]]):
+@bp.get("/interviews/<int:interview_id>/cancel")
+@bp.get("/interviews/<int:interview_id>/note")
+@login_required
+def interview_form(interview_id: int):
+    """Answer a reload of a form's address with the interview page that holds the form."""
+    return redirect(url_for(".interview", interview_id=interview_id))
+
+
+def _apply(found: Interview, name: str, form: FlaskForm, act: Callable[[], tuple[str, str]],
+           valid: Callable[[], bool] | None = None):
     """Validate one of an interview's forms and act on it, or show the form with its errors.
 
-    act changes the interview and returns the message and its category to flash.
+    act changes the interview and returns the message and its category to flash; valid, if
+    given, validates the form in place of its own validate.
     """
-    if form.validate():
+    if (valid or form.validate)():
         try:
             message, category = act()
         except PipelineError as error:
@@ -404,7 +477,7 @@ def _render_interview(interview: Interview, *, change: InterviewForm | None = No
         window=_overdue_window(), state_of=scorecard_state, change=change,
         cancel=cancel or CancelForm(prefix="cancel", formdata=None),
         note=note or NoteForm(prefix="note", formdata=None, data={"note": interview.note}),
-        pinned=bool(pinned_by(interview)),
+        pinned=bool(pinned_by(interview)), reminded=_reminded([interview]),
         changeable=changeable), status
 
 
@@ -461,6 +534,13 @@ def remind(scorecard_id: int):
         flash(str(error), "error")
     else:
         flash(f"Reminder sent to {row.interviewer_name} ({row.interviewer_email}).", "success")
+    return redirect(_back_from_reminder(request.form.get("back")))
+
+
+@bp.get("/overdue/<int:scorecard_id>/reminder")
+@login_required
+def reminder_form(scorecard_id: int):
+    """Answer a visit to a reminder button's address with the overdue list."""
     return redirect(url_for(".overdue"))
 
 
@@ -482,6 +562,22 @@ def report_csv(key: str):
     report = reports.opening_report(found, current_user)
     return Response(reports.report_csv(report), mimetype="text/csv",
                     headers={"Content-Disposition": content_disposition(f"{key}-report.csv")})
+
+
+def _reminded(interviews: list[Interview]) -> dict:
+    """Return when each scorecard of these interviews was last reminded of, by its id."""
+    return last_reminders(s.id for i in interviews for s in i.scorecards)
+
+
+def _back_from_reminder(path: str | None) -> str:
+    """Return the HR page a reminder was sent from, or the overdue list: never another site."""
+    try:
+        endpoint, values = current_app.url_map.bind("localhost").match(path or "", method="GET")
+    except HTTPException:
+        endpoint, values = "hr.overdue", {}
+    if endpoint not in ("hr.application", "hr.interview"):
+        endpoint, values = "hr.overdue", {}
+    return url_for(endpoint, **values)
 
 
 def _overdue_window() -> timedelta:

@@ -44,6 +44,13 @@ def meeting(opening_key: str):
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 
+@bp.get("/openings/<opening_key>/packet")
+@login_required
+def meeting_form(opening_key: str):
+    """Answer a visit to the packet buttons' address with the queue that holds the buttons."""
+    return redirect(url_for("committee.queue"))
+
+
 def _send(packet: Packet):
     response = send_file(io.BytesIO(packet.data), mimetype=packet.mimetype,
                          etag=packet.fingerprint)

@@ -1,6 +1,7 @@
 // The panel picker: a search box that offers the interviewers whose name or email begins with
-// what is typed, and adds the one chosen as a ticked box. The form works without this script
-// (the chosen boxes and the emails field); with it, nobody has to know an email by heart.
+// what is typed, and the people chosen as chips, each with a button that takes them off.
+// The form works without this script: the chosen are ticked boxes, and emails can be typed in
+// the field below; the script turns the ticked boxes into chips carrying the same values.
 // Names are set as text, never as markup.
 (() => {
   "use strict";
@@ -12,15 +13,89 @@
     const list = picker.querySelector("[data-matches]");
     const chosen = picker.querySelector("[data-chosen]");
     const status = picker.querySelector("[data-status]");
+    const hint = picker.querySelector("[data-hint-with-script]");
     const url = picker.dataset.searchUrl;
     const name = picker.dataset.fieldName;
+    // Listed on the page but not chosen (someone seated and unticked, or taken off here): they
+    // are offered again as they are typed, even if the search would not find them (deactivated).
+    const offered = new Map();
     let matches = [];
     let active = -1;
     let timer = null;
     let asked = 0;  // the latest question; an older answer arriving late is dropped
-    search.hidden = false;
 
     const say = (text) => { status.textContent = text; };
+    const chips = () => [...chosen.querySelectorAll("[data-email]")];
+    const isChosen = (email) => chips().some((chip) => chip.dataset.email === email);
+    const count = () => {
+      const n = chips().length;
+      return n ? `${n} on the panel.` : "Nobody is on the panel yet.";
+    };
+
+    const empty = document.createElement("p");
+    empty.className = "muted panel-empty";
+    empty.textContent = "Nobody is on the panel yet.";
+    chosen.after(empty);
+    const showEmpty = () => { empty.hidden = chips().length > 0; };
+
+    function chip(person) {
+      const item = document.createElement("li");
+      item.className = "chip";
+      item.dataset.email = person.email;
+      const value = document.createElement("input");
+      value.type = "hidden";
+      value.name = name;
+      value.value = person.email;
+      const label = document.createElement("span");
+      label.className = "chip-label";
+      label.textContent = person.label;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "chip-remove";
+      remove.setAttribute("aria-label", `Remove ${person.name}`);
+      remove.textContent = "×";
+      remove.addEventListener("click", () => unpick(item, person));
+      item.append(value, label, remove);
+      return item;
+    }
+
+    function unpick(item, person) {
+      const buttons = chips().map((each) => each.querySelector("button"));
+      const at = buttons.indexOf(item.querySelector("button"));
+      item.remove();
+      offered.set(person.email, person);
+      showEmpty();
+      // The focus stays in the list of chips, on the next one, or goes back to the search box.
+      const next = buttons[at + 1] || buttons[at - 1];
+      (next || input).focus();
+      say(`${person.name} removed from the panel. ${count()}`);
+    }
+
+    function pick(index) {
+      const person = matches[index];
+      if (!person) return;
+      offered.delete(person.email);
+      if (!isChosen(person.email)) chosen.append(chip(person));
+      showEmpty();
+      input.value = "";
+      close();
+      say(`${person.name} added to the panel. ${count()}`);
+    }
+
+    // The ticked boxes become chips; the unticked are remembered, to be offered again.
+    for (const item of [...chosen.children]) {
+      const box = item.querySelector("input[type=checkbox]");
+      const label = item.querySelector("label").textContent.trim();
+      const suffix = ` (${box.value})`;
+      const person = { email: box.value, label,
+                       name: label.endsWith(suffix) ? label.slice(0, -suffix.length) : label };
+      if (box.checked) item.replaceWith(chip(person));
+      else { item.remove(); offered.set(person.email, person); }
+    }
+    chosen.classList.add("chips");
+    showEmpty();
+    if (hint) hint.textContent = hint.dataset.hintWithScript;
+    search.hidden = false;
 
     function close() {
       list.hidden = true;
@@ -31,13 +106,16 @@
       active = -1;
     }
 
-    function isChosen(email) {
-      return [...chosen.querySelectorAll("input[type=checkbox]")]
-        .some((box) => box.value === email && box.checked);
+    function remembered(typed) {
+      const start = typed.trim().toLowerCase();
+      return [...offered.values()].filter((person) =>
+        person.name.toLowerCase().startsWith(start) || person.email.startsWith(start));
     }
 
-    function show(found, more) {
-      matches = found.filter((person) => !isChosen(person.email));
+    function show(found, more, typed) {
+      const emails = new Set(found.map((person) => person.email));
+      const all = [...found, ...remembered(typed).filter((person) => !emails.has(person.email))];
+      matches = all.filter((person) => !isChosen(person.email));
       active = -1;
       list.replaceChildren(...matches.map((person, index) => {
         const option = document.createElement("li");
@@ -52,11 +130,12 @@
       list.hidden = matches.length === 0;
       input.setAttribute("aria-expanded", String(matches.length > 0));
       if (!matches.length) {
-        say(found.length ? "Everyone found is on the panel already."
+        say(all.length ? "Everyone found is on the panel already."
           : "No active interviewer's name or email begins with that.");
       } else {
         say(`${matches.length} interviewer${matches.length === 1 ? "" : "s"} found` +
-            (more ? "; type more to see others." : "."));
+            (more ? "; type more to see others." : ".") +
+            " Use the arrow keys to choose, and Enter to add.");
       }
     }
 
@@ -75,33 +154,6 @@
       }
     }
 
-    function pick(index) {
-      const person = matches[index];
-      if (!person) return;
-      const existing = [...chosen.querySelectorAll("input[type=checkbox]")]
-        .find((box) => box.value === person.email);
-      if (existing) {
-        existing.checked = true;
-      } else {
-        const item = document.createElement("li");
-        item.className = "choice";
-        const box = document.createElement("input");
-        box.type = "checkbox";
-        box.name = name;
-        box.value = person.email;
-        box.checked = true;
-        box.id = `${name}-added-${chosen.children.length}`;
-        const label = document.createElement("label");
-        label.htmlFor = box.id;
-        label.textContent = person.label;
-        item.append(box, " ", label);
-        chosen.append(item);
-      }
-      input.value = "";
-      close();
-      say(`${person.name} added to the panel.`);
-    }
-
     async function ask(typed) {
       const question = ++asked;
       if (!typed.trim()) { close(); say(""); return; }
@@ -111,9 +163,12 @@
         });
         if (!response.ok) throw new Error(String(response.status));
         const answer = await response.json();
-        if (question === asked) show(answer.interviewers, answer.more);
+        if (question === asked) show(answer.interviewers, answer.more, typed);
       } catch {
-        if (question === asked) { close(); say("The search did not answer; type the emails below instead."); }
+        if (question === asked) {
+          close();
+          say("The search did not answer; type the emails in the field below instead.");
+        }
       }
     }
 

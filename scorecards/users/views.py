@@ -117,6 +117,17 @@ def reactivate(user_id: int):
     return redirect(url_for("users.detail", user_id=user_id), code=303)
 
 
+@bp.get("/admin/users/<int:user_id>/roles")
+@bp.get("/admin/users/<int:user_id>/deactivate")
+@bp.get("/admin/users/<int:user_id>/reactivate")
+@bp.get("/admin/users/<int:user_id>/password-reset")
+@bp.get("/admin/users/<int:user_id>/invitation")
+@login_required
+def detail_form(user_id: int):
+    """Answer a visit to a button's address with the user's page that holds the button."""
+    return redirect(url_for("users.detail", user_id=user_id))
+
+
 def _change(user_id: int, done: str, **change) -> None:
     try:
         services.change(_me(), user_id, **change)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -35,7 +37,7 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     find = page.get_by_role("combobox", name="Add a panelist")
     find.fill("ana")
     page.get_by_role("option", name="Ana Souza (ana@example.com)").click()
-    expect(page.get_by_role("checkbox", name="Ana Souza (ana@example.com)")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove Ana Souza")).to_be_visible()
     page.locator("input[type=datetime-local]").fill("2026-11-20T10:00")
     page.get_by_role("button", name="Schedule the interview").click()
     expect(page.locator(".flashes")).to_be_visible()
@@ -61,7 +63,7 @@ def test_hr_runs_an_application_from_the_opening_to_erasure(page: Page, make_use
     page.goto(f"/hr/candidates/{interview.application.candidate_id}/erase")
     page.get_by_label("I understand that this cannot be undone").check()
     page.get_by_role("button", name="Erase personal data").click()
-    expect(page.locator(".flashes")).to_contain_text("personal data is erased")
+    expect(page.locator(".flashes")).to_contain_text("The candidate is erased")
     db.session.expire_all()
     assert db.session.get(Candidate, interview.application.candidate_id).email is None
 
@@ -79,10 +81,10 @@ def test_hr_picks_a_panel_with_the_keyboard_from_what_they_type(page: Page, axe_
     page.goto(f"/hr/interviews/{interview.id}")
     find = page.get_by_role("combobox", name="Add a panelist")
     expect(page.get_by_role("group", name="Panel")).to_be_visible()
-    expect(page.get_by_role("checkbox", name="Ana Souza (ana@example.com)")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove Ana Souza")).to_be_visible()
 
     find.press_sequentially("an")
-    options = page.get_by_role("option")
+    options = page.get_by_role("listbox", name="Interviewers found").get_by_role("option")
     expect(options).to_have_text(["Anders Berg (anders@example.com)"])  # Ana sits already
     expect(find).to_have_attribute("aria-expanded", "true")
     page.add_script_tag(path=axe_js)  # with the list of matches open
@@ -100,9 +102,10 @@ def test_hr_picks_a_panel_with_the_keyboard_from_what_they_type(page: Page, axe_
     find.press("ArrowDown")
     expect(options.first).to_have_attribute("aria-selected", "true")
     find.press("Enter")  # chooses; it does not submit the form
-    expect(page.get_by_role("checkbox", name="<b>Mark</b> Up (mark@example.com)")).to_be_checked()
+    expect(page.get_by_role("button", name="Remove <b>Mark</b> Up")).to_be_visible()
     expect(find).to_have_value("")
-    expect(page.locator("[data-status]")).to_have_text("<b>Mark</b> Up added to the panel.")
+    expect(page.locator("[data-status]")).to_have_text(
+        "<b>Mark</b> Up added to the panel. 2 on the panel.")
     expect(page.locator("b", has_text="Mark")).to_have_count(0)
 
     page.get_by_role("button", name="Save the changes").click()
@@ -147,3 +150,26 @@ def test_the_audit_trail_has_no_serious_accessibility_problems(page: Page, axe_j
     serious = [f"{v['id']}: {v['help']}" for v in results["violations"]
                if v["impact"] in ("serious", "critical")]
     assert not serious, "\n".join(serious)
+
+
+@pytest.mark.parametrize("path", [
+    "/hr/", "/hr/openings/test-opening", "/hr/applications/{application}",
+    "/hr/interviews/{interview}", "/hr/overdue", "/hr/openings/test-opening/report",
+    "/hr/search?q=candidate", "/hr/candidates/{candidate}/erase"])
+def test_hr_pages_do_not_scroll_sideways_on_a_phone(page: Page, make_user, make_interview, path):
+    page.set_viewport_size({"width": 390, "height": 900})
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD)
+    overdue = datetime.now(UTC) - timedelta(days=3)
+    interview = make_interview(panel=[make_user(Role.INTERVIEWER, name="Ana Souza",
+                                                email="ana.souza.longname@example.com")],
+                               when=overdue)
+    sign_in_as(page, hr)
+    page.goto(path.format(application=interview.application_id, interview=interview.id,
+                          candidate=interview.application.candidate_id))
+    # What is wider than the content column, outside the boxes that wide tables scroll in.
+    wider = page.evaluate("""() => {
+        const main = document.querySelector("main"), edge = main.getBoundingClientRect().right;
+        return [...main.querySelectorAll("*")]
+          .filter((e) => !e.closest(".table-scroll") && e.getBoundingClientRect().right > edge + 1)
+          .map((e) => `${e.tagName} ${(e.textContent || "").trim().slice(0, 40)}`); }""")
+    assert not wider

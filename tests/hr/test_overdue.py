@@ -121,3 +121,31 @@ def test_an_interview_moved_past_the_services_moves_its_scorecards(hr, late):
     db.session.commit()
     assert _times(late.interview) == {ahead}
     assert "Ana Souza" not in hr.get("/hr/overdue").text
+
+
+@pytest.mark.parametrize("page", ["application", "interview"])
+def test_the_application_and_interview_pages_offer_a_reminder_with_when_the_last_went(
+        hr, late, page):
+    path = {"application": f"/hr/applications/{late.interview.application_id}",
+            "interview": f"/hr/interviews/{late.interview_id}"}[page]
+    html = hr.get(path).text
+    assert "Not reminded yet" in html
+    assert f'action="/hr/overdue/{late.id}/reminder"' in html
+    response = hr.post(f"/hr/overdue/{late.id}/reminder", data={"back": path})
+    assert response.headers["Location"] == path
+    html = hr.get(path).text
+    assert "Reminder sent to Ana Souza (ana@example.com)." in html
+    assert re.search(r'<p class="muted last-reminded" title="[^"]+ UTC">Last reminded just now</p>',
+                     html)
+
+
+def test_a_scorecard_not_overdue_has_no_reminder_button(hr, make_user, make_interview):
+    interview = make_interview(panel=[make_user()], when=datetime.now(UTC) - timedelta(hours=1))
+    assert "Send reminder" not in hr.get(f"/hr/applications/{interview.application_id}").text
+
+
+@pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example/hr/",
+                                  "/hr/openings/test-opening", "/hr/applications/x", ""])
+def test_a_reminder_comes_back_only_to_an_application_or_interview_page(hr, late, back):
+    response = hr.post(f"/hr/overdue/{late.id}/reminder", data={"back": back})
+    assert response.headers["Location"] == "/hr/overdue"

@@ -1,5 +1,6 @@
 """HR's pages: who may open them, and what their forms do."""
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -229,3 +230,112 @@ def test_the_panel_picker_is_offered_only_where_an_interview_can_be_scheduled(
     assert ("data-panel-picker" in html) is offered
     assert ("Schedule an interview" in html) is offered
     assert "ana@example.com" not in html  # the picker lists nobody: it searches
+
+
+def summary_links(page: str) -> list[tuple[str, str]]:
+    """Return the links of the page's error summary: (target, message), in the page's order."""
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', page, re.S).group(1)
+    return [(target, html.unescape(message))
+            for target, message in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)]
+
+
+def test_an_empty_schedule_form_names_every_missing_field_at_once_in_the_page_order(
+        hr, make_application):
+    application = make_application()
+    response = hr.post(f"/hr/applications/{application.id}/interviews", data={})
+    assert response.status_code == 400
+    assert summary_links(response.text) == [
+        ("schedule-stage", "Choose the stage."),
+        ("schedule-scheduled_at", "Give the date and time of the interview, in UTC."),
+        ("schedule-panel", "Name at least one interviewer for the panel.")]
+    for name in ("stage", "scheduled_at", "panel"):
+        assert f'id="schedule-{name}-error"' in response.text
+    notice = response.text.index("The interview was not scheduled.")
+    assert notice < response.text.index('id="error-summary" autofocus')
+
+
+def test_a_time_out_of_range_and_a_panel_of_strangers_are_reported_together(
+        hr, make_application, interviewers):
+    application = make_application()
+    response = hr.post(f"/hr/applications/{application.id}/interviews", data={
+        "schedule-stage": "coding", "schedule-scheduled_at": "2206-01-01T10:00",
+        "schedule-panel_emails": "nobody@example.com\nnot-an-email"})
+    assert response.status_code == 400
+    assert [target for target, _ in summary_links(response.text)] == [
+        "schedule-scheduled_at", "schedule-panel", "schedule-panel_emails"]
+    assert "is more than 5 years ahead" in response.text
+    assert "Panel: nobody@example.com is not a user." in response.text
+    assert "Not email addresses: not-an-email." in response.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Interview)) == 0
+
+
+def test_a_time_that_is_no_time_says_which_field_and_what_to_type(hr, make_application,
+                                                                   interviewers):
+    application = make_application()
+    response = hr.post(f"/hr/applications/{application.id}/interviews", data={
+        "schedule-stage": "coding", "schedule-scheduled_at": "next tuesday",
+        "schedule-panel_emails": "ana@example.com"})
+    assert summary_links(response.text) == [(
+        "schedule-scheduled_at", "The date and time of the interview is not a date and time: "
+                                 "give it as 2026-11-20T10:00, in UTC.")]
+
+
+def test_moving_an_interview_reports_the_time_and_the_empty_panel_together(
+        hr, make_interview, interviewers):
+    interview = make_interview(panel=interviewers[:1])
+    response = hr.post(f"/hr/interviews/{interview.id}", data={
+        "change-scheduled_at": "", "change-panel_emails": ""})
+    assert response.status_code == 400
+    assert [target for target, _ in summary_links(response.text)] == [
+        "change-scheduled_at", "change-panel"]
+    assert "The interview was not changed." in response.text
+
+
+def test_a_new_opening_names_every_problem_in_the_order_of_the_form(hr, catalog):
+    response = hr.post("/hr/", data={"key": "", "title": "", "loop": "test-loop",
+                                     "hiring_manager": "nobody@example.com",
+                                     "hr_contact": "nobody.either@example.com"})
+    assert response.status_code == 400
+    assert summary_links(response.text) == [
+        ("title", "Give the opening a title."), ("key", "Give the opening a key."),
+        ("hiring_manager", "nobody@example.com is not an active user."),
+        ("hr_contact", "nobody.either@example.com is not an active user.")]
+    assert "The opening was not created." in response.text
+
+
+def test_both_contacts_of_an_opening_are_checked_at_once(hr, opening):
+    response = hr.post("/hr/openings/test-opening/contacts", data={
+        "contacts-hiring_manager": "nobody@example.com", "contacts-hr_contact": "not an email"})
+    assert response.status_code == 400
+    assert summary_links(response.text) == [
+        ("contacts-hiring_manager", "nobody@example.com is not an active user."),
+        ("contacts-hr_contact", "This is not an email address.")]
+
+
+def test_an_empty_candidate_form_names_the_missing_name_and_source_at_once(hr, opening):
+    response = hr.post("/hr/openings/test-opening", data={"email": "not an email"})
+    assert response.status_code == 400
+    assert summary_links(response.text) == [
+        ("name", "Give the candidate's name."), ("email", "This is not an email address."),
+        ("source-0", "Choose where the application came from.")]
+    assert "The candidate was not added." in response.text
+
+
+def test_the_candidate_form_posts_to_an_address_without_a_fragment(hr, opening):
+    # A fragment in the form's address follows the redirect to the new application's page.
+    assert '<form method="post" novalidate action="/hr/openings/test-opening">' in hr.get(
+        "/hr/openings/test-opening").text
+
+
+@pytest.mark.parametrize("role", [Role.HR, Role.ADMIN])
+def test_a_panel_change_naming_nobody_yet_offers_to_invite_them(make_user, sign_in,
+                                                                make_interview, interviewers,
+                                                                role):
+    interview = make_interview(panel=interviewers[:1])
+    response = sign_in(make_user(role)).post(f"/hr/interviews/{interview.id}", data={
+        "change-scheduled_at": "2030-03-04T09:30", "change-panel": [interviewers[0].email],
+        "change-panel_emails": "newcomer@example.com"})
+    assert response.status_code == 400
+    assert "Not users yet: newcomer@example.com." in response.text
+    invite = "Invite newcomer@example.com as an interviewer"
+    assert (invite in response.text) is (role == Role.ADMIN)

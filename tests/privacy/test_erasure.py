@@ -20,6 +20,7 @@ from scorecards.models import (
     HireOutcome,
     Job,
     JobChunk,
+    Opening,
     Rating,
     Scorecard,
     ScorecardRevision,
@@ -141,6 +142,32 @@ def test_hr_erases_a_candidate_from_the_page_after_confirming(scored, make_user,
     assert client.post(url, data={"confirm": "y"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Candidate, scored.candidate_id).erased_at is not None
+
+
+def test_erasing_from_an_application_lands_on_its_opening_with_a_flash_naming_nobody(
+        make_application, make_user, sign_in):
+    first = make_application(SECRET)
+    other = Opening(key="second-opening", title="Second", loop_version=first.opening.loop_version)
+    second = Application(candidate=first.candidate, opening=other, source=Source.APPLIED)
+    db.session.add(second)
+    db.session.commit()
+    client = sign_in(make_user(Role.HR))
+    url = f"/hr/candidates/{first.candidate_id}/erase?application={second.id}"
+    response = client.post(url, data={"confirm": "y"})
+    assert response.headers["Location"] == "/hr/openings/second-opening"
+    page = client.get(response.headers["Location"]).text
+    assert "The candidate is erased" in page
+    assert SECRET not in page
+
+
+@pytest.mark.parametrize("started", ["", "?application=999999", "?application=x"])
+def test_erasing_from_elsewhere_lands_on_the_first_opening_they_applied_to(
+        make_application, make_user, sign_in, started):
+    application = make_application(SECRET)
+    client = sign_in(make_user(Role.HR))
+    response = client.post(f"/hr/candidates/{application.candidate_id}/erase{started}",
+                           data={"confirm": "y"})
+    assert response.headers["Location"] == "/hr/openings/test-opening"
 
 
 @pytest.mark.parametrize("role", [Role.INTERVIEWER, Role.COMMITTEE])

@@ -143,6 +143,17 @@ def set_contacts(actor: User, opening: Opening, *, hiring_manager: str | None,
     return opening
 
 
+def contact_problems(hiring_manager: str | None, hr_contact: str | None) -> dict[str, str]:
+    """Return, by field, what keeps each email named from being a contact of an opening."""
+    problems = {}
+    for field, email in (("hiring_manager", hiring_manager), ("hr_contact", hr_contact)):
+        try:
+            _user_named(email, field)
+        except PipelineError as error:
+            problems[field] = str(error)
+    return problems
+
+
 def _user_named(email: str | None, field: str) -> User | None:
     """Return the active user with this email, None for none given; refuse an unknown one."""
     email = (email or "").strip().lower()

@@ -102,6 +102,17 @@ def _rows(found: Iterable[sa.Row], now: datetime, overdue_after: timedelta) -> l
     return rows
 
 
+def last_reminders(scorecard_ids: Iterable[int]) -> dict[int, datetime]:
+    """Return when each of these scorecards was last reminded of; the others are left out."""
+    ids = set(scorecard_ids)
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(ScorecardReminder.scorecard_id, sa.func.max(ScorecardReminder.sent_at))
+        .where(ScorecardReminder.scorecard_id.in_(ids)).group_by(ScorecardReminder.scorecard_id))
+    return dict(found.tuples().all())
+
+
 def reminder_text(row: OverdueRow, scorecard_url: str) -> str:
     """Return the text of a reminder to an interviewer who owes a scorecard."""
     return (f"Hello {row.interviewer_name},\n\n"
