@@ -139,6 +139,27 @@ def test_a_swedish_interviewer_reads_their_pages_in_swedish(page: Page, axe_js, 
     assert _english_leftovers(page.inner_text("body")) == []
     assert_accessible(page, axe_js)
 
+    page.locator("header nav").get_by_role("link", name="Startsida").click()
+    expect(page.get_by_role("heading", name="Välkommen, Ina Berg")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dina nästa intervjuer")).to_be_visible()
+    assert _english_leftovers(page.inner_text("body")) == []
+    assert_accessible(page, axe_js)
+
+    page.goto(f"/interviews/{upcoming.id}")
+    page.get_by_role("link", name="Öppna intervjuguiden").click()
+    page.get_by_label("Anteckningar om Approach").fill("Jämförde en heap med sortering.")
+    expect(page.locator("#kit-save-status")).to_have_text(
+        re.compile(r"^Sparat kl. \d\d:\d\d CET$"))
+    assert _english_leftovers(page.inner_text("body")) == []
+    assert_accessible(page, axe_js)
+
+    page.get_by_role("link", name="Bedöm nu").click()
+    expect(page.get_by_label("Underlag för Approach")).to_have_value(
+        "Jämförde en heap med sortering.")
+    expect(page.get_by_role("radio", name="Anställ absolut", exact=True)).to_be_visible()
+    assert _english_leftovers(page.inner_text("body")) == []
+    assert_accessible(page, axe_js)
+
 
 @pytest.mark.browser_context_args(locale="en-US", timezone_id="Europe/Stockholm")
 def test_hr_schedules_on_their_own_clock_with_the_date_written_out(page: Page, make_user,

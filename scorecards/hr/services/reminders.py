@@ -110,7 +110,7 @@ def last_reminders(scorecard_ids: Iterable[int]) -> dict[int, datetime]:
     found = db.session.execute(
         sa.select(ScorecardReminder.scorecard_id, sa.func.max(ScorecardReminder.sent_at))
         .where(ScorecardReminder.scorecard_id.in_(ids)).group_by(ScorecardReminder.scorecard_id))
-    return dict(found.tuples().all())
+    return {scorecard_id: at for scorecard_id, at in found}
 
 
 def reminder_text(row: OverdueRow, scorecard_url: str) -> str:
