@@ -20,6 +20,7 @@ from flask_babel import (
     format_timedelta,
     get_locale,
     get_timezone,
+    gettext,
     to_user_timezone,
 )
 from flask_login import current_user
@@ -124,11 +125,16 @@ def clock(value: datetime) -> str:
     return f"{format_time(local, 'short')} {_zone_abbreviation(local)}"
 
 
+JUST_NOW = timedelta(minutes=1)  # closer than this, "1 second ago" is noise
+
+
 def ago(value: datetime | None, now: datetime | None = None) -> str:
     """Return how long ago a time was, in the reader's language ("2 hours ago")."""
     if value is None:
         return ""
     delta: timedelta = value - (now or datetime.now(UTC))
+    if abs(delta) < JUST_NOW:
+        return gettext("just now")
     return format_timedelta(delta, add_direction=True)
 
 

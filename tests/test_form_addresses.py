@@ -12,7 +12,7 @@ import pytest
 from scorecards.core.vocabulary import Role
 
 # Posted to by scripts with JSON answers, not by forms whose address a browser shows.
-NOT_BROWSER_FORMS = {"interviews.autosave"}
+NOT_BROWSER_FORMS = {"interviews.autosave", "interviews.kit_notes"}
 
 
 def posted_only(app) -> list:

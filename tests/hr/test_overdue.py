@@ -135,7 +135,8 @@ def test_the_application_and_interview_pages_offer_a_reminder_with_when_the_last
     assert response.headers["Location"] == path
     html = hr.get(path).text
     assert "Reminder sent to Ana Souza (ana@example.com)." in html
-    assert re.search(r'<p class="muted last-reminded" title="[^"]+ UTC">Last reminded just now</p>',
+    assert re.search(r'<p class="muted last-reminded">Last reminded <time datetime="[^"]+" '
+                     r'title="[^"]+ UTC">just now</time></p>',
                      html)
 
 

@@ -246,7 +246,7 @@ def test_an_empty_schedule_form_names_every_missing_field_at_once_in_the_page_or
     assert response.status_code == 400
     assert summary_links(response.text) == [
         ("schedule-stage", "Choose the stage."),
-        ("schedule-scheduled_at", "Give the date and time of the interview, in UTC."),
+        ("schedule-scheduled_at", "Give the date and time of the interview."),
         ("schedule-panel", "Name at least one interviewer for the panel.")]
     for name in ("stage", "scheduled_at", "panel"):
         assert f'id="schedule-{name}-error"' in response.text
@@ -277,7 +277,7 @@ def test_a_time_that_is_no_time_says_which_field_and_what_to_type(hr, make_appli
         "schedule-panel_emails": "ana@example.com"})
     assert summary_links(response.text) == [(
         "schedule-scheduled_at", "The date and time of the interview is not a date and time: "
-                                 "give it as 2026-11-20T10:00, in UTC.")]
+                                 "give it as 2026-11-20T10:00.")]
 
 
 def test_moving_an_interview_reports_the_time_and_the_empty_panel_together(
