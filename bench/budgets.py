@@ -267,6 +267,7 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
         Route("my interviews (heaviest)", "heaviest", "GET", "/interviews"),
         Route("my interviews", "owner", "GET", "/interviews"),
         Route("scorecard page", "owner", "GET", f"/scorecards/{s.scorecard}"),
+        Route("interview kit", "owner", "GET", f"/scorecards/{s.scorecard}/kit"),
         Route("draft save", "owner", "POST", f"/scorecards/{s.scorecard}/draft", body=draft.body),
         Route("API openings", "api-hr", "GET", "/api/v1/openings"),
         Route("API applications", "api-hr", "GET", "/api/v1/applications?limit=50"),
@@ -287,6 +288,7 @@ def routes(s: Subjects, draft: Draft, clients: dict[str, Client]) -> list[Route]
         Route("users search (admin)", "admin", "GET", "/admin/users/?q=an"),
         Route("API users", "api-admin", "GET", "/api/v1/users?limit=50"),
         Route("mail preferences", "owner", "GET", "/account/notifications"),
+        Route("account settings", "owner", "GET", "/account/settings"),
         # What a Prometheus scrape costs, with the overdue count and the jobs' figures.
         Route("metrics scrape", "metrics", "GET", "/metrics", SCRAPE),
         Route("API adverse impact, loop", "api-admin", "GET",
