@@ -86,10 +86,25 @@ class Answers:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something that stops a submission, tied to the field it is about."""
+    """Something that stops a submission, tied to the field it is about.
+
+    The message is in English (the API's words); kind, subject and score let a page word the
+    same problem in its reader's language.
+    """
 
     field: FieldPath
     message: str
+    kind: str = ""  # one of PROBLEM_KINDS
+    subject: str = ""  # the competency's title, where the problem is about one
+    score: int | None = None  # the rating that needs evidence
+
+
+# What can stop a submission: a required competency neither rated nor marked not assessed, one
+# marked not assessed without saying why, a rating at either end without evidence, and no
+# overall recommendation.
+UNRATED, NO_REASON, NO_EVIDENCE, NO_RECOMMENDATION = (
+    "unrated", "not_assessed_without_reason", "rating_without_evidence", "no_recommendation")
+PROBLEM_KINDS = (UNRATED, NO_REASON, NO_EVIDENCE, NO_RECOMMENDATION)
 
 
 @dataclass(frozen=True)
@@ -114,17 +129,20 @@ def review_submission(rubric: Rubric, answers: Answers) -> Review:
         if not answer.answered and competency.required:
             problems.append(Problem((competency.key, "score"),
                                     f"{competency.title}: choose a rating, or 'Not assessed' "
-                                    "with the reason in the evidence box."))
+                                    "with the reason in the evidence box.",
+                                    UNRATED, competency.title))
         elif answer.not_assessed and competency.required and not has_evidence:
             problems.append(Problem((competency.key, "evidence"),
                                     f"{competency.title}: say in the evidence box why it was "
-                                    "not assessed."))
+                                    "not assessed.", NO_REASON, competency.title))
         elif answer.score in EVIDENCE_REQUIRED_FOR and not has_evidence:
             problems.append(Problem((competency.key, "evidence"),
                                     f"{competency.title}: a rating of {answer.score} needs "
-                                    "evidence: write what the candidate said or did."))
+                                    "evidence: write what the candidate said or did.",
+                                    NO_EVIDENCE, competency.title, answer.score))
     if answers.recommendation is None:
-        problems.append(Problem(("recommendation",), "Choose an overall recommendation."))
+        problems.append(Problem(("recommendation",), "Choose an overall recommendation.",
+                                NO_RECOMMENDATION))
     warning = contradiction(rubric, answers)
     return Review(tuple(problems), (warning,) if warning else ())
 

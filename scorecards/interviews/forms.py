@@ -20,12 +20,14 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import format_number, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
+from ..core import scorecard as rules
 from ..core.scale import LEVELS
-from ..core.scorecard import Answers, RatingAnswer, Review
+from ..core.scorecard import Answers, Problem, RatingAnswer, Review
 from ..core.vocabulary import Recommendation
 from ..templating import RECOMMENDATION_LABELS
 
@@ -249,12 +251,12 @@ class ScorecardForm:
         )
 
     def show_review(self, review: Review) -> None:
-        """Attach the problems of a review to the fields they are about."""
+        """Attach the problems of a review to the fields they are about, in the reader's words."""
         for problem in review.problems:
             key = problem.field[0]
             name = f"{field_name(key)}-{problem.field[1]}" if key in self.competency_keys \
                 else key
-            self.errors.setdefault(name, []).append(problem.message)
+            self.errors.setdefault(name, []).append(problem_text(problem))
 
     def error_links(self) -> list[tuple[str, str]]:
         """Return (element id, message) for every error, in the order of the page."""
@@ -282,3 +284,22 @@ def field_name(competency_key: str) -> str:
     Its rating and evidence are the fields named this plus "-score" and "-evidence".
     """
     return f"{RATING_PREFIX}{competency_key}"
+
+
+# The core's problems as a page words them; the core's own English stays the API's.
+PROBLEM_TEXT = {
+    rules.UNRATED: _l("%(competency)s: choose a rating, or 'Not assessed' with the reason in "
+                      "the evidence box."),
+    rules.NO_REASON: _l("%(competency)s: say in the evidence box why it was not assessed."),
+    rules.NO_EVIDENCE: _l("%(competency)s: a rating of %(score)s needs evidence: write what the "
+                          "candidate said or did."),
+    rules.NO_RECOMMENDATION: _l("Choose an overall recommendation."),
+}
+
+
+def problem_text(problem: Problem) -> str:
+    """Return what stops a submission in the reader's language."""
+    text = PROBLEM_TEXT.get(problem.kind)
+    if text is None:
+        return problem.message
+    return str(text) % {"competency": problem.subject, "score": problem.score}

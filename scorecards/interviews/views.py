@@ -297,8 +297,10 @@ def _not_open(scorecard: Scorecard, candidate: str, form: ScorecardForm,
               refused: SubmissionNotOpen):
     """Say why the scorecard was not submitted, beside the button, with the answers kept."""
     shown = form.shown()
-    reason = gettext("Not submitted: %(reason)s Your answers are saved as a draft.",
-                     reason=refused.too_early.message)
+    too_early = refused.too_early
+    reason = gettext("Not submitted: the interview starts %(starts)s, and its scorecard can be "
+                     "submitted from %(opens)s. Your answers are saved as a draft.",
+                     starts=when(too_early.starts_at), opens=when(too_early.opens_at))
     return _render_form(scorecard, candidate,
                         replace(shown, links=(*shown.links, (SUBMIT_BUTTON, reason))),
                         refused.version, status=409)

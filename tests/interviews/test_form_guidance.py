@@ -6,6 +6,7 @@ import re
 import pytest
 
 from scorecards.core.vocabulary import ScorecardStatus
+from scorecards.extensions import db
 from tests.interviews.conftest import COMPLETE, form, fresh
 
 JSON = {"Accept": "application/json"}
@@ -64,6 +65,21 @@ def test_every_problem_of_a_submission_names_its_field(panel, sign_in):
         ("recommendation-0", "Choose an overall recommendation."),
     ]
     assert beside(response.text, "recommendation") == ["Choose an overall recommendation."]
+
+
+def test_the_problems_of_a_submission_read_in_the_interviewers_language(panel, sign_in):
+    ana, _, mine, _ = panel
+    ana.locale = "sv"
+    db.session.commit()
+    response = sign_in(ana).post(url(mine), data=form(
+        1, recommendation=None, action="submit", approach=(4, ""), code=("na", "")))
+    assert [text for _, text in summary(response.text)] == [
+        "Problem understanding: välj ett betyg, eller &#39;Inte bedömd&#39; med skälet i "
+        "rutan för underlag.",
+        "Approach: betyget 4 kräver underlag: skriv vad kandidaten sa eller gjorde.",
+        "Code quality: skriv i rutan för underlag varför den inte bedömdes.",
+        "Välj en övergripande rekommendation.",
+    ]
 
 
 def test_an_autosave_refused_for_length_names_the_box(panel, sign_in):
