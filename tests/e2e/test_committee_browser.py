@@ -39,7 +39,7 @@ def ready(make_user, make_application, make_interview, submit):
 def test_a_committee_member_goes_from_the_queue_to_a_recorded_decision(page: Page, member,
                                                                        ready):
     sign_in_as(page, member)
-    page.get_by_role("link", name="Committee").click()
+    page.locator("header nav").get_by_role("link", name="Committee").click()
     page.get_by_role("link", name="Grace Hopper").click()
     expect(page.get_by_role("heading", name="Recommended: Hire")).to_be_visible()
     page.get_by_label("Hire", exact=True).check()

@@ -142,7 +142,7 @@ def test_an_empty_schedule_form_comes_back_with_every_problem_named(page: Page, 
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()  # autofocus brings it into view
     expect(summary.get_by_role("link")).to_have_text([
-        "Give the date and time of the interview, in UTC.",
+        "Give the date and time of the interview.",
         "Name at least one interviewer for the panel."])
     assert not serious_problems(page, axe_js)
     assert fits(page)
