@@ -144,7 +144,7 @@ def test_the_dev_servers_lines_in_a_file_carry_no_colour_codes(database_url, tmp
                     urllib.request.urlopen(address + path, timeout=10).close()  # noqa: S310
                 except urllib.error.HTTPError as error:
                     error.close()
-            time.sleep(0.5)  # the request lines are written after the answers
+            _written(written, "GET /static/app.css")  # the last request's line is in
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -156,10 +156,15 @@ def test_the_dev_servers_lines_in_a_file_carry_no_colour_codes(database_url, tmp
 
 def _served_at(log: Path) -> str:
     """Wait for the dev server to say where it listens, and return that address."""
+    return _written(log, r"Running on (http://127\.0\.0\.1:\d+)")[1]
+
+
+def _written(log: Path, pattern: str) -> re.Match:
+    """Wait until the log holds a line matching the pattern, and return the match."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        found = re.search(r"Running on (http://127\.0\.0\.1:\d+)", log.read_text())
+        found = re.search(pattern, log.read_text())
         if found:
-            return found[1]
+            return found
         time.sleep(0.1)
-    pytest.fail(f"the dev server did not start:\n{log.read_text()}")
+    pytest.fail(f"the dev server did not write {pattern!r}:\n{log.read_text()}")
