@@ -156,7 +156,6 @@
 
     async function ask(typed) {
       const question = ++asked;
-      if (!typed.trim()) { close(); say(""); return; }
       try {
         const response = await fetch(`${url}?q=${encodeURIComponent(typed)}`, {
           credentials: "same-origin", headers: { Accept: "application/json" },
@@ -172,8 +171,13 @@
       }
     }
 
+    // A question still waiting when the box is emptied or left is never asked, and an answer
+    // still coming is dropped: neither may reopen the list or overwrite what was said since.
+    const forget = () => { clearTimeout(timer); asked += 1; close(); };
+
     input.addEventListener("input", () => {
       clearTimeout(timer);
+      if (!input.value.trim()) { forget(); say(""); return; }
       timer = setTimeout(() => ask(input.value), PAUSE_MS);
     });
     input.addEventListener("keydown", (event) => {
@@ -193,6 +197,6 @@
         say("");
       }
     });
-    input.addEventListener("blur", () => close());
+    input.addEventListener("blur", forget);
   }
 })();

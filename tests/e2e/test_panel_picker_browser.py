@@ -180,3 +180,30 @@ def test_someone_taken_off_by_mistake_is_offered_again_even_if_deactivated(
     expect(page.get_by_role("button", name="Remove Ana Gone")).to_be_visible()
     page.get_by_role("button", name="Save the changes").click()
     expect(page.locator(".flashes")).to_contain_text("Nothing changed")
+
+
+def test_a_search_dropped_by_emptying_the_box_never_speaks_over_what_came_after(
+        page: Page, make_user, make_interview):
+    hr = make_user(Role.HR, email="priya@example.com", password=PASSWORD, name="Priya Nair")
+    make_user(Role.INTERVIEWER, email="anders@example.com", name="Anders Berg")
+    ben = make_user(Role.INTERVIEWER, email="ben@example.com", name="Ben Carter")
+    cho = make_user(Role.INTERVIEWER, email="cho@example.com", name="Cho Lee")
+    interview = make_interview(panel=[ben, cho])
+    page.clock.install()  # the search waits for a pause in typing: the test says when it ends
+    sign_in_as(page, hr)
+    page.goto(f"/hr/interviews/{interview.id}")
+
+    find = page.get_by_role("combobox", name="Add a panelist")
+    find.focus()
+    page.keyboard.type("an")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")  # emptied before the pause ended: nothing to ask
+    page.keyboard.press("Shift+Tab")
+    remove_cho = page.get_by_role("button", name="Remove Cho Lee")
+    expect(remove_cho).to_be_focused()
+    page.keyboard.press("Enter")
+    status = page.locator("[data-status]")
+    expect(status).to_have_text("Cho Lee removed from the panel. 1 on the panel.")
+    page.clock.run_for(1000)  # well past the pause
+    expect(status).to_have_text("Cho Lee removed from the panel. 1 on the panel.")
+    expect(find).to_have_attribute("aria-expanded", "false")
