@@ -71,9 +71,9 @@ def test_an_unknown_mail_sender_is_named(config):
 
 def test_the_list_is_paged_longest_overdue_first(hr, make_user, make_application,
                                                  make_interview, monkeypatch):
-    from scorecards.hr import views
+    from scorecards.hr.views import overdue
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(overdue, "PAGE_SIZE", 2)
     ana = make_user(name="Ana Souza")
     for days in (3, 5, 4):
         make_interview(make_application(f"Overdue {days} days"), panel=[ana],
