@@ -747,6 +747,24 @@ class RaterEffect(db.Model):
     __table_args__ = (sa.Index("ix_rater_effects_interviewer", "interviewer_id", "span"),)
 
 
+class PanelSpread(db.Model):
+    """How far apart one rubric's panelists' stage scores were on its latest interviews.
+
+    spread is the pooled standard deviation within the panels of two or more submitted
+    scorecards among the rubric's latest interviews (SPREAD_INTERVIEWS of analytics/
+    measurement.py), over `panels` such panels; null when there was none. The committee's
+    standard errors blend each panel's own spread with it. Stored by the measurement fit, so
+    no request reads those thousands of ratings.
+    """
+
+    __tablename__ = "panel_spreads"
+
+    rubric_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    spread: Mapped[float | None] = mapped_column(sa.Float)
+    panels: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class InterviewerHabits(db.Model):
     """How one interviewer scores with one rubric over the window (core/habits.py).
 

@@ -9,7 +9,10 @@ default) and stores, each row with the window and the time:
   reliability of one interviewer and of the stage's panel with intervals, ordinal alpha;
 - ``rater_effects``: each interviewer's leniency with each rubric over the window (the
   committee's calibration offset) and over each quarter of it (their drift);
-- ``interviewer_habits``: each interviewer's habits with each rubric against its norm.
+- ``interviewer_habits``: each interviewer's habits with each rubric against its norm;
+- ``panel_spreads``: per rubric, how far apart panelists' stage scores were on its latest
+  SPREAD_INTERVIEWS interviews (not the window), which the committee's standard errors blend
+  with each panel's own spread.
 
 Agreement is fitted rubric by rubric with the interview as the candidate. Leniency is fitted
 once over every rubric with the application as the candidate: a candidate's scores at other
@@ -26,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from math import sqrt
 
 import numpy as np
 import sqlalchemy as sa
@@ -49,6 +53,7 @@ from ..models import (
     AgreementFit,
     Interview,
     InterviewerHabits,
+    PanelSpread,
     RaterEffect,
     Rating,
     RubricVersion,
@@ -60,6 +65,8 @@ QUARTERS = 4
 WINDOW = "window"
 QUARTER = "quarter"
 _BATCH = 10_000
+# How many of a rubric's latest interviews its past spread is measured on.
+SPREAD_INTERVIEWS = 2000
 _PASSING = {Recommendation.HIRE.value: 1, Recommendation.STRONG_HIRE.value: 1,
             Recommendation.NO_HIRE.value: -1, Recommendation.STRONG_NO_HIRE.value: -1}
 
@@ -112,12 +119,59 @@ def refit(now: datetime | None = None) -> int:
         fits.extend(_agreement(found, stamp))
     effects = _effects(sheets, start, end, computed_at)
     habits = _habits(sheets, effects, stamp)
-    for table in (AgreementFit, RaterEffect, InterviewerHabits):
+    spreads = spread_rows([rubric for key in keys if (rubric := newest(key))], computed_at)
+    stored = ((AgreementFit, fits), (RaterEffect, effects), (InterviewerHabits, habits),
+              (PanelSpread, spreads))
+    for table, _ in stored:
         db.session.execute(sa.delete(table))
-    for table, rows in ((AgreementFit, fits), (RaterEffect, effects), (InterviewerHabits, habits)):
+    for table, rows in stored:
         for at in range(0, len(rows), _BATCH):
             db.session.execute(sa.insert(table), rows[at:at + _BATCH])
-    return len(fits) + len(effects) + len(habits)
+    return sum(len(rows) for _, rows in stored)
+
+
+def spread_rows(rubrics: Iterable[Rubric], computed_at: datetime) -> list[dict]:
+    """Measure each rubric's past spread, as rows of panel_spreads (a null spread: no panel)."""
+    rows = []
+    for rubric in rubrics:
+        spread, panels = past_spread(rubric) or (None, 0)
+        rows.append({"rubric_key": rubric.key, "spread": spread, "panels": panels,
+                     "computed_at": computed_at})
+    return rows
+
+
+def past_spread(rubric: Rubric) -> tuple[float, int] | None:
+    """Measure the pooled spread of panelists' stage scores on the rubric's latest interviews.
+
+    Returns the spread and how many panels of two or more it pools, or None without any. The
+    database does the arithmetic in one statement that answers one row: each submitted
+    scorecard's stage score (its ratings' mean by the rubric's weights), each panel's mean, and
+    the squared deviations from it summed over the panels, with their degrees of freedom. It is
+    core.uncertainty.pooled_spread worked in SQL, and tested against it.
+    """
+    weights = {c.key: float(c.weight) for c in rubric.competencies}
+    weight = sa.case({key: sa.literal(value, sa.Float) for key, value in weights.items()},
+                     value=Rating.competency_key)
+    latest = (sa.select(Interview.id).join(Interview.rubric_version)
+              .where(RubricVersion.key == rubric.key)
+              .order_by(Interview.id.desc()).limit(SPREAD_INTERVIEWS).subquery())
+    cards = (sa.select(Scorecard.interview_id.label("panel"),
+                       (sa.func.sum(Rating.score * weight) / sa.func.sum(weight)).label("score"))
+             .join(Rating, Rating.scorecard_id == Scorecard.id)
+             .where(Scorecard.interview_id.in_(sa.select(latest.c.id)),
+                    Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None),
+                    Rating.competency_key.in_(weights))
+             .group_by(Scorecard.interview_id, Scorecard.id).subquery())
+    within = sa.func.avg(cards.c.score).over(partition_by=cards.c.panel)
+    panels = sa.select(cards.c.panel, (cards.c.score - within).label("off"),
+                       sa.func.count().over(partition_by=cards.c.panel).label("size")).subquery()
+    shared = panels.c.size >= 2
+    squares, scorecards, shared_panels = db.session.execute(sa.select(
+        sa.func.sum(panels.c.off * panels.c.off),
+        sa.func.count(sa.case((shared, 1))),
+        sa.func.count(sa.distinct(sa.case((shared, panels.c.panel)))))).one()
+    freedom = scorecards - shared_panels  # each shared panel's size less one, summed
+    return (sqrt(squares / freedom), shared_panels) if freedom else None
 
 
 def _read(key: str, rubric: Rubric | None, start: datetime, end: datetime) -> RubricScorecards:

@@ -17,16 +17,14 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from .. import audit
-from ..analytics.measurement import WINDOW
+from ..analytics.measurement import WINDOW, past_spread
 from ..authz import Action, can, owed_applications, require
 from ..catalog.services import loop_of, newest_rubrics, rubric_of
-from ..core.aggregation import weighted_mean
 from ..core.calibration import Offset
 from ..core.decision import Summary, departs, rationale_problem, recommend
 from ..core.panel import PanelScorecard
 from ..core.pipeline import transition
 from ..core.rubric import Loop, Rubric, stage_rubrics
-from ..core.uncertainty import pooled_spread
 from ..core.vocabulary import (
     ApplicationStatus,
     FinalOutcome,
@@ -41,9 +39,9 @@ from ..models import (
     Decision,
     Interview,
     Opening,
+    PanelSpread,
     RaterEffect,
     Rating,
-    RubricVersion,
     Scorecard,
     User,
 )
@@ -130,49 +128,34 @@ def calibration(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Offse
         for row in rows if (row.rubric_key, row.interviewer_id) in wanted}
 
 
-# How many of a rubric's latest interviews its past spread is measured on, and how long a
-# process keeps the figure: it moves slowly, and measuring it reads thousands of ratings.
-SPREAD_INTERVIEWS = 2000
+# How long a process keeps a past spread it measured itself, for a rubric the measurement fit
+# has not stored yet: it moves slowly, and measuring it reads thousands of ratings.
 SPREAD_SECONDS = 600
 
 
 def rubric_spreads(rubrics: Iterable[Rubric]) -> dict[str, float]:
     """Return, per rubric key, the spread between panelists on its latest shared panels.
 
-    Rubrics without a panel of two or more yet are left out (the policy's assumed spread
-    applies). Kept per app for SPREAD_SECONDS.
+    The spreads the last measurement fit stored are read in one query. A rubric it has not
+    reached yet (none has run, or the rubric is new) is measured here and kept per process
+    for SPREAD_SECONDS. Rubrics without a panel of two or more are left out (the policy's
+    assumed spread applies).
     """
+    wanted = {rubric.key: rubric for rubric in rubrics}
+    if not wanted:
+        return {}
+    stored = dict(db.session.execute(
+        sa.select(PanelSpread.rubric_key, PanelSpread.spread)
+        .where(PanelSpread.rubric_key.in_(wanted))).all())
     cache = current_app.extensions.setdefault("scorecards.spreads", {})
     now = time.monotonic()
-    found = {}
-    for rubric in {r.key: r for r in rubrics}.values():
-        kept = cache.get(rubric.key)
+    for key in wanted.keys() - stored.keys():
+        kept = cache.get(key)
         if kept is None or kept[0] < now:
-            kept = cache[rubric.key] = (now + SPREAD_SECONDS, _past_spread(rubric))
-        if kept[1] is not None:
-            found[rubric.key] = kept[1]
-    return found
-
-
-def _past_spread(rubric: Rubric) -> float | None:
-    """Measure the pooled spread of panelists' stage scores on the rubric's latest interviews."""
-    latest = (sa.select(Interview.id).join(Interview.rubric_version)
-              .where(RubricVersion.key == rubric.key)
-              .order_by(Interview.id.desc()).limit(SPREAD_INTERVIEWS).subquery())
-    rows = db.session.execute(
-        sa.select(Scorecard.interview_id, Scorecard.id, Rating.competency_key, Rating.score)
-        .join(Rating, Rating.scorecard_id == Scorecard.id)
-        .where(Scorecard.interview_id.in_(sa.select(latest.c.id)),
-               Scorecard.status == ScorecardStatus.SUBMITTED, Rating.score.is_not(None)))
-    weights = {c.key: c.weight for c in rubric.competencies}
-    sheets: dict[int, dict[int, list[tuple[float, float]]]] = defaultdict(
-        lambda: defaultdict(list))
-    for interview_id, scorecard_id, key, score in rows:
-        if key in weights:
-            sheets[interview_id][scorecard_id].append((score, weights[key]))
-    spread = pooled_spread([weighted_mean(sheet) for sheet in panel.values()]
-                           for panel in sheets.values())
-    return spread[0] if spread else None
+            measured = past_spread(wanted[key])
+            kept = cache[key] = (now + SPREAD_SECONDS, measured[0] if measured else None)
+        stored[key] = kept[1]
+    return {key: spread for key, spread in stored.items() if spread is not None}
 
 
 def _rubrics(loop: Loop, interviews: Iterable[Interview],

@@ -20,6 +20,7 @@ from scorecards.models import (
     InterviewerHabits,
     Job,
     Opening,
+    PanelSpread,
     RaterEffect,
     Rating,
     Scorecard,
@@ -29,7 +30,7 @@ from scorecards.privacy.services import erase_candidate
 
 KEPT = {"counts": ApplicationCount, "stages": StageFigures, "outcomes": ApplicationOutcome}
 SUMMARY_TABLES = (ApplicationCount, StageFigures, ApplicationOutcome, AgreementFit, RaterEffect,
-                  InterviewerHabits)
+                  InterviewerHabits, PanelSpread)
 COMPETENCIES = ("understanding", "approach", "code", "testing")
 SECRET = "Ada Lovelace"
 
@@ -142,7 +143,7 @@ def test_summary_tables_hold_no_personal_data(year, make_user, sign_in):
                             ("stage_figures", "stage_key"), ("agreement_fits", "rubric_key"),
                             ("agreement_fits", "competency_key"), ("rater_effects", "rubric_key"),
                             ("rater_effects", "span"), ("interviewer_habits", "rubric_key"),
-                            ("application_outcomes", "outcome")}
+                            ("application_outcomes", "outcome"), ("panel_spreads", "rubric_key")}
     erase_candidate(None, added.candidate_id)
     stored = "\n".join(str(row) for model in SUMMARY_TABLES
                        for row in db.session.execute(sa.select(model.__table__)))
