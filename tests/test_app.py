@@ -2,6 +2,9 @@
 
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +96,18 @@ def test_form_text_with_a_nul_character_is_refused_with_a_message(panel, sign_in
         "version": "1", "action": "save", "takeaways": "before\x00after"})
     assert response.status_code == 400
     assert "NUL character" in response.text
+
+
+def test_the_served_app_sets_its_long_lived_objects_aside_from_the_garbage_collector(tmp_path):
+    """wsgi.py freezes what the app holds once built, so no full collection walks it again."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("SCORECARDS_") and key not in ("DATABASE_URL", "REDIS_URL")}
+    probe = ("import gc; before = gc.get_freeze_count(); import wsgi; "
+             "print(before, gc.get_freeze_count())")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).parents[1],
+                            env={**env, "SECRET_KEY": "x",
+                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"},
+                            capture_output=True, text=True, timeout=60, check=True)
+    before, after = map(int, result.stdout.split())
+    assert before == 0
+    assert after > 50_000  # the app's objects, not a handful

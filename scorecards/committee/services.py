@@ -228,13 +228,12 @@ def queue(actor: User, limit: int = 50, after: str | None = None,
                        fetch=lambda select: db.session.scalars(select).unique().all())
     found = panels(a.id for a in page.rows)
     newest = newest_rubrics()  # asked once per rubric, not once per application
-    rows = []
-    for application in page.rows:
-        loop = loop_of(application.opening.loop_version)
-        rubrics = _rubrics(loop, application.interviews, newest)
-        summary = recommend(loop, rubrics, found.get(application.id, []),
-                            history=rubric_spreads(rubrics.values()))
-        rows.append(QueueRow(application, summary))
+    loops = {a.id: loop_of(a.opening.loop_version) for a in page.rows}
+    rubrics = {a.id: _rubrics(loops[a.id], a.interviews, newest) for a in page.rows}
+    spreads = rubric_spreads(r for used in rubrics.values() for r in used.values())  # one read
+    rows = [QueueRow(a, recommend(loops[a.id], rubrics[a.id], found.get(a.id, []),
+                                  history=spreads))
+            for a in page.rows]
     return replace(page, rows=rows)
 
 
